@@ -1,0 +1,8 @@
+"""The command line (typer, thin). Each module registers its commands on `app`."""
+
+from . import commands  # noqa: F401  (registers list, run, train, validate)
+from .app import app
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,93 @@
+"""The typer application and what every command shares: loading and errors.
+
+Commands are thin: they collect options, call the library, hand records to the
+renderer. A ScenarioError becomes `file:line: field: message` on stderr and exit
+status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+import typer
+
+from .. import __version__
+
+app = typer.Typer(
+    name="tutor",
+    help=(
+        "Teach neural-network backpropagation one operation at a time.\n\n"
+        "Load a scenario (a small network with given weights and data), run it forward and "
+        "backward step by step, and see every z, a, loss, gradient and update with its formula "
+        "and numbers. Start with `tutor list`, then `tutor run logistic-4x2`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+EXIT_BAD_INPUT = 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tutor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Teach backpropagation one operation at a time."""
+
+
+def fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def scenario_errors():
+    """Turn the library's ScenarioError into a clean message and exit status 2."""
+    from ..scenario import ScenarioError
+
+    try:
+        yield
+    except ScenarioError as err:
+        fail(str(err))
+
+
+def load(name_or_path: str, settings: list[str] | None = None, sample: int | None = None):
+    from ..scenario import load as load_scenario
+
+    settings = list(settings or [])
+    if sample is not None:
+        settings += ["training.batch=record", f"training.record={sample}"]
+    with scenario_errors():
+        return load_scenario(name_or_path, settings)
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, allow_nan=False, default=_jsonable) + "\n")
+
+
+def _jsonable(value):  # pragma: no cover - numpy scalars only
+    return float(value)
+
+
+def finite(x):
+    """JSON has no NaN or infinity: such a value (e.g. log(0)) is written as null."""
+    if isinstance(x, list):
+        return [finite(v) for v in x]
+    return x if x == x and x not in (float("inf"), float("-inf")) else None

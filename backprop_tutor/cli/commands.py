@@ -1,0 +1,111 @@
+"""The foundation commands: list, run, train, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import app, console, fail, finite, load, print_json, scenario_errors
+
+SET_HELP = "Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable)."
+
+
+@app.command("list")
+def list_scenarios() -> None:
+    """List the built-in scenarios with their network, loss and source."""
+    from rich.table import Table
+
+    from ..scenario import catalog
+
+    table = Table(title="built-in scenarios (run one with: tutor run NAME)", title_justify="left")
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("title")
+    table.add_column("network")
+    table.add_column("loss")
+    table.add_column("source")
+    for name in catalog.builtin_names():
+        raw = catalog.summary(catalog.resolve(name))
+        net = raw.get("network") or {}
+        layers = net.get("layers") or []
+        widths = [str(net.get("inputs", "?"))] + [
+            f"{l.get('units')} {l.get('activation') if isinstance(l.get('activation'), str) else (l.get('activation') or {}).get('name')}"
+            for l in layers if isinstance(l, dict)]
+        loss = raw.get("loss")
+        loss = loss.get("type") if isinstance(loss, dict) else loss
+        src = raw.get("source")
+        src = src.get("document", "") if isinstance(src, dict) else (src or "")
+        table.add_row(name, str(raw.get("title", "")), " → ".join(widths), str(loss or ""), str(src))
+    console().print(table)
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument(..., help="A built-in scenario name (see `tutor list`) or a .yaml file."),
+    sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
+                                         help="Train on this one record (0-based) instead of the scenario's batch."),
+    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every step, nothing else."),
+) -> None:
+    """Run one iteration (forward, loss, backward, update), printing every operation."""
+    from ..engine import Engine
+
+    model = load(scenario, settings, sample)
+    steps = list(Engine(model).steps())
+    if as_json:
+        print_json({"scenario": model.name,
+                    "steps": [{"key": s.key, "phase": s.phase, "value": finite(s.json_value())} for s in steps]})
+        return
+    from ..render.steps import StepView
+    from ..symbolic import formulas
+
+    out = console()
+    out.print(f"[bold]{model.title}[/]\n[dim]{model.source}[/]\n{model.shape_text()}, loss: {model.loss.describe()}")
+    for i, step in enumerate(steps, 1):
+        out.print(StepView(step, i, len(steps), model.name, formulas.text(step), formulas.derivative_text(step)))
+
+
+@app.command()
+def train(
+    scenario: str = typer.Argument(..., help="A built-in scenario name or a .yaml file."),
+    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1,
+                                             help="Number of iterations (default: the scenario's max_iterations)."),
+    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the losses and final norms."),
+) -> None:
+    """Train until the stopping rule holds, then show the loss curve and gradient norms."""
+    from ..engine import train as run_training
+
+    model = load(scenario, settings)
+    total = iterations or model.training.max_iterations
+    err = console(stderr=True)
+    if err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=err) as bar:
+            task = bar.add_task(f"training {model.name}", total=total)
+            result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
+    else:
+        result = run_training(model, iterations)
+    if as_json:
+        print_json({"iterations": result.iterations, "loss": finite(result.loss),
+                    "final": {"L": finite(result.final_loss), "grad_norms": result.grad_norms}})
+        return
+    from ..render.train import TrainView
+
+    console().print(TrainView(model, result, model.notation.loss))
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="Scenario .yaml files to check."),
+) -> None:
+    """Check scenario files without running them (exit status 2 on the first mistake)."""
+    from ..scenario import load_file
+
+    out = console()
+    for path in files:
+        with scenario_errors():
+            model = load_file(path)
+        out.print(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}")

@@ -1,0 +1,49 @@
+"""The step record: what one operation did. Everything downstream consumes these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+PHASES = ("preprocess", "forward", "loss", "backward", "update")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation of one iteration.
+
+    key     stable id used by JSON and tests: Z1, A1, L, dL/dZ2, dL/dW2, W1 ...
+    phase   one of PHASES
+    symbol  what the scenario's notation calls the result (H1, Ŷ, ∂J/∂W1 ...)
+    op      the operation object that computed it (it also carries the symbolic form)
+    role    which of the op's rules was applied: forward, backward, weight_grad,
+            bias_grad, input_grad, loss, loss_grad, update, preprocess, select
+    layer   the layer it belongs to (None for the loss and data steps)
+    inputs  the values it read, by display symbol, in the order the op takes them
+    value   the result (a float for the loss, otherwise an array)
+    reuses  keys of earlier steps whose values it read: the chain-rule links
+    extra   op-specific numbers (learning rate, the loss's averaging constant ...)
+    """
+
+    key: str
+    phase: str
+    symbol: str
+    op: Any
+    role: str
+    value: Any
+    layer: int | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    reuses: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.value))
+
+    def json_value(self) -> Any:
+        """The value as plain JSON data at full float precision."""
+        if isinstance(self.value, np.ndarray):
+            return self.value.tolist()
+        return float(self.value)

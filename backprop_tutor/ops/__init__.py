@@ -1,0 +1,21 @@
+"""Operations: every one keeps its numeric forward, numeric backward, symbolic
+(sympy) form and human name in one place. Nothing here imports sympy, rich or typer."""
+
+from .activations import ACTIVATIONS, Activation, register
+from .linear import Linear
+from .losses import LOSSES, Loss
+from .preprocess import PREPROCESSING, Preprocess
+from .update import GradientDescent, L2Penalty
+
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "register",
+    "Linear",
+    "LOSSES",
+    "Loss",
+    "PREPROCESSING",
+    "Preprocess",
+    "GradientDescent",
+    "L2Penalty",
+]

@@ -1,0 +1,214 @@
+"""Activation functions: each one's forward, backward and symbolic form together.
+
+An activation works element by element on a pre-activation matrix Z (samples x
+units) and gives A = f(Z). Its backward rule turns dL/dA into dL/dZ. Its symbolic
+form is the same function written with sympy; the symbolic layer differentiates
+it, so the derivative a student sees is derived, never typed.
+
+`symbolic` receives the sympy module as `sp`, so importing this file never
+imports sympy (the `--json` and `list` paths stay fast).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Activation:
+    """One element-wise activation. Subclasses set `name` and the three forms."""
+
+    name: str = ""
+    title: str = ""
+    elementwise = True
+    #: names of the numeric parameters this activation takes (e.g. leaky ReLU's slope)
+    parameters: tuple[str, ...] = ()
+
+    def __init__(self, **params: float) -> None:
+        self.params = {k: float(v) for k, v in params.items()}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"{self.name}({args})" if args else self.name
+
+    @property
+    def label(self) -> str:
+        """How the activation is written in a formula: sigma, tanh, ReLU ..."""
+        return self.title or self.name
+
+    # numeric forms --------------------------------------------------------
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"forward of activation {self.name!r} is not defined")
+
+    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """f'(z) element by element, given z and a = f(z)."""
+        raise NotImplementedError(f"derivative of activation {self.name!r} is not defined")
+
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+        """dL/dZ = dL/dA (element-wise times) f'(Z)   (eq. 18.18)."""
+        return grad_a * self.derivative(z, a)
+
+    # symbolic form --------------------------------------------------------
+    def symbolic(self, sp, z):
+        """f(z) as a sympy expression of the scalar symbol z."""
+        raise NotImplementedError(f"symbolic form of activation {self.name!r} is not defined")
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # exp(-|z|) never overflows; both branches are the same function
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class Identity(Activation):
+    name = "identity"
+    title = "id"
+
+    def forward(self, z):
+        return np.array(z, dtype=float, copy=True)
+
+    def derivative(self, z, a):
+        return np.ones_like(z, dtype=float)
+
+    def symbolic(self, sp, z):
+        return z
+
+
+class Sigmoid(Activation):
+    name = "sigmoid"
+    title = "σ"
+
+    def forward(self, z):
+        return _sigmoid(z)
+
+    def derivative(self, z, a):
+        return a * (1.0 - a)
+
+    def symbolic(self, sp, z):
+        return 1 / (1 + sp.exp(-z))
+
+
+class Tanh(Activation):
+    name = "tanh"
+    title = "tanh"
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def derivative(self, z, a):
+        return 1.0 - a * a
+
+    def symbolic(self, sp, z):
+        return sp.tanh(z)
+
+
+class ReLU(Activation):
+    name = "relu"
+    title = "ReLU"
+
+    def forward(self, z):
+        return np.maximum(z, 0.0)
+
+    def derivative(self, z, a):
+        # the subgradient at 0 is taken as 0, as in every framework
+        return (z > 0).astype(float)
+
+    def symbolic(self, sp, z):
+        return sp.Piecewise((z, z > 0), (0, True))
+
+
+class LeakyReLU(Activation):
+    name = "leaky_relu"
+    title = "LeakyReLU"
+    parameters = ("slope",)
+
+    def __init__(self, slope: float = 0.01) -> None:
+        super().__init__(slope=slope)
+
+    def forward(self, z):
+        return np.where(z > 0, z, self.params["slope"] * z)
+
+    def derivative(self, z, a):
+        return np.where(z > 0, 1.0, self.params["slope"])
+
+    def symbolic(self, sp, z):
+        return sp.Piecewise((z, z > 0), (sp.Float(self.params["slope"]) * z, True))
+
+
+class ELU(Activation):
+    name = "elu"
+    title = "ELU"
+    parameters = ("alpha",)
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__(alpha=alpha)
+
+    def forward(self, z):
+        alpha = self.params["alpha"]
+        return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+    def derivative(self, z, a):
+        alpha = self.params["alpha"]
+        return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
+
+    def symbolic(self, sp, z):
+        return sp.Piecewise((z, z > 0), (sp.Float(self.params["alpha"]) * (sp.exp(z) - 1), True))
+
+
+class Swish(Activation):
+    """swish(z) = z * sigmoid(beta z)  (beta = 1 is also called SiLU)."""
+
+    name = "swish"
+    title = "swish"
+    parameters = ("beta",)
+
+    def __init__(self, beta: float = 1.0) -> None:
+        super().__init__(beta=beta)
+
+    def forward(self, z):
+        return z * _sigmoid(self.params["beta"] * z)
+
+    def derivative(self, z, a):
+        beta = self.params["beta"]
+        s = _sigmoid(beta * z)
+        return s + beta * z * s * (1.0 - s)
+
+    def symbolic(self, sp, z):
+        beta = sp.Float(self.params["beta"]) if self.params["beta"] != 1 else sp.Integer(1)
+        return z / (1 + sp.exp(-beta * z))
+
+
+class Softmax(Activation):
+    """Softmax over the units of each sample (row); allowed at the output only."""
+
+    name = "softmax"
+    title = "softmax"
+    elementwise = False
+
+    def forward(self, z):
+        shifted = z - z.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def backward(self, z, a, grad_a):
+        # Jacobian-vector product of softmax, one row at a time:
+        # dL/dz_j = a_j (dL/da_j - sum_k dL/da_k a_k)
+        return a * (grad_a - (grad_a * a).sum(axis=1, keepdims=True))
+
+    def derivative(self, z, a):
+        raise NotImplementedError("softmax has no element-wise derivative; use backward")
+
+    def symbolic(self, sp, z):
+        """z is a list of the row's symbols; returns the list of softmax outputs."""
+        total = sum(sp.exp(zk) for zk in z)
+        return [sp.exp(zj) / total for zj in z]
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, Softmax)
+}
+
+
+def register(cls: type[Activation]) -> type[Activation]:
+    """Add an activation to the table (later operations use this, e.g. sign + STE)."""
+    ACTIVATIONS[cls.name] = cls
+    return cls

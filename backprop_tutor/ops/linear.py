@@ -1,0 +1,46 @@
+"""The affine layer Z = H W + 1 b^T (eq. 18.8, 18.13), with W of shape n_in x n_out.
+
+Forward, the three backward rules (18.14)-(18.16) and the symbolic forms sit here
+together. `matrix_rules` writes the same rules as sympy matrix expressions; the
+tests evaluate them and compare with `backward`, so the matrix formula a student
+reads is the one the numbers come from.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Linear:
+    name = "linear"
+    title = "affine map"
+
+    def forward(self, h: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return h @ w + b
+
+    def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray):
+        """(dL/dH, dL/dW, dL/db) from dL/dZ.
+
+        dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
+        so each sample's contribution arrives pre-scaled.
+        """
+        return grad_z @ w.T, h.T @ grad_z, grad_z.sum(axis=0)
+
+    # symbolic forms --------------------------------------------------------
+    def symbolic(self, sp, h, w_column, b):
+        """One output unit: z_j = sum_i h_i w_ij + b_j (h and w_column are lists)."""
+        return sp.Add(*[hi * wi for hi, wi in zip(h, w_column)]) + b
+
+    def matrix_forward(self, sp, H, W, b):
+        """Z = H W + 1 b^T with sympy matrix symbols (b is a column n_out x 1)."""
+        ones = sp.OneMatrix(H.shape[0], 1)
+        return sp.MatMul(H, W) + sp.MatMul(ones, b.T)
+
+    def matrix_rules(self, sp, H, W, b, G):
+        """The backward rules as sympy matrix expressions of G = dL/dZ."""
+        ones = sp.OneMatrix(G.shape[0], 1)
+        return {
+            "H": sp.MatMul(G, W.T),  # (18.14)
+            "W": sp.MatMul(H.T, G),  # (18.15)
+            "b": sp.MatMul(G.T, ones),  # (18.16)
+        }

@@ -1,0 +1,147 @@
+"""Losses: each one's forward, backward and symbolic form together.
+
+Every loss here has the shape
+
+    L = c * sum over samples i and outputs j of  term(yhat_ij, y_ij)
+
+where the constant c says how the textbook averages (1/m over samples, 1/k over
+outputs, a factor 1/2, or nothing). `term` is the numeric element loss, `term_grad`
+its derivative with respect to yhat, and `symbolic_term` the same element loss in
+sympy, from which the symbolic layer derives dL/dyhat.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+REDUCTIONS = ("mean", "sum")
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x * log(y), with 0 * log(0) = 0 (a target of 0 contributes nothing)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x * np.log(y))
+
+
+class Loss:
+    name: str = ""
+    title: str = ""
+    #: options this loss takes in a scenario, with their allowed values
+    options: dict[str, tuple] = {"samples": REDUCTIONS}
+
+    def __init__(self, samples: str = "mean") -> None:
+        self.samples = samples
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def scale(self, m: int, k: int) -> float:
+        """The constant c in front of the double sum, for m samples and k outputs."""
+        return 1.0 / m if self.samples == "mean" else 1.0
+
+    def scale_symbolic(self, sp, m, k):
+        return 1 / m if self.samples == "mean" else sp.Integer(1)
+
+    # numeric forms ---------------------------------------------------------
+    def term(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"loss {self.name!r} has no element term")
+
+    def term_grad(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"loss {self.name!r} has no element gradient")
+
+    def forward(self, yhat: np.ndarray, y: np.ndarray) -> float:
+        m, k = yhat.shape
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(self.scale(m, k) * self.term(yhat, y).sum())
+
+    def backward(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """dL/dYhat, the same shape as yhat."""
+        m, k = yhat.shape
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.scale(m, k) * self.term_grad(yhat, y)
+
+    # symbolic form -----------------------------------------------------------
+    def symbolic_term(self, sp, yhat, y):
+        raise NotImplementedError(f"loss {self.name!r} has no symbolic form")
+
+    def describe(self) -> str:
+        return self.title
+
+
+class BinaryCrossEntropy(Loss):
+    name = "binary_cross_entropy"
+    title = "binary cross-entropy"
+
+    def term(self, yhat, y):
+        return -(_xlogy(y, yhat) + _xlogy(1.0 - y, 1.0 - yhat))
+
+    def term_grad(self, yhat, y):
+        # (18.23): -y/yhat + (1-y)/(1-yhat)
+        return -y / yhat + (1.0 - y) / (1.0 - yhat)
+
+    def symbolic_term(self, sp, yhat, y):
+        return -(y * sp.log(yhat) + (1 - y) * sp.log(1 - yhat))
+
+
+class MeanSquaredError(Loss):
+    name = "mse"
+    title = "squared error"
+    options = {"samples": REDUCTIONS, "outputs": REDUCTIONS, "half": (True, False)}
+
+    def __init__(self, samples: str = "mean", outputs: str = "mean", half: bool = False) -> None:
+        super().__init__(samples)
+        self.outputs = outputs
+        self.half = bool(half)
+
+    def scale(self, m, k):
+        c = 0.5 if self.half else 1.0
+        if self.samples == "mean":
+            c /= m
+        if self.outputs == "mean":
+            c /= k
+        return c
+
+    def scale_symbolic(self, sp, m, k):
+        c = sp.Rational(1, 2) if self.half else sp.Integer(1)
+        if self.samples == "mean":
+            c = c / m
+        if self.outputs == "mean":
+            c = c / k
+        return c
+
+    def term(self, yhat, y):
+        return (yhat - y) ** 2
+
+    def term_grad(self, yhat, y):
+        return 2.0 * (yhat - y)
+
+    def symbolic_term(self, sp, yhat, y):
+        return (yhat - y) ** 2
+
+    def describe(self) -> str:
+        parts = [f"{self.samples} over samples", f"{self.outputs} over outputs"]
+        if self.half:
+            parts.append("times 1/2")
+        return f"squared error ({', '.join(parts)})"
+
+
+class CrossEntropy(Loss):
+    """Categorical cross-entropy on probabilities (use after a softmax output)."""
+
+    name = "cross_entropy"
+    title = "softmax cross-entropy"
+
+    def term(self, yhat, y):
+        return -_xlogy(y, yhat)
+
+    def term_grad(self, yhat, y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(y == 0, 0.0, -y / yhat)
+
+    def symbolic_term(self, sp, yhat, y):
+        return -y * sp.log(yhat)
+
+
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls for cls in (BinaryCrossEntropy, MeanSquaredError, CrossEntropy)
+}

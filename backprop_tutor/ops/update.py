@@ -1,0 +1,36 @@
+"""Parameter updates and the L2 penalty, each with numeric and symbolic forms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class GradientDescent:
+    """theta <- theta - eta * dL/dtheta   (eq. 18.19)."""
+
+    name = "gradient_descent"
+    title = "gradient descent"
+
+    def forward(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+        return theta - lr * grad
+
+    def symbolic(self, sp, theta, grad, lr):
+        add = sp.MatAdd if getattr(theta, "is_Matrix", False) else sp.Add
+        return add(theta, -lr * grad, evaluate=False)
+
+
+class L2Penalty:
+    """s = lambda/2 * sum of squared weights (biases are not penalised); ds/dW = lambda W."""
+
+    name = "l2"
+    title = "L2 penalty"
+
+    def forward(self, weights: list[np.ndarray], lam: float) -> float:
+        return 0.5 * lam * float(sum((w * w).sum() for w in weights))
+
+    def backward(self, w: np.ndarray, lam: float) -> np.ndarray:
+        return lam * w
+
+    def symbolic(self, sp, w, lam):
+        """The penalty on one weight entry."""
+        return lam / 2 * w**2

@@ -1,0 +1,88 @@
+"""One step drawn for a student: header, formula, the values it used, the result.
+
+The renderer draws records; it computes nothing. Formulas come from the
+symbolic layer (which builds them from the ops' sympy forms).
+"""
+
+from __future__ import annotations
+
+from rich.columns import Columns
+from rich.console import Group
+from rich.panel import Panel
+from rich.text import Text
+
+from .matrix import MatrixView, number
+
+PHASE_STYLE = {
+    "preprocess": "magenta",
+    "forward": "cyan",
+    "loss": "yellow",
+    "backward": "red",
+    "update": "green",
+}
+
+
+def title_of(step) -> str:
+    what = {
+        "preprocess": f"{getattr(step.op, 'title', '')} of the {step.extra.get('table', '')}",
+        "select": f"record {step.extra.get('record')} of the table",
+        "forward": f"{getattr(step.op, 'title', '')}",
+        "loss": getattr(step.op, "describe", lambda: "")(),
+        "loss_grad": "gradient of the loss with respect to the prediction",
+        "backward": f"back through {getattr(step.op, 'title', '')}",
+        "weight_grad": "gradient of the weights",
+        "bias_grad": "gradient of the biases (a sum over the batch)",
+        "input_grad": "gradient passed back to the previous layer",
+        "update": "gradient-descent update",
+    }.get(step.role, "")
+    return what
+
+
+class StepView:
+    """A whole step as one panel."""
+
+    def __init__(self, step, index: int, total: int, scenario_name: str, formula: str = "",
+                 derivative: str = "", digits: int = 6) -> None:
+        self.step = step
+        self.index = index
+        self.total = total
+        self.scenario_name = scenario_name
+        self.formula = formula
+        self.derivative = derivative
+        self.digits = digits
+
+    def __rich_console__(self, console, options):
+        st = self.step
+        color = PHASE_STYLE.get(st.phase, "white")
+        parts = []
+        if self.formula:
+            parts.append(Text(self.formula, style="bold"))
+        if self.derivative:
+            parts.append(Text("where " + self.derivative.replace("\n", "\n      ")))
+        if st.role == "update":
+            parts.append(Text(f"η = {number(st.extra['learning_rate'], self.digits)}"))
+        if st.role in ("loss", "loss_grad"):
+            parts.append(Text(f"m = {st.extra['m']} samples, k = {st.extra['k']} outputs"))
+        if st.role == "weight_grad" and st.extra.get("l2"):
+            parts.append(Text(f"λ = {number(st.extra['l2'], self.digits)}"))
+        if st.role == "preprocess":
+            stats = "  ".join(f"x_{k} = {', '.join(number(v, self.digits) for v in vals)}"
+                              for k, vals in st.extra["stats"].items())
+            if stats:
+                parts.append(Text(stats))
+        if st.inputs:
+            parts.append(Text("using", style="dim"))
+            parts.append(Columns([MatrixView(v, name, self.digits) for name, v in st.inputs.items()],
+                                 padding=(0, 2)))
+        if st.reuses:
+            parts.append(Text("reuses " + ", ".join(st.reuses), style="dim italic"))
+        parts.append(Text("result", style="dim"))
+        parts.append(MatrixView(st.value, st.symbol, self.digits, style=color))
+        header = Text.assemble(
+            (f" {self.scenario_name} ", "bold"),
+            (f" {st.phase} ", f"bold reverse {color}"),
+            (f" {self.index}/{self.total} ", "bold"),
+            (f" {st.key} ", "bold"),
+            (f" {title_of(self.step)}", "italic"),
+        )
+        yield Panel(Group(*parts), title=header, title_align="left", border_style=color)

@@ -1,0 +1,56 @@
+"""Training results drawn: a sparkline of the loss and the final numbers."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .matrix import number
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], width: int = 60) -> str:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return ""
+    if len(values) > width:  # one bar per bucket of iterations: the bucket's mean
+        edges = [round(i * len(values) / width) for i in range(width + 1)]
+        values = [sum(values[a:b]) / (b - a) for a, b in zip(edges, edges[1:])]
+    lo, hi = min(finite), max(finite)
+    span = hi - lo or 1.0
+    return "".join(BARS[min(len(BARS) - 1, int((v - lo) / span * (len(BARS) - 1)))] if math.isfinite(v) else " "
+                   for v in values)
+
+
+class TrainView:
+    def __init__(self, scenario, result, loss_symbol: str = "L") -> None:
+        self.scenario = scenario
+        self.result = result
+        self.loss_symbol = loss_symbol
+
+    def __rich_console__(self, console, options):
+        r = self.result
+        width = max(10, min(60, options.max_width - 20))
+        lines = [
+            Text.assemble(("iterations ", "dim"), str(r.iterations),
+                          ("  (stopped: ", "dim"),
+                          "every gradient norm < ε" if r.stopped_by == "epsilon" else "maximum iterations",
+                          (")", "dim")),
+        ]
+        if r.loss:
+            lines.append(Text.assemble((f"{self.loss_symbol} per iteration ", "dim"),
+                                       number(r.loss[0]), " ", (sparkline(r.loss, width), "yellow"), " ",
+                                       number(r.loss[-1])))
+        table = Table(title=f"at the final parameters (whole data set)", title_justify="left", show_edge=False)
+        table.add_column("quantity")
+        table.add_column("value", justify="right")
+        table.add_row(self.loss_symbol, number(r.final_loss))
+        for name, norm in r.grad_norms.items():
+            table.add_row(f"‖∂{self.loss_symbol}/∂{name}‖", number(norm))
+        lines.append(table)
+        yield Panel(Group(*lines), title=f"trained {self.scenario.name}", title_align="left")

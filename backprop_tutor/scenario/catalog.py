@@ -1,0 +1,53 @@
+"""Finding scenarios: the built-in ones by name, any other by its path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import ScenarioError
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def builtin_dir() -> Path:
+    """The built-in scenarios: inside the installed package, or the checkout's scenarios/."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "scenarios"
+    if installed.is_dir():
+        return installed
+    return package.parent / "scenarios"
+
+
+def builtin_names() -> list[str]:
+    folder = builtin_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.iterdir() if p.suffix in SUFFIXES)
+
+
+def resolve(name_or_path: str) -> Path:
+    """The file of a built-in scenario name, or the given path if it is a file."""
+    candidate = Path(name_or_path)
+    if candidate.is_file():
+        return candidate
+    for suffix in SUFFIXES:
+        builtin = builtin_dir() / f"{name_or_path}{suffix}"
+        if builtin.is_file():
+            return builtin
+    names = ", ".join(builtin_names()) or "(none found)"
+    if candidate.suffix in SUFFIXES or "/" in name_or_path:
+        message = f"no such file; give the path of a scenario .yaml file, or a built-in name: {names}"
+    else:
+        message = f"no built-in scenario of that name; built-in: {names}; or give the path of a .yaml file"
+    raise ScenarioError(name_or_path, "", message)
+
+
+def summary(path: Path) -> dict:
+    """Name, title and source of a built-in file without validating it (for `tutor list`)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}

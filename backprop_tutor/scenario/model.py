@@ -1,0 +1,87 @@
+"""The validated scenario the engine receives. Everything here is checked data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..ops import Activation, Loss, Preprocess
+
+
+@dataclass(frozen=True)
+class Layer:
+    units: int
+    activation: Activation
+
+
+@dataclass(frozen=True)
+class Notation:
+    """The symbols a scenario prints, so it reads like its source document."""
+
+    activation: str = "A"  # A or H (the chapter 18 document writes H)
+    loss: str = "L"  # L or J
+    inputs: str = "X"
+    targets: str = "Y"
+    preactivation: str = "Z"
+    #: what the last activation is called (e.g. "Ŷ"); empty keeps A<n>
+    output: str = ""
+
+    def act(self, layer: int, n_layers: int) -> str:
+        if layer == n_layers and self.output:
+            return self.output
+        return f"{self.activation}{layer}"
+
+    def pre(self, layer: int) -> str:
+        return f"{self.preactivation}{layer}"
+
+
+@dataclass(frozen=True)
+class Training:
+    learning_rate: float = 0.1
+    batch: str = "full"  # "full" or "record"
+    record: int = 0  # which record (0-based) when batch == "record"
+    max_iterations: int = 1000
+    epsilon: float = 0.0  # stop when every gradient norm is below this (0: never)
+
+
+@dataclass(frozen=True)
+class Source:
+    document: str = ""
+    section: str = ""
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.document, self.section) if p)
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    description: str
+    source: Source
+    inputs: np.ndarray  # m x n, as printed in the source
+    targets: np.ndarray  # m x k
+    preprocess: dict[str, Preprocess]  # "inputs" / "targets" -> method
+    n_inputs: int
+    layers: list[Layer]
+    parameters: dict[str, np.ndarray]  # W1 (n_in x n_out), b1 (n_out,), ...
+    loss: Loss
+    l2: float
+    training: Training
+    notation: Notation
+    path: str = ""
+    init: dict = field(default_factory=dict)  # how parameters not given were drawn
+
+    @property
+    def depth(self) -> int:
+        return len(self.layers)
+
+    def widths(self) -> list[int]:
+        return [self.n_inputs] + [layer.units for layer in self.layers]
+
+    def shape_text(self) -> str:
+        parts = [str(self.n_inputs)]
+        for layer in self.layers:
+            parts.append(f"{layer.units} {layer.activation!r}")
+        return " -> ".join(parts)
