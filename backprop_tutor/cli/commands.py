@@ -19,24 +19,27 @@ def list_scenarios() -> None:
 
     from ..scenario import catalog
 
-    table = Table(title="built-in scenarios (run one with: tutor run NAME)", title_justify="left")
-    table.add_column("name", style="bold", no_wrap=True)
-    table.add_column("title")
-    table.add_column("network")
-    table.add_column("loss")
-    table.add_column("source")
+    table = Table(title="built-in scenarios (run one with: tutor run NAME)", title_justify="left",
+                  show_lines=True)
+    table.add_column("name and title", ratio=3)
+    table.add_column("network", ratio=2)
+    table.add_column("loss", ratio=2)
+    table.add_column("source", ratio=2, overflow="fold")
     for name in catalog.builtin_names():
         raw = catalog.summary(catalog.resolve(name))
         net = raw.get("network") or {}
-        layers = net.get("layers") or []
-        widths = [str(net.get("inputs", "?"))] + [
-            f"{l.get('units')} {l.get('activation') if isinstance(l.get('activation'), str) else (l.get('activation') or {}).get('name')}"
-            for l in layers if isinstance(l, dict)]
+        widths = [str(net.get("inputs", "?"))]
+        for layer in net.get("layers") or []:
+            if isinstance(layer, dict):
+                act = layer.get("activation")
+                act = act.get("name") if isinstance(act, dict) else act
+                widths.append(f"{layer.get('units')} {act or layer.get('type', '')}".strip())
         loss = raw.get("loss")
         loss = loss.get("type") if isinstance(loss, dict) else loss
         src = raw.get("source")
         src = src.get("document", "") if isinstance(src, dict) else (src or "")
-        table.add_row(name, str(raw.get("title", "")), " → ".join(widths), str(loss or ""), str(src))
+        table.add_row(f"[bold]{name}[/]\n[dim]{raw.get('title', '')}[/]", " → ".join(widths),
+                      str(loss or "").replace("_", " "), str(src))
     console().print(table)
 
 

@@ -58,7 +58,8 @@ class StepView:
         if self.formula:
             parts.append(Text(self.formula, style="bold"))
         if self.derivative:
-            parts.append(Text("where " + self.derivative.replace("\n", "\n      ")))
+            parts.append(Text("where", style="dim"))
+            parts.append(Text(self.derivative))
         if st.role == "update":
             parts.append(Text(f"η = {number(st.extra['learning_rate'], self.digits)}"))
         if st.role in ("loss", "loss_grad"):

@@ -15,12 +15,12 @@ BARS = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(values: list[float], width: int = 60) -> str:
-    finite = [v for v in values if math.isfinite(v)]
-    if not finite:
+    if not any(math.isfinite(v) for v in values):
         return ""
     if len(values) > width:  # one bar per bucket of iterations: the bucket's mean
         edges = [round(i * len(values) / width) for i in range(width + 1)]
         values = [sum(values[a:b]) / (b - a) for a, b in zip(edges, edges[1:])]
+    finite = [v for v in values if math.isfinite(v)]
     lo, hi = min(finite), max(finite)
     span = hi - lo or 1.0
     return "".join(BARS[min(len(BARS) - 1, int((v - lo) / span * (len(BARS) - 1)))] if math.isfinite(v) else " "
@@ -35,7 +35,7 @@ class TrainView:
 
     def __rich_console__(self, console, options):
         r = self.result
-        width = max(10, min(60, options.max_width - 20))
+        width = max(10, min(60, options.max_width - 6))
         lines = [
             Text.assemble(("iterations ", "dim"), str(r.iterations),
                           ("  (stopped: ", "dim"),
@@ -43,10 +43,11 @@ class TrainView:
                           (")", "dim")),
         ]
         if r.loss:
-            lines.append(Text.assemble((f"{self.loss_symbol} per iteration ", "dim"),
-                                       number(r.loss[0]), " ", (sparkline(r.loss, width), "yellow"), " ",
-                                       number(r.loss[-1])))
-        table = Table(title=f"at the final parameters (whole data set)", title_justify="left", show_edge=False)
+            lines.append(Text.assemble((f"{self.loss_symbol} per iteration: ", "dim"), number(r.loss[0]),
+                                       " → ", number(r.loss[-1])))
+            lines.append(Text(sparkline(r.loss, width), style="yellow"))
+        lines.append(Text("at the final parameters, on the whole data set:", style="dim"))
+        table = Table(show_edge=False)
         table.add_column("quantity")
         table.add_column("value", justify="right")
         table.add_row(self.loss_symbol, number(r.final_loss))

@@ -41,8 +41,15 @@ class Source:
             probe = probe[:-1]
 
 
+PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor) -> Any:
     lines[path] = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
+        raise ScenarioError(f"{name}:{lines[path]}", _dotted(path),
+                            f"the YAML tag {node.tag} is not allowed; a scenario is plain data "
+                            f"(mappings, lists, numbers, text)")
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
@@ -84,8 +91,16 @@ def load_text(text: str, name: str) -> Source:
             data = _build(root, (), lines, name, loader)
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as exc:
+    except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ScenarioError(f"{name}:{line}", "", f"not plain data: {exc.problem}; a scenario holds only "
+                                                  f"mappings, lists, numbers and text") from None
+    except yaml.MarkedYAMLError as exc:
+        # inside [..] or {..} the parser notices a mistake only on a later line; the
+        # bracket that was left open is where the student should look
+        in_flow = (exc.context or "").startswith("while parsing a flow")
+        mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
         raise ScenarioError(

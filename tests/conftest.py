@@ -1,0 +1,18 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture
+def run_steps():
+    """Steps of one iteration of a built-in scenario, by key."""
+    from backprop_tutor.engine import Engine
+    from backprop_tutor.scenario import load
+
+    def run(name, settings=None):
+        return {s.key: s for s in Engine(load(name, settings)).steps()}
+
+    return run

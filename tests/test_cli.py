@@ -1,0 +1,151 @@
+"""The commands as a user runs them: exit codes, output, and the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from backprop_tutor import __version__
+from backprop_tutor.cli import app
+
+runner = CliRunner()
+
+
+def tutor(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_version():
+    result = tutor("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"tutor {__version__}"
+
+
+def test_help_explains_the_commands():
+    result = tutor("--help")
+    assert result.exit_code == 0
+    for command in ("list", "run", "train", "validate"):
+        assert command in result.stdout
+
+
+def test_list_shows_both_worked_examples():
+    result = tutor("list")
+    assert result.exit_code == 0
+    assert "height-weight" in result.stdout and "logistic-4x2" in result.stdout
+    assert "003_f52022dd7c009" in result.stdout  # the source document (folded at 80 columns)
+
+
+def test_run_prints_every_step_with_counter_and_formula():
+    result = tutor("run", "logistic-4x2")
+    assert result.exit_code == 0, result.stdout
+    out = result.stdout
+    assert "1/17" in out and "17/17" in out
+    assert "1.55598" in out  # J
+    assert "0.956374" in out  # updated b2
+    assert "σ(Z₁)" in out  # the formula, printed by sympy
+
+
+EXPECTED_KEYS = ["Z1", "A1", "Z2", "A2", "L", "dL/dA2", "dL/dZ2", "dL/dW2", "dL/db2", "dL/dA1",
+                 "dL/dZ1", "dL/dW1", "dL/db1", "W1", "b1", "W2", "b2"]
+
+
+def test_run_json_contract():
+    result = tutor("run", "logistic-4x2", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)  # one JSON object and nothing else
+    assert data["scenario"] == "logistic-4x2"
+    assert [s["key"] for s in data["steps"]] == EXPECTED_KEYS
+    assert all(set(s) == {"key", "phase", "value"} for s in data["steps"])
+    phases = {s["key"]: s["phase"] for s in data["steps"]}
+    assert phases["Z1"] == "forward" and phases["L"] == "loss"
+    assert phases["dL/dW1"] == "backward" and phases["W1"] == "update"
+    values = {s["key"]: s["value"] for s in data["steps"]}
+    assert values["L"] == pytest.approx(1.5559781614141208, rel=1e-15)  # full precision
+    assert len(values["W1"]) == 2 and len(values["W1"][0]) == 3  # n_in x n_out
+    assert values["b1"] == pytest.approx([3.99982951, 5.0, -3.00109635], abs=1e-8)  # flat list
+    assert values["dL/db2"] == pytest.approx([0.43626116], abs=1e-8)
+
+
+def test_run_json_preprocess_phase_for_height_weight():
+    data = json.loads(tutor("run", "height-weight", "--json").stdout)
+    assert data["steps"][0] == {"key": "X", "phase": "preprocess", "value": [[0.0], [0.5], [1.0]]}
+    keys = [s["key"] for s in data["steps"]]
+    assert keys[keys.index("Z1"):] == EXPECTED_KEYS
+
+
+def test_sample_option_picks_the_record():
+    data = json.loads(tutor("run", "height-weight", "--sample", "2", "--json").stdout)
+    values = {s["key"]: s["value"] for s in data["steps"]}
+    assert values["x"] == [[1.0]] and values["Z1"] == [[0.5, 1.0]]
+
+
+def test_set_overrides_a_field_for_a_what_if():
+    data = json.loads(tutor("run", "logistic-4x2", "--set", "training.learning_rate=1", "--json").stdout)
+    values = {s["key"]: s["value"] for s in data["steps"]}
+    assert values["b2"] == pytest.approx([1 - 0.43626116], abs=1e-8)
+    data = json.loads(tutor("run", "logistic-4x2", "--set", "network.layers.0.activation=tanh",
+                            "--json").stdout)
+    assert {s["key"] for s in data["steps"]} >= set(EXPECTED_KEYS)
+
+
+def test_unscaled_height_weight_saturates():
+    # the notes' warning: without scaling, a(1 - a) is ~0 and the first layer cannot learn
+    data = json.loads(tutor("run", "height-weight", "--set", "data.preprocess=none", "--json").stdout)
+    values = {s["key"]: s["value"] for s in data["steps"]}
+    assert max(abs(v) for v in values["dL/dW1"][0]) < 1e-30
+
+
+def test_set_mistake_is_reported_against_the_option():
+    result = tutor("run", "logistic-4x2", "--set", "training.learning_rate=fast")
+    assert result.exit_code == 2
+    assert "--set training.learning_rate=fast: training.learning_rate: expected a number" in result.output
+
+
+def test_train_json_contract_and_1000_iterations():
+    result = tutor("train", "logistic-4x2", "--iterations", "1000", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["iterations"] == 1000 and len(data["loss"]) == 1000
+    assert data["loss"][0] == pytest.approx(1.55598, abs=5e-6)
+    assert data["final"]["L"] == pytest.approx(0.695883, abs=5e-7)
+    norms = data["final"]["grad_norms"]
+    assert list(norms) == ["W1", "b1", "W2", "b2"]
+    assert norms["W1"] == pytest.approx(4.48751e-3, abs=5e-9)
+    assert norms["b2"] == pytest.approx(3.65930e-4, abs=5e-10)
+
+
+def test_train_human_output_has_sparkline_and_norms():
+    result = tutor("train", "logistic-4x2", "--iterations", "50")
+    assert result.exit_code == 0
+    assert "iterations 50" in result.stdout
+    assert any(ch in result.stdout for ch in "▁▂▃▄▅▆▇█")
+    assert "‖∂J/∂W1‖" in result.stdout
+
+
+def test_train_stops_on_epsilon():
+    data = json.loads(tutor("train", "logistic-4x2", "--set", "training.epsilon=1", "--json").stdout)
+    assert data["iterations"] == 0 and len(data["loss"]) == 1
+
+
+def test_validate_good_files():
+    from backprop_tutor.scenario import catalog
+
+    paths = [str(catalog.resolve(n)) for n in catalog.builtin_names()]
+    result = tutor("validate", *paths)
+    assert result.exit_code == 0 and result.stdout.count(": ok") == len(paths)
+
+
+def test_unknown_scenario_name():
+    result = tutor("run", "no-such-thing")
+    assert result.exit_code == 2
+    assert "no-such-thing: no built-in scenario of that name; built-in: height-weight" in result.output
+
+
+def test_python_dash_m_and_console_script_work_from_elsewhere(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "backprop_tutor", "run", "height-weight", "--json"],
+                          capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["scenario"] == "height-weight"

@@ -1,0 +1,116 @@
+"""Broken scenarios: `file:line: field: what is wrong, and what is allowed`, exit 2,
+no traceback, no file changed. Scenario files are data: nothing in them runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backprop_tutor.scenario import catalog
+
+GOOD = catalog.resolve("logistic-4x2").read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "backprop_tutor", *args], capture_output=True, text=True,
+                          cwd=cwd, stdin=subprocess.DEVNULL, timeout=60)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+CASES = {
+    "bad YAML syntax": (
+        GOOD.replace("  learning_rate: 0.1", "  learning_rate: [0.1"),
+        "learning_rate: [0.1", "", "YAML syntax error",
+    ),
+    "unknown field": (
+        GOOD.replace("  learning_rate: 0.1", "  learning_rate: 0.1\n  momentum: 0.9"),
+        "momentum: 0.9", "training.momentum", "unknown field 'momentum'; allowed fields here: learning_rate",
+    ),
+    "wrong type": (
+        GOOD.replace("  learning_rate: 0.1", "  learning_rate: fast"),
+        "learning_rate: fast", "training.learning_rate", "expected a number, got text 'fast'",
+    ),
+    "wrong matrix shape": (
+        GOOD.replace("W1: [[1, 0, -2], [-1, 3, 2]]", "W1: [[1, 0], [-1, 3]]"),
+        "W1: [[1, 0], [-1, 3]]", "parameters.W1", "wrong shape: the weight matrix W1 is 2 x 2, but it must be 2 x 3",
+    ),
+    "unknown activation": (
+        GOOD.replace("- {units: 3, activation: sigmoid}", "- {units: 3, activation: sigmod}"),
+        "activation: sigmod", "network.layers[0].activation",
+        "unknown activation 'sigmod'; allowed: identity, sigmoid, tanh",
+    ),
+    "ragged rows": (
+        GOOD.replace("    - [2, 1]\n", "    - [2, 1, 7]\n"),
+        "- [2, 1, 7]", "data.inputs[1]", "row 2 has 3 numbers but row 1 has 2",
+    ),
+    "missing field": (
+        GOOD.replace("loss: {type: binary_cross_entropy, samples: mean}\n", ""),
+        "name: logistic-4x2", "", "missing required field 'loss'",
+    ),
+    "softmax in a hidden layer": (
+        GOOD.replace("- {units: 3, activation: sigmoid}", "- {units: 3, activation: softmax}"),
+        "activation: softmax", "network.layers[0].activation", "only allowed on the output layer",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_scenario_message(tmp_path, case):
+    text, needle, field, message = CASES[case]
+    path = write(tmp_path, text)
+    before = path.read_bytes()
+    for command in (["validate", str(path)], ["run", str(path)], ["run", str(path), "--json"]):
+        proc = run_cli(*command, cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stdout == ""
+        assert "Traceback" not in proc.stderr
+        line = line_of(text, needle)
+        prefix = f"{path}:{line}: " + (f"{field}: " if field else "")
+        assert proc.stderr.startswith(prefix), proc.stderr
+        assert message in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml"]
+
+
+def test_python_tags_are_refused_and_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    text = GOOD.replace("title:", f"hack: !!python/object/apply:os.system ['touch {marker}']\ntitle:")
+    proc = run_cli("validate", str(write(tmp_path, text)), cwd=tmp_path)
+    assert proc.returncode == 2 and "is not allowed; a scenario is plain data" in proc.stderr
+    assert not marker.exists()
+    text = GOOD.replace("title:", "hack: !!python/name:os.system\ntitle:")
+    proc = run_cli("validate", str(write(tmp_path, text)), cwd=tmp_path)
+    assert proc.returncode == 2 and "not plain data" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_expression_strings_are_not_evaluated(tmp_path):
+    text = GOOD.replace("  learning_rate: 0.1", "  learning_rate: \"__import__('os').getcwd()\"")
+    proc = run_cli("validate", str(write(tmp_path, text)), cwd=tmp_path)
+    assert proc.returncode == 2 and "expected a number, got text" in proc.stderr
+
+
+def test_duplicate_key(tmp_path):
+    text = GOOD.replace("  learning_rate: 0.1", "  learning_rate: 0.1\n  learning_rate: 0.2")
+    proc = run_cli("validate", str(write(tmp_path, text)), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f":{line_of(text, 'learning_rate: 0.2')}: training.learning_rate: this key appears twice" in proc.stderr
+
+
+def test_empty_and_missing_files(tmp_path):
+    proc = run_cli("validate", str(write(tmp_path, "")), cwd=tmp_path)
+    assert proc.returncode == 2 and "the file is empty" in proc.stderr
+    proc = run_cli("run", str(tmp_path / "nope.yaml"), cwd=tmp_path)
+    assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
