@@ -79,7 +79,8 @@ class MatrixView:
         if len(show_r) < rows or cut_c:
             caption += " (cut to fit)"
         table = Table(box=box.SQUARE, show_header=False, title=self.title or None, caption=caption,
-                      padding=(0, 1), style=self.style, title_style="bold", caption_style="dim")
+                      padding=(0, 1), style=self.style, title_style="bold", caption_style="dim",
+                      min_width=len(caption) + 2)
         for _ in range(len(show_c) + (1 if cut_c else 0)):
             table.add_column(justify="right", no_wrap=True)
 
