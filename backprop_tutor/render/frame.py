@@ -69,14 +69,15 @@ class Frame:
                                   style=t.dim))
         elif c.formula:
             parts.append(Text(c.formula, style=t.formula))
+        matrices = c.view != "element" or not c.elements
+        if matrices:
+            shown = [MatrixView(st.value, st.symbol, t.digits, max_rows=5, max_cols=5,
+                                style=t.phase_style(st.phase))]
+            if st.role != "select":
+                shown += [MatrixView(v, name, t.digits, max_rows=4, max_cols=4) for name, v in st.inputs.items()]
+            parts.append(Columns(shown, padding=(0, 2)))
         if c.derivative:
             parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
-        if c.view != "element" or not c.elements:
-            if st.inputs and st.role != "select":
-                parts.append(Columns([MatrixView(v, name, t.digits, max_rows=4, max_cols=4)
-                                      for name, v in st.inputs.items()], padding=(0, 2)))
-            parts.append(MatrixView(st.value, st.symbol, t.digits, max_rows=5, max_cols=5,
-                                    style=t.phase_style(st.phase)))
         if c.reuses:
             parts.append(Text("chain rule: reuses " + ", ".join(c.reuses), style=t.dim))
         for w in c.warnings:

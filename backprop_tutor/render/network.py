@@ -1,9 +1,10 @@
 """The network as a picture: inputs, each layer's units, the weights between them.
 
-Units carry the values computed so far (z and a going forward, the gradients
-going back); weight columns carry w, then ∂L/∂w, then the updated w. What the
-current step touches is highlighted. Values come from the step records given;
-nothing is computed here.
+One row per unit. Units carry the values computed so far (z and a going forward,
+∂/∂z once the backward pass reaches them); the weight column between two layers
+lists, on the row of each unit, the weights and bias going into it: their values,
+then ∂L/∂w once computed, then the updated values. What the current step touches
+is highlighted. Values come from the step records given; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rich.text import Text
 from .matrix import number
 
 MAX_UNITS = 5
-MAX_WEIGHTS = 6
+MAX_IN = 3  # weights listed per unit before "…"
 
 
 def _at(value, sample: int, j: int):
@@ -32,9 +33,10 @@ class NetworkView:
     """Stores what to draw; draws in __rich_console__.
 
     layers   [(title, n_units, element base name)] for the inputs and each layer
-    values   step key -> value of every step done so far (the current one included)
+    values   step key -> value of every step done so far (the current one included),
+             plus "input" -> the table the first layer reads
     touched  step keys whose unit or weight column is highlighted
-    loss     the loss symbol (L, J)
+    params   the parameters before the update
     """
 
     def __init__(self, layers, values: dict, touched: set[str], theme, loss: str = "L",
@@ -47,77 +49,90 @@ class NetworkView:
         self.sample = sample
         self.samples = samples
         self.params = params or {}
+        self.digits = min(theme.digits, 4)
 
     def _num(self, x) -> str:
-        return number(x, self.theme.digits)
+        return number(x, self.digits)
 
-    def _units(self, l: int) -> Text:
+    def _unit(self, l: int, j: int) -> Text:
         title, n, base = self.layers[l]
         v = self.values
         out = Text()
-        shown = list(range(min(n, MAX_UNITS)))
-        for j in shown:
-            name = f"{base}{j + 1}" if n > 1 else base
-            if l == 0:
-                x = v.get("x", v.get("X"))
-                out.append(f"{name} ", self.theme.strong)
-                out.append(self._num(_at(x, self.sample, j)) if x is not None else "·")
-            else:
-                out.append(f"({name})", self.theme.strong)
-                if f"Z{l}" in v:
-                    out.append(f" z {self._num(_at(v[f'Z{l}'], self.sample, j))}")
-                if f"A{l}" in v:
-                    out.append(f"\n  a {self._num(_at(v[f'A{l}'], self.sample, j))}")
-            grads = [(f"dL/dA{l}", f"∂{self.loss}/∂a"), (f"dL/dZ{l}", f"∂{self.loss}/∂z")]
-            for key, label in grads:
-                if key in v:
-                    out.append(f"\n  {label} {self._num(_at(v[key], self.sample, j))}",
-                               self.theme.phase_style("backward"))
-            if j != shown[-1]:
-                out.append("\n\n" if l > 0 else "\n")
-        if n > len(shown):
-            out.append(f"\n… {n - len(shown)} more", self.theme.dim)
+        if j >= n:
+            return out
+        if j == MAX_UNITS - 1 and n > MAX_UNITS:
+            return Text(f"… {n - j} more", self.theme.dim)
+        name = f"{base}{j + 1}" if n > 1 else base
+        out.append(name, self.theme.strong)
+        if l == 0:
+            x = v.get("x", v.get("X", v.get("input")))
+            out.append(" " + (self._num(_at(x, self.sample, j)) if x is not None else "·"))
+            if f"dL/dA{l}" in v:
+                out.append(f" ∂ {self._num(_at(v['dL/dA0'], self.sample, j))}")
+            return out
+        if f"dL/dZ{l}" in v:
+            out.append(f" ∂z {self._num(_at(v[f'dL/dZ{l}'], self.sample, j))}", self.theme.phase_style("backward"))
+        elif f"dL/dA{l}" in v:
+            out.append(f" ∂a {self._num(_at(v[f'dL/dA{l}'], self.sample, j))}", self.theme.phase_style("backward"))
+        elif f"A{l}" in v:
+            out.append(f" a {self._num(_at(v[f'A{l}'], self.sample, j))}")
+        elif f"Z{l}" in v:
+            out.append(f" z {self._num(_at(v[f'Z{l}'], self.sample, j))}")
         return out
 
-    def _weights(self, l: int) -> Text:
-        n_in, n_out = self.layers[l - 1][1], self.layers[l][1]
+    def _stage(self, name: str):
+        """(prefix, values, style) of a parameter: updated, its gradient, or as given."""
         v = self.values
+        if name in v:
+            return "→", np.asarray(v[name]), self.theme.phase_style("update")
+        if f"dL/d{name}" in v:
+            return "∂", np.asarray(v[f"dL/d{name}"]), self.theme.phase_style("backward")
+        return "", np.asarray(self.params.get(name)), ""
+
+    def _weights(self, l: int, j: int) -> Text:
+        n_in, n_out = self.layers[l - 1][1], self.layers[l][1]
         out = Text()
-        W = self.params.get(f"W{l}")
-        b = self.params.get(f"b{l}")
-        entries = [(f"w{i + 1}{j + 1}", f"W{l}", (i, j)) for j in range(n_out) for i in range(n_in)]
-        entries += [(f"b{j + 1}", f"b{l}", (j,)) for j in range(n_out)]
-        shown = entries[:MAX_WEIGHTS + n_out] if len(entries) > MAX_WEIGHTS + n_out else entries
-        for k, (label, name, idx) in enumerate(shown):
-            base = W if name.startswith("W") else b
-            style = self.theme.highlight if (name in self.touched or f"dL/d{name}" in self.touched) else ""
-            out.append(f"{label} ", self.theme.strong)
-            out.append(self._num(np.asarray(base)[idx]) if base is not None else "·", style)
-            if f"dL/d{name}" in v:
-                out.append(f" ∂ {self._num(np.asarray(v[f'dL/d{name}'])[idx])}",
-                           self.theme.phase_style("backward"))
-            if name in v:
-                out.append(f" → {self._num(np.asarray(v[name])[idx])}", self.theme.phase_style("update"))
-            if k != len(shown) - 1:
-                out.append("\n")
-        if len(entries) > len(shown):
-            out.append(f"\n… {len(entries) - len(shown)} more", self.theme.dim)
+        if j >= n_out or (j == MAX_UNITS - 1 and n_out > MAX_UNITS):
+            return out
+        pw, W, sw = self._stage(f"W{l}")
+        pb, B, sb = self._stage(f"b{l}")
+        shown = [number(W[i, j], self.digits) for i in range(min(n_in, MAX_IN))]
+        if n_in > MAX_IN:
+            shown.append("…")
+        out.append(f"{pw}w ", self.theme.strong)
+        out.append(" ".join(shown), sw)
+        out.append(f" {pb}b ", self.theme.strong)
+        out.append(number(np.ravel(B)[j], self.digits), sb)
         return out
+
+    def _title(self, l: int) -> str:
+        if l == 0:
+            return self.layers[0][0]
+        return self.layers[l][0]
 
     def __rich_console__(self, console, options):
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), expand=False,
-                      header_style=self.theme.strong)
-        cells = []
+                      header_style=self.theme.strong, pad_edge=False)
+        hot = self.theme.highlight
+        columns = []
         for l in range(len(self.layers)):
             if l > 0:
-                table.add_column(f"W{l}, b{l}", overflow="fold")
-                cells.append(self._weights(l))
-            title = self.layers[l][0]
-            hot = any(k in self.touched for k in (f"Z{l}", f"A{l}", f"dL/dZ{l}", f"dL/dA{l}")) or \
-                (l == 0 and self.touched & {"X", "x"})
-            table.add_column(title, style=self.theme.highlight if hot else "", overflow="fold")
-            cells.append(self._units(l))
-        table.add_row(*cells)
+                touched = {f"W{l}", f"b{l}", f"dL/dW{l}", f"dL/db{l}"} & self.touched
+                stage, _, _ = self._stage(f"W{l}")
+                label = {"→": f"W{l} b{l} updated", "∂": f"∂{self.loss}/∂W{l}, b{l}"}.get(stage, f"W{l} b{l}")
+                table.add_column(label, style=hot if touched else "", no_wrap=True, overflow="ellipsis")
+                columns.append(lambda j, l=l: self._weights(l, j))
+            touched = {f"Z{l}", f"A{l}", f"dL/dZ{l}", f"dL/dA{l}"} & self.touched or \
+                (l == 0 and {"X", "x"} & self.touched) or \
+                (l == len(self.layers) - 1 and {"L"} & self.touched)
+            table.add_column(self._title(l), style=hot if touched else "", no_wrap=True, overflow="ellipsis")
+            columns.append(lambda j, l=l: self._unit(l, j))
+        rows = min(MAX_UNITS, max(n for _, n, _ in self.layers))
+        for j in range(rows):
+            table.add_row(*[col(j) for col in columns])
         yield table
         if self.samples > 1:
-            yield Text(f"values of sample {self.sample + 1} of {self.samples}", style=self.theme.dim)
+            yield Text(f"values of sample 1 of {self.samples}; weights into each unit on its row",
+                       style=self.theme.dim)
+        else:
+            yield Text("weights into each unit on its row", style=self.theme.dim)

@@ -50,6 +50,9 @@ class Lesson:
         if max(s.widths()) > 12 or s.depth > 3:
             return None
         values = {st.key: st.value for st in self.steps[:i + 1]}
+        first = next((st for st in self.steps if st.key == "Z1"), None)
+        if first is not None:
+            values["input"] = list(first.inputs.values())[0]
         st = self.steps[i]
         touched = {st.key}
         if st.role == "input_grad":
