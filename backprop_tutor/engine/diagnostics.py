@@ -55,7 +55,7 @@ def diagnose(step) -> list[Diagnostic]:
             worst = local.max(axis=0)  # the best case over the batch, per unit
             units = tuple(int(j) for j in np.flatnonzero(worst < SATURATED * PEAK[name]))
             if units:
-                listing = ", ".join(f"unit {j + 1} (f′ ≤ {worst[j]:.2g})" for j in units)
+                listing = ", ".join(f"unit {j + 1} (f′ ≈ {worst[j]:.2g})" for j in units)
                 found.append(Diagnostic(
                     "saturated", step.layer, units,
                     f"saturated {op.label}: {listing}. Its local derivative is almost 0, so almost no "
