@@ -47,15 +47,30 @@ class MatrixView:
         self.max_cols = max_cols
         self.style = style
 
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self._renderable(options))
+
     def __rich_console__(self, console, options):
+        yield self._renderable(options)
+
+    def _renderable(self, options):
         v = self.value
         if np.ndim(v) == 0:
-            yield Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
-            return
+            return Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
         m = np.atleast_2d(v) if np.ndim(v) == 2 else np.asarray(v).reshape(1, -1)
         rows, cols = m.shape
-        width_per_col = self.digits + 6
-        fit_cols = max(2, min(self.max_cols, (options.max_width - 4) // width_per_col))
+        # as many columns as fit, measured on the numbers themselves (so a measured
+        # width gives the same table when drawn at that width)
+        widths = [max(len(number(x, self.digits)) for x in m[:, c]) + 3 for c in range(cols)]
+        fit_cols, used = 0, 1
+        for w in widths[:self.max_cols]:
+            if used + w > options.max_width:
+                break
+            fit_cols, used = fit_cols + 1, used + w
+        if fit_cols < cols:  # room for the "…" column and the last column
+            fit_cols = max(2, min(fit_cols, self.max_cols) - 1)
         show_r = list(range(rows)) if rows <= self.max_rows else list(range(self.max_rows - 1)) + [-1]
         show_c = list(range(cols)) if cols <= fit_cols else list(range(fit_cols - 1)) + [-1]
         caption = shape_text(v)
@@ -77,4 +92,4 @@ class MatrixView:
             if len(show_r) < rows and idx == len(show_r) - 1:
                 table.add_row(*["⋮"] * (len(show_c) + (1 if len(show_c) < cols else 0)))
             table.add_row(*cells(r))
-        yield table
+        return table

@@ -49,8 +49,8 @@ def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, h
     room = max(1, height - len(top) - len(bottom))
     if len(body) > room:
         cut = len(body) - room + 1
-        body = body[:room - 1] + [[Segment(f"… {cut} more lines below: a larger window or "
-                                           f"--view matrix shows them", console.get_style("dim"))]]
+        body = body[:room - 1] + [[Segment(f"… {cut} more lines below (a taller window shows them)",
+                                           console.get_style("dim"))]]
     return top + body + bottom
 
 
