@@ -49,7 +49,7 @@ class NetworkView:
         self.sample = sample
         self.samples = samples
         self.params = params or {}
-        self.digits = min(theme.digits, 4)
+        self.digits = min(theme.digits, 3)  # a picture to glance at; the operation below has them all
 
     def _num(self, x) -> str:
         return number(x, self.digits)
@@ -118,9 +118,9 @@ class NetworkView:
         for l in range(len(self.layers)):
             if l > 0:
                 touched = {f"W{l}", f"b{l}", f"dL/dW{l}", f"dL/db{l}"} & self.touched
-                stage, _, _ = self._stage(f"W{l}")
-                label = {"→": f"W{l} b{l} updated", "∂": f"∂{self.loss}/∂W{l}, b{l}"}.get(stage, f"W{l} b{l}")
-                table.add_column(label, style=hot if touched else "", no_wrap=True, overflow="ellipsis")
+                label = ", ".join({"→": f"{p} updated", "∂": f"∂{self.loss}/∂{p}"}.get(self._stage(p)[0], p)
+                                  for p in (f"W{l}", f"b{l}"))
+                table.add_column(label, style=hot if touched else "", overflow="fold", ratio=None)
                 columns.append(lambda j, l=l: self._weights(l, j))
             touched = {f"Z{l}", f"A{l}", f"dL/dZ{l}", f"dL/dA{l}"} & self.touched or \
                 (l == 0 and {"X", "x"} & self.touched) or \
