@@ -50,12 +50,31 @@ def run(
                                          help="Train on this one record (0-based) instead of the scenario's batch."),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every step, nothing else."),
+    step: bool = typer.Option(False, "--step", help="One operation per screen, moved through with the keys "
+                              "(→ next, ← back, g N go to, f/r forward/backward, ? keys, q quit)."),
+    projector: bool = typer.Option(False, "--projector", help="With --step: high contrast, fewer digits, "
+                                   "more space, for a classroom projector."),
+    digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
+                                         help="Significant digits shown (default 6, or 3 with --projector)."),
+    view: str = typer.Option("auto", "--view", help="With --step: element (entry by entry, numbers put in), "
+                             "matrix (whole matrices) or auto (element for small layers)."),
+    auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
+                                         help="With --step: play the steps by themselves, SECONDS apart "
+                                              "(any key pauses)."),
 ) -> None:
     """Run one iteration (forward, loss, backward, update), printing every operation."""
     from ..engine import Engine
 
+    if view not in ("auto", "element", "matrix"):
+        fail(f"--view: expected element, matrix or auto, got {view!r}")
     model = load(scenario, settings, sample)
     steps = list(Engine(model).steps())
+    if step and not as_json:
+        from ..render.theme import NORMAL, PROJECTOR
+        from ..stepper.loop import run as step_mode
+
+        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto)
+        return
     if as_json:
         print_json({"scenario": model.name,
                     "steps": [{"key": s.key, "phase": s.phase, "value": finite(s.json_value())} for s in steps]})
@@ -66,7 +85,8 @@ def run(
     out = console()
     out.print(f"[bold]{model.title}[/]\n[dim]{model.source}[/]\n{model.shape_text()}, loss: {model.loss.describe()}")
     for i, step in enumerate(steps, 1):
-        out.print(StepView(step, i, len(steps), model.name, formulas.text(step), formulas.derivative_text(step)))
+        out.print(StepView(step, i, len(steps), model.name, formulas.text(step), formulas.derivative_text(step),
+                           digits or 6))
 
 
 @app.command()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 from rich import box
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -48,49 +47,50 @@ class MatrixView:
         self.max_cols = max_cols
         self.style = style
 
-    def __rich_console__(self, console, options):
-        yield self._fitted(console, options)
-
     def __rich_measure__(self, console, options):
-        natural = Measurement.get(console, options, self._fitted(console, options)).maximum
-        return Measurement(natural, natural)
+        from rich.measure import Measurement
 
-    def _fitted(self, console, options):
-        """The widest table (up to max_cols columns) that fits the width offered."""
-        if np.ndim(self.value) == 0:
-            return self._table(self.max_cols)
-        cols = min(self.max_cols, np.shape(self.value)[-1])
-        while True:
-            table = self._table(cols)
-            if cols <= 2 or Measurement.get(console, options, table).maximum <= options.max_width:
-                return table
-            cols -= 1
+        return Measurement.get(console, options, self._renderable(options))
 
-    def _table(self, fit_cols: int):
+    def __rich_console__(self, console, options):
+        yield self._renderable(options)
+
+    def _renderable(self, options):
         v = self.value
         if np.ndim(v) == 0:
             return Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
         m = np.atleast_2d(v) if np.ndim(v) == 2 else np.asarray(v).reshape(1, -1)
         rows, cols = m.shape
+        # as many columns as fit, measured on the numbers themselves (so a measured
+        # width gives the same table when drawn at that width)
+        widths = [max(len(number(x, self.digits)) for x in m[:, c]) + 3 for c in range(cols)]
+        fit_cols, used = 0, 1
+        for w in widths[:self.max_cols]:
+            if used + w > options.max_width:
+                break
+            fit_cols, used = fit_cols + 1, used + w
+        if fit_cols < cols:  # room for the "…" column and the last column
+            fit_cols = max(2, min(fit_cols, self.max_cols) - 1)
         show_r = list(range(rows)) if rows <= self.max_rows else list(range(self.max_rows - 1)) + [-1]
         show_c = list(range(cols)) if cols <= fit_cols else list(range(fit_cols - 1)) + [-1]
-        cut_c = len(show_c) < cols
         caption = shape_text(v)
-        if len(show_r) < rows or cut_c:
+        if len(show_r) < rows or len(show_c) < cols:
             caption += " (cut to fit)"
         table = Table(box=box.SQUARE, show_header=False, title=self.title or None, caption=caption,
                       padding=(0, 1), style=self.style, title_style="bold", caption_style="dim",
                       min_width=len(caption) + 2)
-        for _ in range(len(show_c) + (1 if cut_c else 0)):
-            table.add_column(justify="right", no_wrap=True)
+        for _ in range(len(show_c) + (1 if len(show_c) < cols else 0)):
+            table.add_column(justify="right")
 
         def cells(r):
-            if not cut_c:
-                return [number(m[r, c], self.digits) for c in show_c]
-            return [number(m[r, c], self.digits) for c in show_c[:-1]] + ["…", number(m[r, -1], self.digits)]
+            out = [number(m[r, c], self.digits) for c in show_c[:-1]] if len(show_c) < cols else \
+                [number(m[r, c], self.digits) for c in show_c]
+            if len(show_c) < cols:
+                out += ["…", number(m[r, -1], self.digits)]
+            return out
 
         for idx, r in enumerate(show_r):
             if len(show_r) < rows and idx == len(show_r) - 1:
-                table.add_row(*["⋮"] * (len(show_c) + (1 if cut_c else 0)))
+                table.add_row(*["⋮"] * (len(show_c) + (1 if len(show_c) < cols else 0)))
             table.add_row(*cells(r))
         return table

@@ -1,0 +1,125 @@
+"""One screen of step mode: a header, the network picture, the operation, a footer.
+
+The frame draws what it is handed (values, formula text, element lines,
+warnings); the step-mode loop decides which frame to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.columns import Columns
+from rich.console import Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from .matrix import MatrixView
+from .steps import title_of
+from .theme import NORMAL, Theme
+
+
+@dataclass
+class FrameContent:
+    """Everything one frame shows, already worked out."""
+
+    step: object
+    index: int  # 0-based
+    total: int
+    scenario: str
+    network: object | None = None  # a renderable (NetworkView)
+    formula: str = ""  # the matrix formula, printed by sympy
+    derivative: str = ""  # f'(z) as sympy derives it
+    elements: list[str] = field(default_factory=list)
+    omitted: int = 0
+    view: str = "matrix"
+    reuses: list[str] = field(default_factory=list)  # "dL/dA2 (step 10)"
+    warnings: list[str] = field(default_factory=list)
+
+
+class Frame:
+    def __init__(self, content: FrameContent, theme: Theme = NORMAL) -> None:
+        self.c = content
+        self.theme = theme
+
+    # parts ----------------------------------------------------------------
+    def header(self) -> Text:
+        c, t = self.c, self.theme
+        st = c.step
+        color = t.phase_style(st.phase)
+        layer = f" layer {st.layer}" if st.layer else ""
+        return Text.assemble(
+            (f" {c.scenario} ", t.strong),
+            (f" {st.phase} ", f"bold reverse {color}"),
+            (f" {c.index + 1}/{c.total} ", t.strong),
+            (f" {st.symbol} ", t.strong),
+            (f"{layer}  ", t.text),
+            (title_of(st), "italic" if t.name == "normal" else t.text),
+            no_wrap=True, overflow="ellipsis")
+
+    def operation(self):
+        c, t = self.c, self.theme
+        st = c.step
+        parts = []
+        if c.view == "element" and c.elements:
+            for line in c.elements:
+                parts.append(Text(line, style=t.formula))
+            if c.omitted:
+                parts.append(Text(f"… {c.omitted} more entries (--view matrix shows whole matrices)",
+                                  style=t.dim))
+        elif c.formula:
+            parts.append(Text(c.formula, style=t.formula))
+        matrices = c.view != "element" or not c.elements
+        if matrices:
+            shown = [MatrixView(st.value, st.symbol, t.digits, max_rows=5, max_cols=5,
+                                style=t.phase_style(st.phase))]
+            if st.role != "select":
+                shown += [MatrixView(v, name, t.digits, max_rows=4, max_cols=4) for name, v in st.inputs.items()]
+            parts.append(Columns(shown, padding=(0, 2)))
+        if c.derivative:
+            parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
+        if c.reuses:
+            parts.append(Text("chain rule: reuses " + ", ".join(c.reuses), style=t.dim))
+        for w in c.warnings:
+            parts.append(Text("⚠ " + w, style=t.warning))
+        if t.spacing:
+            spaced = []
+            for p in parts:
+                spaced += [p, Text("")]
+            parts = spaced[:-1]
+        return Panel(Group(*parts), box=t.box, border_style=t.phase_style(st.phase),
+                     title=f"{st.key}", title_align="left")
+
+    def body(self):
+        parts = []
+        if self.c.network is not None:
+            parts.append(self.c.network)
+            if self.theme.spacing:
+                parts.append(Text(""))
+        parts.append(self.operation())
+        return Group(*parts)
+
+    def __rich_console__(self, console, options):
+        yield self.header()
+        yield self.body()
+
+
+def footer(status: str = "", theme: Theme = NORMAL) -> Text:
+    keys = "→/Enter next  ←/b back  g N go to  f forward  r backward  a play  ? keys  q quit"
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    if status:
+        text.append(status + "  ", theme.warning)
+    text.append(keys, theme.dim)
+    return text
+
+
+def help_panel(rows, theme: Theme = NORMAL):
+    lines = Text()
+    for k, (keys, what) in enumerate(rows):
+        lines.append(f"{keys:<18}", theme.strong)
+        lines.append(what + ("\n" if k < len(rows) - 1 else ""), theme.text)
+    return Panel(lines, title="keys", box=theme.box, title_align="left")
+
+
+def separator(theme: Theme = NORMAL):
+    return Rule(style=theme.dim)

@@ -1,0 +1,89 @@
+"""The steps of one iteration and what each frame needs, worked out once per step."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..engine.diagnostics import diagnose
+from ..render.frame import Frame, FrameContent
+from ..render.matrix import number
+from ..render.network import NetworkView
+from ..render.theme import NORMAL, Theme
+
+#: a layer counts as small (element-by-element formulas by default) up to this many entries
+SMALL = 6
+VIEWS = ("auto", "element", "matrix")
+
+
+class Lesson:
+    def __init__(self, model, steps, theme: Theme = NORMAL, view: str = "auto") -> None:
+        self.model = model
+        self.steps = list(steps)
+        self.theme = theme
+        self.view = view
+        self.index_of = {st.key: i for i, st in enumerate(self.steps)}
+        self.frame = lru_cache(maxsize=None)(self._frame)
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    def phase_starts(self) -> dict[str, int]:
+        starts: dict[str, int] = {}
+        for i, st in enumerate(self.steps):
+            starts.setdefault(st.phase, i)
+        return starts
+
+    def _layers(self):
+        s = self.model
+        n = s.depth
+        inputs = s.notation.inputs.lower()
+        layers = [(f"inputs", s.n_inputs, inputs)]
+        for l, layer in enumerate(s.layers, 1):
+            where = "output" if l == n else f"layer {l}"
+            base = s.notation.act(l, n).rstrip("0123456789").lower()
+            layers.append((f"{where} ({layer.activation.label})", layer.units, base))
+        return layers
+
+    def _network(self, i: int):
+        s = self.model
+        if max(s.widths()) > 12 or s.depth > 3:
+            return None
+        values = {st.key: st.value for st in self.steps[:i + 1]}
+        first = next((st for st in self.steps if st.key == "Z1"), None)
+        if first is not None:
+            values["input"] = list(first.inputs.values())[0]
+        st = self.steps[i]
+        touched = {st.key}
+        if st.role == "input_grad":
+            touched = {st.key}
+        samples = next((int(st.value.shape[0]) for st in self.steps if st.key in ("x", "Z1")), 1)
+        return NetworkView(self._layers(), values, touched, self.theme, loss=s.notation.loss,
+                           samples=samples, params=s.parameters)
+
+    def _view(self, step) -> str:
+        if self.view != "auto":
+            return self.view
+        from ..symbolic import substitution
+
+        return "element" if 0 < substitution.count(step) <= SMALL else "matrix"
+
+    def _frame(self, i: int) -> Frame:
+        from ..symbolic import formulas, substitution
+
+        st = self.steps[i]
+        view = self._view(st)
+        elements, omitted = [], 0
+        if view == "element":
+            limit = 8 if self.theme.spacing == 0 else 5
+            found = substitution.element_lines(st, lambda x: number(x, self.theme.digits), limit)
+            if found is not None:
+                elements, omitted = list(found.lines), found.omitted
+        reuses = [f"{k} (step {self.index_of[k] + 1})" for k in st.reuses if k in self.index_of]
+        reuses += [k for k in st.reuses if k not in self.index_of]
+        content = FrameContent(
+            step=st, index=i, total=self.total, scenario=self.model.name,
+            network=self._network(i), formula=formulas.text(st), derivative=formulas.derivative_text(st),
+            elements=elements, omitted=omitted, view=view, reuses=reuses,
+            warnings=[d.message for d in diagnose(st)])
+        return Frame(content, self.theme)

@@ -1,0 +1,121 @@
+"""The step-mode loop: draw a frame, wait for a key, move, draw again.
+
+When standard input or output is not a terminal it never waits: it says why on
+stderr and prints every step in order, then returns.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from rich.console import Console
+from rich.segment import Segment, Segments
+from rich.text import Text
+
+from ..render.frame import footer, help_panel, separator
+from . import terminal
+from .keys import HELP, Navigator, decode
+from .lesson import Lesson
+
+#: how often (seconds) an idle loop looks at the terminal size
+POLL = 0.5
+#: seconds per step when `a` starts playing without --auto
+DEFAULT_BEAT = 2.0
+
+
+def print_all(lesson: Lesson, console: Console) -> None:
+    for i in range(lesson.total):
+        if i:
+            console.print(separator(lesson.theme))
+        console.print(lesson.frame(i))
+
+
+def _lines(console: Console, renderable, width: int):
+    return console.render_lines(renderable, console.options.update(width=width, height=None), pad=False)
+
+
+def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, height: int):
+    """The frame cut to the terminal: header and footer always visible, the body cropped."""
+    frame = lesson.frame(nav.index)
+    status = nav.message
+    if nav.goto is not None:
+        status = f"go to step: {nav.goto}_  (Enter goes, Esc cancels)"
+    elif nav.playing and not status:
+        status = "playing"
+    top = _lines(console, frame.header(), width)
+    bottom = _lines(console, footer(status, lesson.theme), width)
+    body = _lines(console, help_panel(HELP, lesson.theme) if nav.help else frame.body(), width)
+    room = max(1, height - len(top) - len(bottom))
+    if len(body) > room:
+        cut = len(body) - room + 1
+        body = body[:room - 1] + [[Segment(f"… {cut} more lines below (a taller window shows them)",
+                                           console.get_style("dim"))]]
+    return top + body + bottom
+
+
+def draw(lesson, nav, console: Console) -> None:
+    width, height = console.size
+    lines = screen_lines(lesson, nav, console, width, height)
+    out = []
+    for k, line in enumerate(lines):
+        out.extend(line)
+        if k < len(lines) - 1:
+            out.append(Segment.line())
+    console.clear()
+    console.print(Segments(out), end="")
+
+
+def interactive(lesson: Lesson, console: Console, auto: float | None = None, fd: int | None = None) -> None:
+    fd = sys.stdin.fileno() if fd is None else fd
+    nav = Navigator(lesson.total, lesson.phase_starts(), playing=bool(auto))
+    beat = auto or DEFAULT_BEAT
+    size = None
+    with terminal.keyboard(fd):
+        console.set_alt_screen(True)
+        console.show_cursor(False)
+        try:
+            redraw = True
+            next_beat = time.monotonic() + beat
+            while True:
+                if redraw or console.size != size:
+                    size = console.size
+                    draw(lesson, nav, console)
+                    redraw = False
+                timeout = POLL
+                if nav.playing:
+                    timeout = max(0.0, min(POLL, next_beat - time.monotonic()))
+                try:
+                    data = terminal.read(fd, timeout)
+                except KeyboardInterrupt:
+                    return
+                if data is None:
+                    if nav.playing and time.monotonic() >= next_beat:
+                        redraw = bool(nav.tick())
+                        next_beat = time.monotonic() + beat
+                    continue
+                if data == b"":  # the terminal went away
+                    return
+                for key in decode(data):
+                    if nav.handle(key) == "quit":
+                        return
+                    redraw = True
+                if nav.playing:
+                    next_beat = time.monotonic() + beat
+        except KeyboardInterrupt:
+            return
+        finally:
+            console.show_cursor(True)
+            console.set_alt_screen(False)
+
+
+def run(model, steps, theme, view: str = "auto", auto: float | None = None) -> None:
+    lesson = Lesson(model, steps, theme, view)
+    console = Console(highlight=False)
+    reason = terminal.interactive()
+    if reason:
+        Console(stderr=True, highlight=False).print(
+            Text(f"tutor: --step needs a terminal ({reason}); printing every step instead."))
+        print_all(lesson, console)
+        return
+    interactive(lesson, console, auto)
