@@ -20,17 +20,17 @@ def hw():
 
 def test_the_notes_first_line(hw):
     lines = element_lines(hw["Z1"]).lines
-    assert lines[0] == "z1 = x * w11 + b1 = 0.5 * 0.5 + 0 = 0.25"
-    assert lines[1] == "z2 = x * w12 + b2 = 0.5 * 1 + 0 = 0.5"
+    assert lines[0] == "z1⁽¹⁾ = x * w11⁽¹⁾ + b1⁽¹⁾ = 0.5 * 0.5 + 0 = 0.25"
+    assert lines[1] == "z2⁽¹⁾ = x * w12⁽¹⁾ + b2⁽¹⁾ = 0.5 * 1 + 0 = 0.5"
 
 
 def test_lines_of_the_height_weight_pass(hw):
     assert element_lines(hw["Z2"]).lines == [
-        "z1 = a1 * w11 + a2 * w21 + b1 = 0.562177 * 1 + 0.622459 * 0.5 + 1 = 1.87341"]
-    assert element_lines(hw["A1"]).lines[0] == "a1 = σ(z1) = 1/(exp(-z1) + 1) = 1/(exp(-0.25) + 1) = 0.562177"
-    assert element_lines(hw["dL/dW1"]).lines[0] == "∂L/∂w11 = x * ∂L/∂z1 = 0.5 * 0.0902948 = 0.0451474"
-    assert element_lines(hw["W1"]).lines[0] == "w11′ = w11 - η * ∂L/∂w11 = 0.5 - 0.1 * 0.0451474 = 0.495485"
-    assert element_lines(hw["b2"]).lines == ["b1′ = b1 - η * ∂L/∂b1 = 1 - 0.1 * 0.366852 = 0.963315"]
+        "z1⁽²⁾ = a1⁽¹⁾ * w11⁽²⁾ + a2⁽¹⁾ * w21⁽²⁾ + b1⁽²⁾ = 0.562177 * 1 + 0.622459 * 0.5 + 1 = 1.87341"]
+    assert element_lines(hw["A1"]).lines[0] == "a1⁽¹⁾ = σ(z1⁽¹⁾) = 1/(exp(-z1⁽¹⁾) + 1) = 1/(exp(-0.25) + 1) = 0.562177"
+    assert element_lines(hw["dL/dW1"]).lines[0] == "∂L/∂w11⁽¹⁾ = x * ∂L/∂z1⁽¹⁾ = 0.5 * 0.0902948 = 0.0451474"
+    assert element_lines(hw["W1"]).lines[0] == "w11⁽¹⁾′ = w11⁽¹⁾ - η * ∂L/∂w11⁽¹⁾ = 0.5 - 0.1 * 0.0451474 = 0.495485"
+    assert element_lines(hw["b2"]).lines == ["b1⁽²⁾′ = b1⁽²⁾ - η * ∂L/∂b1⁽²⁾ = 1 - 0.1 * 0.366852 = 0.963315"]
 
 
 @pytest.mark.parametrize("name", ["height-weight", "logistic-4x2"])

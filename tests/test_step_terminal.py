@@ -78,7 +78,7 @@ def test_without_a_terminal_every_step_is_printed_and_it_ends():
 def test_element_formula_of_the_notes_is_printed():
     done = subprocess.run([TUTOR, "run", "height-weight", "--step"], stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=60, env=dict(os.environ, COLUMNS="100"))
-    assert "z1 = x * w11 + b1 = 0.5 * 0.5 + 0 = 0.25" in done.stdout
+    assert "z1⁽¹⁾ = x * w11⁽¹⁾ + b1⁽¹⁾ = 0.5 * 0.5 + 0 = 0.25" in done.stdout
 
 
 def test_bad_view_is_a_clean_error():

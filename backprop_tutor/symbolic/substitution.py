@@ -143,9 +143,18 @@ def _base(symbol: str) -> str:
     return symbol.rstrip("0123456789′").lower()
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _layer(symbol: str) -> str:
+    """The layer mark the notes put on an element, from the matrix symbol: W2 -> ⁽²⁾, X -> ''."""
+    digits = symbol.rstrip("′")[len(symbol.rstrip("′").rstrip("0123456789")):]
+    return f"⁽{digits.translate(SUPERSCRIPT)}⁾" if digits else ""
+
+
 def _element(symbol: str, j: int, units: int, s: int, samples: int) -> str:
     base = _base(symbol)
-    name = base + (str(j + 1) if units > 1 or symbol[-1:].isdigit() else "")
+    name = base + (str(j + 1) if units > 1 or symbol[-1:].isdigit() else "") + _layer(symbol)
     return name + (f"[{s + 1}]" if samples > 1 else "")
 
 
@@ -221,7 +230,7 @@ def _line(f: _Formula, lhs: str, expr, value, middle: str = "") -> str:
 
 
 def _weight_names(wname: str):
-    return lambda i, j: f"{_base(wname)}{i + 1}{j + 1}"
+    return lambda i, j: f"{_base(wname)}{i + 1}{j + 1}{_layer(wname)}"
 
 
 def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):
@@ -229,7 +238,7 @@ def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):
     m, n_in = H.shape
     hs = [f.sym(_element(hname, i, n_in, s, m), H[s, i]) for i in range(n_in)]
     ws = [f.sym(_weight_names(wname)(i, j), W[i, j]) for i in range(n_in)]
-    b = f.sym(f"{_base(bname)}{j + 1}", B[j])
+    b = f.sym(f"{_base(bname)}{j + 1}{_layer(bname)}", B[j])
     return op.symbolic(sp, hs, ws, b), hs, ws, b
 
 
@@ -419,7 +428,7 @@ def _update(step, fmt, limit):
     lines = _Collected()
     for r, c in cells:
         f = _Formula(fmt)
-        el = f"{_base(tname)}{c + 1}" if vector else _weight_names(tname)(r, c)
+        el = f"{_base(tname)}{c + 1}{_layer(tname)}" if vector else _weight_names(tname)(r, c)
         theta = f.sym(el, T[r, c])
         lr = f.sym("η", step.extra["learning_rate"])
         grad = f.sym(_grad(prefix, el), G[r, c])
