@@ -51,10 +51,11 @@ def _flip_sign(expr: sp.Expr) -> sp.Expr:
     """-a*(a - 1) -> a*(1 - a): move a leading minus into a difference, as textbooks do."""
     if isinstance(expr, sp.Mul) and expr.could_extract_minus_sign():
         coeff, rest = expr.as_coeff_mul()
-        if coeff == -1:
+        if coeff < 0:
             for i, f in enumerate(rest):
                 if isinstance(f, sp.Add):
-                    return sp.Mul(*rest[:i], -f, *rest[i + 1:])
+                    flipped = sp.Mul(*rest[:i], -f, *rest[i + 1:])
+                    return flipped if coeff == -1 else sp.Mul(-coeff, flipped, evaluate=False)
     return expr
 
 
@@ -113,6 +114,11 @@ def linear_local() -> dict[str, sp.Expr]:
 # printing -----------------------------------------------------------------------------
 
 class _Pretty(PrettyPrinter):
+    def _print_Sum(self, expr):
+        head = " ".join(f"Σ[{i}=1..{b}]" for i, _, b in reversed(expr.limits))
+        body = self._print(expr.function)
+        return prettyForm(*prettyForm(head + " ").right(body))
+
     def _print_Derivative(self, expr):
         num = self._print(expr.expr).render(wrap_line=False)
         den = self._print(expr.variables[0]).render(wrap_line=False)
@@ -125,7 +131,7 @@ class _Latex(LatexPrinter):
 
 
 def pretty(expr) -> str:
-    return _Pretty({"use_unicode": True, "order": "none"}).doprint(expr)
+    return _Pretty({"use_unicode": True, "order": "none", "wrap_line": False}).doprint(expr)
 
 
 def pretty_chain(*exprs) -> str:
@@ -196,7 +202,7 @@ class _Names:
 
     def _make(self, base: str, latex_base: str, sup: str, idx: list[str], where) -> sp.Symbol:
         sub = ",".join(idx) if any(len(i) > 1 for i in idx) or len(idx) > 2 else "".join(idx)
-        name = base + (f"_{sub}" if sub else "") + (f"^({sup})" if sup else "")
+        name = base + "".join(_SUB.get(ch, ch) for ch in sub) + "".join(_SUP[ch] for ch in f"({sup})" if sup)
         sym = sp.Symbol(name)
         self.latex[sym] = latex_base + (f"_{{{sub}}}" if sub else "") + (f"^{{({sup})}}" if sup else "")
         self.where[sym] = where
@@ -230,7 +236,9 @@ class _Names:
         return sp.Symbol(self.s.notation.loss)
 
 
-_FREE = "kpqrtuvgh"
+_FREE = "kptuvrmn"  # letters that have unicode subscripts
+_SUB = dict(zip("0123456789aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,"))
+_SUP = dict(zip("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"))
 
 
 def _merge(parts: list[sp.Expr]) -> list[sp.Expr]:
@@ -369,7 +377,7 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     fd = _finite_difference(engine, scenario, target, data)
 
     numbers = _numbers(names, body, sums, extra, scenario, steps, data, target, generic=idx is None)
-    title = pretty(lhs)
+    title = pretty(lhs) if idx is not None else f"∂{L}/∂{kind}{l}"
     return Explanation(
         target=target, title=title, lhs=lhs, path=path, chain=sp.Eq(lhs, chain, evaluate=False),
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),
@@ -485,7 +493,7 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
         mapping = {}
         for sym in body.free_symbols | (extra.free_symbols if extra is not None else set()):
             if sym.name == "λ":
-                mapping[sym] = sp.Float(scenario.l2, 6)
+                mapping[sym] = _shown(scenario.l2)
                 continue
             kind, q, s, u = names.where[sym]
             s = at.get(s, s)
@@ -496,13 +504,20 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
                 value = params[f"b{q}"][int(u) - 1]
             else:
                 value = arr[(kind, q)][int(s) - 1, int(u) - 1]
-            mapping[sym] = sp.Float(float(value), 3) if value != int(value) else sp.Integer(int(value))
+            mapping[sym] = _shown(float(value))
         with sp.evaluate(False):
             terms.append(body.subs(mapping))
     if extra is not None:
         with sp.evaluate(False):
             terms.append(extra.subs(mapping))
     return terms
+
+
+def _shown(v: float) -> sp.Symbol:
+    """A number as the student reads it (6 significant digits), kept as printed text so
+    that nothing is evaluated while the numbers stand in the formula."""
+    text = f"{v:.6g}"
+    return sp.Symbol(f"({text})" if v < 0 else text)
 
 
 def _shape_text(expr) -> str:
@@ -605,7 +620,7 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
         chain = [sp.Derivative(f.form, f.wrt), f.derived]
         if f.output_form is not None and f.output_form != f.derived:
             chain.append(f.output_form)
-        how = f"from the {f.op}" + (", with a = f(z)" if len(chain) > 2 else "") + ":"
+        how = f"from {f.op}" + (", with a = f(z)" if len(chain) > 2 else "") + ":"
         block = pretty_chain(*chain).replace("\n", "\n    ")
         lines.append(f"{pretty(sp.Eq(f.leibniz, f.local, evaluate=False))}\n  {how}\n    {block}")
     out.append(("local derivatives (each derived by sympy)", "\n".join(lines)))
