@@ -636,8 +636,9 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
     if ex.bias_note:
         out.append(("the bias gradient", ex.bias_note))
     if ex.numbers:
-        terms = " + ".join(pretty(t) for t in ex.numbers)
-        out.append(("numbers", f"{ex.title} = {terms}"))
+        with sp.evaluate(False):
+            terms = sp.Add(*ex.numbers, evaluate=False) if len(ex.numbers) > 1 else ex.numbers[0]
+        out.append(("numbers", pretty(sp.Eq(ex.lhs, terms, evaluate=False))))
     out.append(("value", f"{ex.title} = {_fmt(ex.value)}\n"
                          f"engine (tutor run): {_fmt(ex.engine_value)}\n"
                          f"central finite difference: {_fmt(ex.finite_difference)}"))
