@@ -72,12 +72,13 @@ def in_output_form(f: sp.Expr, d: sp.Expr) -> sp.Expr | None:
         return None
     for sol in solutions:
         try:
-            r = sp.factor(sp.simplify(d.subs(Z, sol)))
+            r = sp.simplify(d.subs(Z, sol).rewrite(sp.exp))
+            r = min((_flip_sign(sp.factor(r)), sp.expand(r), r), key=sp.count_ops)
         except Exception:  # noqa: BLE001
             continue
-        if r.has(Z) or r.has(sp.LambertW) or r.has(sp.nan):
+        if r.has(Z) or r.has(sp.LambertW) or r.has(sp.nan) or r.has(sp.I):
             continue
-        if sp.count_ops(r) < sp.count_ops(d):
+        if sp.count_ops(r) <= sp.count_ops(d):  # no longer than the z form: say it with a
             return _flip_sign(r)
     return None
 
