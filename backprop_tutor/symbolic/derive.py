@@ -145,8 +145,11 @@ def pretty_chain(*exprs) -> str:
 
 
 def latex(expr, names: dict | None = None) -> str:
-    out = _Latex({"order": "none", "symbol_names": names or {}}).doprint(expr)
-    return out.replace("∂", r"\partial ").replace("ŷ", r"\hat{y}").replace("Ŷ", r"\hat{Y}")
+    out = _Latex({"order": "none", "symbol_names": names or {}, "mul_symbol": "dot"}).doprint(expr)
+    for plain, tex in (("∂", r"\partial "), ("ŷ", r"\hat{y}"), ("Ŷ", r"\hat{Y}"), ("σ", r"\sigma "),
+                       ("′", "'"), ("ℓ", r"\ell "), ("λ", r"\lambda ")):
+        out = out.replace(plain, tex)
+    return out
 
 
 # the derivation -----------------------------------------------------------------------
@@ -649,7 +652,7 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
 def latex_document(ex: Explanation) -> str:
     names = ex.latex_names
     lines = [r"\begin{align*}"]
-    lines.append(latex(ex.chain, names) + r" \\")
+    lines.append(latex(ex.chain, names).replace("=", "&=", 1) + r" \\")
     for f in ex.factors:
         lines.append(f"{latex(f.leibniz, names)} &= {latex(f.local, names)}" + r" \\")
     lines.append(latex(ex.substituted, names).replace("=", "&=", 1) + r" \\")
