@@ -9,8 +9,6 @@ from the op's `symbolic_term` / `symbolic` form, never typed.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import sympy as sp
 
@@ -38,10 +36,19 @@ def activation_function(op) -> sp.Function:
     return sp.Function(op.label)
 
 
-@lru_cache(maxsize=None)
 def activation_derivative(op) -> sp.Expr:
-    """f'(z) derived by sympy from the op's symbolic form."""
-    return sp.diff(op.symbolic(sp, Z_SYM), Z_SYM)
+    """f'(z) derived by sympy from the op's symbolic form (the same derivation, and the
+    same cache, that `tutor explain` uses: one source of formulas in the program)."""
+    from .derive import activation_local
+
+    return activation_local(op)[1]
+
+
+def activation_derivative_output_form(op) -> sp.Expr | None:
+    """f'(z) written with a = f(z) (a(1 - a) for the sigmoid), or None when sympy cannot."""
+    from .derive import activation_local
+
+    return activation_local(op)[2]
 
 
 def loss_element(op, m: int, k: int):

@@ -1,0 +1,160 @@
+"""What a student types after `tutor explain`, read into a Target.
+
+Accepted forms (L may be the scenario's own loss symbol, e.g. J; d may be ∂):
+
+    dL/dW1   dL/dW^(1)   dL/dW_1   ∂L/∂W1   dJ/dW1        a whole weight matrix
+    dL/db2   dL/db^(2)                                    a whole bias vector
+    dL/dZ1   dL/dA1   dL/dH1   dL/dŶ                      a whole matrix of values
+    dL/dw12^(1)   dL/dw_12^(1)   dL/dw_{12}^{(1)}         one weight, 1-based as in the notes
+    dL/db1^(1)    dL/db_2^(1)                             one bias, 1-based
+    dL/dW1[0,1]   dL/db1[2]   dL/dZ1[3,0]                 one entry, 0-based as in numpy
+
+Nothing here imports sympy, and no text is ever evaluated: the target is matched
+against regular expressions only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("W", "b", "Z", "A")
+
+
+class TargetError(ValueError):
+    """An unknown or ambiguous target; `offered` lists what the scenario has."""
+
+    def __init__(self, target: str, message: str, offered: list[str]) -> None:
+        self.target = target
+        self.offered = offered
+        super().__init__(f"{target}: {message}; this scenario offers: {', '.join(offered)} "
+                         f"(one entry: e.g. {offered[0]}[0,0] or dL/dw11^(1))")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # W, b, Z or A
+    layer: int
+    index: tuple[int, ...] | None = None  # 0-based entry, or None for the whole matrix
+
+    @property
+    def key(self) -> str:
+        """The engine's step key of this gradient (dL/dW1 ...)."""
+        return f"dL/d{self.kind}{self.layer}"
+
+
+def offered(scenario) -> list[str]:
+    loss = scenario.notation.loss
+    out = []
+    for l in range(1, scenario.depth + 1):
+        out += [f"d{loss}/dW{l}", f"d{loss}/db{l}", f"d{loss}/dZ{l}",
+                f"d{loss}/d{scenario.notation.act(l, scenario.depth)}"]
+    return out
+
+
+_SUPER = r"(?:\^\{?\((?P<sup>\d+)\)\}?|\^(?P<sup2>\d+))"
+_WHOLE = re.compile(r"^(?P<name>[A-Za-z]|ŷ|Ŷ|yhat|y_hat)_?\{?(?P<layer>\d+)?\}?" + _SUPER + r"?$")
+_ENTRY = re.compile(r"^(?P<name>[A-Za-z])_?\{?(?P<sub>\d+)\}?" + _SUPER + r"$")
+_BRACKET = re.compile(r"^(?P<var>[^\[]+)\[(?P<idx>\s*\d+\s*(?:,\s*\d+\s*)?)\]$")
+
+
+def _kind_of(name: str, scenario) -> str | None:
+    act = scenario.notation.activation.upper()
+    upper = name.upper()
+    if upper in ("W", "B", "Z"):
+        return {"W": "W", "B": "b", "Z": "Z"}[upper]
+    if upper in (act, "A", "H"):
+        return "A"
+    return None
+
+
+def parse(text: str, scenario) -> Target:
+    """Read a target; raise TargetError naming what the scenario offers."""
+    shown = text
+    offer = offered(scenario)
+    s = "".join(text.split()).replace("∂", "d")
+    m = re.match(r"^d(?P<loss>[A-Za-z]+)/d(?P<var>.+)$", s)
+    if not m:
+        raise TargetError(shown, "expected the form dL/dVARIABLE", offer)
+    if m["loss"] not in ("L", "J", scenario.notation.loss):
+        raise TargetError(shown, f"the loss is called {scenario.notation.loss} here", offer)
+    var = m["var"]
+    n = scenario.depth
+
+    index = None
+    bracket = _BRACKET.match(var)
+    if bracket:
+        var = bracket["var"]
+        index = tuple(int(p) for p in bracket["idx"].split(","))
+
+    if var in ("ŷ", "Ŷ", "yhat", "y_hat", scenario.notation.output) and var:
+        target = Target("A", n, None)
+    else:
+        whole = _WHOLE.match(var)
+        entry = _ENTRY.match(var)  # an index and a layer superscript: one entry
+        if entry and index is None:
+            kind = _kind_of(entry["name"], scenario)
+            layer = int(entry["sup"] or entry["sup2"])
+            sub = entry["sub"]
+            if kind is None:
+                raise TargetError(shown, f"no variable called {entry['name']}", offer)
+            target = _entry(shown, kind, layer, sub, scenario, offer)
+            _check(shown, target, scenario, offer)
+            return target
+        if not whole:
+            raise TargetError(shown, f"cannot read {var!r} as a variable of the network", offer)
+        kind = _kind_of(whole["name"], scenario)
+        if kind is None:
+            raise TargetError(shown, f"no variable called {whole['name']}", offer)
+        layer = whole["layer"] or whole["sup"] or whole["sup2"]
+        if layer is None:
+            if n == 1:
+                layer = "1"
+            else:
+                raise TargetError(shown, f"ambiguous: which layer's {whole['name']}? (1 to {n})", offer)
+        target = Target(kind, int(layer), None)
+    if index is not None:
+        target = Target(target.kind, target.layer, index)
+    _check(shown, target, scenario, offer)
+    return target
+
+
+def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
+    """w12^(1) -> W1[0,1]; b2^(1) -> b1[1]; z1^(2) -> Z2[0,0] when there is one sample."""
+    if kind == "W":
+        if len(sub) != 2:
+            raise TargetError(shown, f"write a weight as w_ij^(layer) with two one-digit indices "
+                                     f"(or W{layer}[i,j], 0-based)", offer)
+        return Target("W", layer, (int(sub[0]) - 1, int(sub[1]) - 1))
+    if kind == "b":
+        return Target("b", layer, (int(sub) - 1,))
+    rows = _shape(Target(kind, layer), scenario)[0]
+    if rows != 1:
+        raise TargetError(shown, f"ambiguous: {kind}{layer} has {rows} rows (one per sample); "
+                                 f"write {kind}{layer}[sample,unit], 0-based", offer)
+    return Target(kind, layer, (0, int(sub) - 1))
+
+
+def _shape(target: Target, scenario) -> tuple[int, ...]:
+    widths = scenario.widths()
+    if target.kind == "W":
+        return (widths[target.layer - 1], widths[target.layer])
+    if target.kind == "b":
+        return (widths[target.layer],)
+    rows = 1 if scenario.training.batch == "record" else len(scenario.inputs)
+    return (rows, widths[target.layer])
+
+
+def _check(shown, target: Target, scenario, offer) -> None:
+    if not 1 <= target.layer <= scenario.depth:
+        raise TargetError(shown, f"the network has layers 1 to {scenario.depth}", offer)
+    if target.index is None:
+        return
+    shape = _shape(target, scenario)
+    if len(target.index) != len(shape):
+        raise TargetError(shown, f"{target.kind}{target.layer} has shape {'x'.join(map(str, shape))}: "
+                                 f"give {len(shape)} index(es)", offer)
+    for i, size in zip(target.index, shape):
+        if not 0 <= i < size:
+            raise TargetError(shown, f"index out of range: {target.kind}{target.layer} has shape "
+                                     f"{'x'.join(map(str, shape))}", offer)
