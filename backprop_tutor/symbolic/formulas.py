@@ -141,9 +141,18 @@ def latex(step) -> str:
 
 
 def derivative_text(step) -> str:
-    """For an element-wise activation's backward step: f'(z) as sympy derives it."""
+    """For an element-wise activation's backward step: f'(z) as sympy derives it,
+    and, where sympy can invert a = f(z), the same derivative in terms of a."""
     if step.role != "backward" or not getattr(step.op, "elementwise", False):
         return ""
-    d = activation_derivative(step.op)
     f_prime = sp.Function(step.op.label + "′")(Z_SYM)
-    return sp.pretty(sp.Eq(f_prime, d, evaluate=False), use_unicode=True, order="none")
+    d = activation_derivative(step.op)
+    in_a = activation_derivative_output_form(step.op)
+    rhs = [d] if in_a is None else [d, in_a]
+    chain = f_prime
+    for part in rhs:
+        chain = sp.Eq(chain, part, evaluate=False)
+    text = sp.pretty(chain, use_unicode=True, order="none")
+    if in_a is not None:
+        text += "\nwith a = " + sp.pretty(sp.Function(step.op.label)(Z_SYM), use_unicode=True)
+    return text
