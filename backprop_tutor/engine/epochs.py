@@ -1,0 +1,151 @@
+"""Minibatch training by epochs, with accuracy and the saturation of each sign layer.
+
+This is the at-scale counterpart of `Engine.steps()`: the same operations (the ops'
+own forward and backward rules), applied to whole batches as numpy matrix
+operations, for many batches and epochs. Per epoch it records the mean loss over
+the batches, train and test accuracy (argmax of the output against the label) at
+the end of the epoch, and for each sign layer the saturated ratio (share of entries
+with |z| > t, whose gradient the straight-through estimator blocks) over the epoch's
+batches, like the notes' log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..ops.binary import BinaryLinear, ClippedGradientDescent, SignSTE, sign
+
+BINARY = BinaryLinear()
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    loss: float
+    train_accuracy: float
+    test_accuracy: float
+    saturation: list[float]
+
+    def as_json(self) -> dict:
+        return {"epoch": self.epoch, "loss": self.loss, "train_accuracy": self.train_accuracy,
+                "test_accuracy": self.test_accuracy, "saturation": list(self.saturation)}
+
+
+@dataclass
+class EpochResult:
+    epochs: list[EpochRecord] = field(default_factory=list)
+    params: dict[str, np.ndarray] = field(default_factory=dict)
+    samples_per_second: float = 0.0
+
+    def as_json(self) -> dict:
+        return {"epochs": [e.as_json() for e in self.epochs]}
+
+
+@dataclass
+class Net:
+    """What the loop needs of a network: per layer its kind, activation; the loss."""
+
+    kinds: list[str]  # "linear" or "binary_linear"
+    activations: list  # Activation objects
+    loss: object
+    clip: float = 1.0
+
+    def sign_layers(self) -> list[int]:
+        return [i for i, act in enumerate(self.activations) if isinstance(act, SignSTE)]
+
+
+def predict(net: Net, params: dict[str, np.ndarray], x: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Output of the network for every row of x (evaluated in chunks)."""
+    weights = [sign(params[f"W{l + 1}"]) if kind == "binary_linear" else params[f"W{l + 1}"]
+               for l, kind in enumerate(net.kinds)]
+    out = []
+    for start in range(0, x.shape[0], chunk):
+        a = x[start:start + chunk]
+        for l, act in enumerate(net.activations):
+            a = act.forward(a @ weights[l] + params[f"b{l + 1}"])
+        out.append(a)
+    return np.concatenate(out) if out else np.zeros((0, 0))
+
+
+def accuracy(net: Net, params, x: np.ndarray, labels: np.ndarray) -> float:
+    if x.shape[0] == 0:
+        return 0.0
+    return float(np.mean(predict(net, params, x).argmax(axis=1) == labels))
+
+
+def train_batch(net: Net, params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float,
+                saturation: list[float] | None = None) -> float:
+    """One forward pass, backward pass and update on one batch; returns the batch loss.
+
+    Each op applies its own rule to the whole batch: BinaryLinear / Linear forward
+    and backward, the activation's backward (the STE mask for sign), the loss's
+    gradient, then the update (latent weights of binary layers clipped to [-c, c]).
+    """
+    n = len(net.kinds)
+    clipped = ClippedGradientDescent(net.clip)
+    hs, zs, acts, ws = [x], [], [], []
+    for l in range(n):
+        w = params[f"W{l + 1}"]
+        wb = sign(w) if net.kinds[l] == "binary_linear" else w
+        z = hs[-1] @ wb
+        z += params[f"b{l + 1}"]
+        a = net.activations[l].forward(z)
+        ws.append(wb)
+        zs.append(z)
+        hs.append(a)
+    yhat = hs[-1]
+    loss = net.loss.forward(yhat, y)
+    grad_a = net.loss.backward(yhat, y)
+    s = 0
+    for l in range(n - 1, -1, -1):
+        act = net.activations[l]
+        if isinstance(act, SignSTE):
+            mask = act.mask(zs[l])
+            if saturation is not None:
+                saturation[net.sign_layers().index(l)] += 1.0 - np.count_nonzero(mask) / mask.size
+            grad_z = grad_a * mask
+        else:
+            grad_z = act.backward(zs[l], hs[l + 1], grad_a)
+        # the same three rules as Linear.backward / BinaryLinear.backward (sign(W) already in ws)
+        if l > 0:
+            grad_a = grad_z @ ws[l].T
+        grad_w = hs[l].T @ grad_z
+        grad_b = grad_z.sum(axis=0)
+        if net.kinds[l] == "binary_linear":
+            clipped.forward_inplace(params[f"W{l + 1}"], grad_w, lr)
+        else:
+            params[f"W{l + 1}"] -= lr * grad_w
+        params[f"b{l + 1}"] -= lr * grad_b
+    return loss
+
+
+def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y_train: np.ndarray,
+                 labels_train: np.ndarray, x_test: np.ndarray, labels_test: np.ndarray, *,
+                 lr: float, batch_size: int, epochs: int, seed: int = 0,
+                 progress: Callable[[int, int, EpochRecord | None], None] | None = None) -> EpochResult:
+    """Shuffle each epoch (fixed seed), train batch by batch, record each epoch."""
+    params = {k: np.array(v, dtype=float, copy=True) for k, v in params.items()}
+    rng = np.random.default_rng(seed)
+    m = x_train.shape[0]
+    n_batches = max(1, -(-m // batch_size))
+    result = EpochResult(params=params)
+    n_sign = len(net.sign_layers())
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(m)
+        losses, sat = [], [0.0] * n_sign
+        for k in range(n_batches):
+            idx = order[k * batch_size:(k + 1) * batch_size]
+            losses.append(train_batch(net, params, x_train[idx], y_train[idx], lr, sat))
+            if progress is not None:
+                progress(epoch, k + 1, None)
+        record = EpochRecord(epoch=epoch, loss=float(np.mean(losses)),
+                             train_accuracy=accuracy(net, params, x_train, labels_train),
+                             test_accuracy=accuracy(net, params, x_test, labels_test),
+                             saturation=[v / n_batches for v in sat])
+        result.epochs.append(record)
+        if progress is not None:
+            progress(epoch, n_batches, record)
+    return result
