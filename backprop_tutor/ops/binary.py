@@ -224,8 +224,7 @@ class ClippedGradientDescent(GradientDescent):
     def symbolic(self, sp, theta, grad, lr):
         """Entry by entry: theta' = min(c, max(-c, theta - eta g))."""
         if getattr(theta, "is_Matrix", False):
-            theta = sp.Symbol(f"{theta.name}_ij")
-            grad = sp.Symbol(f"g_ij")
+            theta, grad = sp.Symbol(f"{theta.name}_ij"), sp.Symbol(f"({grad.name})_ij")
         c = sp.Integer(int(self.clip)) if self.clip == int(self.clip) else sp.Float(self.clip)
         inner = sp.Add(theta, -lr * grad, evaluate=False)
         return sp.Min(c, sp.Max(-c, inner, evaluate=False), evaluate=False)
