@@ -144,8 +144,41 @@ def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y
         record = EpochRecord(epoch=epoch, loss=float(np.mean(losses)),
                              train_accuracy=accuracy(net, params, x_train, labels_train),
                              test_accuracy=accuracy(net, params, x_test, labels_test),
-                             saturation=[v / n_batches for v in sat])
+                             saturation=[float(v / n_batches) for v in sat])
         result.epochs.append(record)
         if progress is not None:
             progress(epoch, n_batches, record)
     return result
+
+
+def net_of(scenario) -> Net:
+    return Net(kinds=[layer.kind for layer in scenario.layers],
+               activations=[layer.activation for layer in scenario.layers],
+               loss=scenario.loss, clip=scenario.training.clip)
+
+
+def prepared(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Train and test inputs after the scenario's preprocessing (fitted on the train part)."""
+    x, xt = scenario.inputs, scenario.test_inputs
+    if xt is None:
+        xt = np.zeros((0, x.shape[1]))
+    method = scenario.preprocess.get("inputs")
+    if method is not None:
+        stats = method.fit(x)
+        x, xt = method.forward(x, stats), method.forward(xt, stats)
+    yt = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, scenario.targets.shape[1]))
+    return x, scenario.targets, xt, yt
+
+
+def train_scenario(scenario, epochs: int | None = None,
+                   progress: Callable[[int, int, EpochRecord | None], None] | None = None) -> EpochResult:
+    """Minibatch training of a scenario with `training.batch: N` for its epochs."""
+    t = scenario.training
+    x, y, xt, yt = prepared(scenario)
+    return train_epochs(net_of(scenario), scenario.parameters, x, y, y.argmax(axis=1), xt, yt.argmax(axis=1),
+                        lr=t.learning_rate, batch_size=t.batch_size, epochs=epochs or t.epochs, seed=t.seed,
+                        progress=progress)
+
+
+def batches_per_epoch(scenario) -> int:
+    return max(1, -(-scenario.inputs.shape[0] // scenario.training.batch_size))
