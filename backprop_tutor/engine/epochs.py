@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..ops.binary import BinaryLinear, ClippedGradientDescent, SignSTE, sign
+from ..ops.binary import BinaryLinear, SignSTE, sign
 
 BINARY = BinaryLinear()
 
@@ -77,49 +77,67 @@ def accuracy(net: Net, params, x: np.ndarray, labels: np.ndarray) -> float:
 
 
 def train_batch(net: Net, params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float,
-                saturation: list[float] | None = None) -> float:
+                saturation: list[float] | None = None, work: dict | None = None) -> float:
     """One forward pass, backward pass and update on one batch; returns the batch loss.
 
     Each op applies its own rule to the whole batch: BinaryLinear / Linear forward
     and backward, the activation's backward (the STE mask for sign), the loss's
     gradient, then the update (latent weights of binary layers clipped to [-c, c]).
+
+    `work` (a dict the caller keeps between batches) holds the weight-sized arrays:
+    sign(W) and dL/dW are written into the same buffers every batch instead of
+    fresh megabyte-sized arrays, which the allocator would otherwise hand back to
+    the system and fault in again each batch (that alone made training ~1.5x slower).
     """
     n = len(net.kinds)
-    clipped = ClippedGradientDescent(net.clip)
-    hs, zs, acts, ws = [x], [], [], []
+    work = {} if work is None else work
+    hs, zs, ws = [x], [], []
     for l in range(n):
         w = params[f"W{l + 1}"]
-        wb = sign(w) if net.kinds[l] == "binary_linear" else w
+        if net.kinds[l] == "binary_linear":
+            wb = _buffer(work, f"sign{l}", w.shape)
+            np.greater_equal(w, 0, out=wb)  # sign(W) = 2 * 1{W >= 0} - 1, as ops.binary.sign
+            wb *= 2.0
+            wb -= 1.0
+        else:
+            wb = w
         z = hs[-1] @ wb
         z += params[f"b{l + 1}"]
-        a = net.activations[l].forward(z)
         ws.append(wb)
         zs.append(z)
-        hs.append(a)
+        hs.append(net.activations[l].forward(z))
     yhat = hs[-1]
     loss = net.loss.forward(yhat, y)
     grad_a = net.loss.backward(yhat, y)
-    s = 0
+    signs = net.sign_layers()
     for l in range(n - 1, -1, -1):
         act = net.activations[l]
         if isinstance(act, SignSTE):
             mask = act.mask(zs[l])
             if saturation is not None:
-                saturation[net.sign_layers().index(l)] += 1.0 - np.count_nonzero(mask) / mask.size
+                saturation[signs.index(l)] += 1.0 - np.count_nonzero(mask) / mask.size
             grad_z = grad_a * mask
         else:
             grad_z = act.backward(zs[l], hs[l + 1], grad_a)
-        # the same three rules as Linear.backward / BinaryLinear.backward (sign(W) already in ws)
+        # the three rules of Linear.backward / BinaryLinear.backward (ws holds sign(W) for a
+        # binary layer: dL/dH = G sign(W)^T, and dL/dW = H^T G straight through the sign)
         if l > 0:
             grad_a = grad_z @ ws[l].T
-        grad_w = hs[l].T @ grad_z
-        grad_b = grad_z.sum(axis=0)
-        if net.kinds[l] == "binary_linear":
-            clipped.forward_inplace(params[f"W{l + 1}"], grad_w, lr)
-        else:
-            params[f"W{l + 1}"] -= lr * grad_w
-        params[f"b{l + 1}"] -= lr * grad_b
+        w = params[f"W{l + 1}"]
+        grad_w = np.matmul(hs[l].T, grad_z, out=_buffer(work, f"grad{l}", w.shape))
+        grad_w *= lr
+        w -= grad_w
+        if net.kinds[l] == "binary_linear":  # ClippedGradientDescent, in place
+            np.clip(w, -net.clip, net.clip, out=w)
+        params[f"b{l + 1}"] -= lr * grad_z.sum(axis=0)
     return loss
+
+
+def _buffer(work: dict, key: str, shape: tuple) -> np.ndarray:
+    buf = work.get(key)
+    if buf is None or buf.shape != shape:
+        buf = work[key] = np.empty(shape)
+    return buf
 
 
 def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y_train: np.ndarray,
@@ -133,12 +151,13 @@ def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y
     n_batches = max(1, -(-m // batch_size))
     result = EpochResult(params=params)
     n_sign = len(net.sign_layers())
+    work: dict = {}
     for epoch in range(1, epochs + 1):
         order = rng.permutation(m)
         losses, sat = [], [0.0] * n_sign
         for k in range(n_batches):
             idx = order[k * batch_size:(k + 1) * batch_size]
-            losses.append(train_batch(net, params, x_train[idx], y_train[idx], lr, sat))
+            losses.append(train_batch(net, params, x_train[idx], y_train[idx], lr, sat, work))
             if progress is not None:
                 progress(epoch, k + 1, None)
         record = EpochRecord(epoch=epoch, loss=float(np.mean(losses)),
