@@ -116,6 +116,7 @@ def _variant(tmp_path, old, new):
     ("threshold: 1 ", "threshold: -1 ", "ste.threshold", "out of range"),
     ("dataset: digits", "dataset: no/such/mnist", "data.dataset", "nothing is downloaded"),
     ("epochs: 10", "epochs: 0", "training.epochs", "at least 1"),
+    ("batch: 64", "batch: 0", "training.batch", "at least 1"),
     ("activation: sign}\n    - {type: binary_linear, units: 8",
      "activation: {name: sign, threshold: 3}}\n    - {type: binary_linear, units: 8",
      "network.layers[0].activation.threshold", "unknown field"),
@@ -144,3 +145,10 @@ def test_help_list_and_run_json_do_not_import_sympy():
             "r = CliRunner().invoke(app, ['run', 'bnn-saturation', '--json']); assert r.exit_code == 0; "
             "assert 'sympy' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_run_one_record_of_the_binarized_network():
+    result = runner.invoke(app, ["run", "bnn-saturation", "--sample", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    steps = {s["key"]: s for s in json.loads(result.stdout)["steps"]}
+    assert len(steps["x"]["value"]) == 1 and set(steps["A1"]["value"][0]) <= {-1.0, 1.0}

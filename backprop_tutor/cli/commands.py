@@ -83,7 +83,7 @@ def train(
     from ..engine import train as run_training
 
     model = load(scenario, settings)
-    if model.training.epochs:
+    if model.training.batch == "minibatch":
         from .compare import print_epochs, run_epochs
 
         print_epochs(model, run_epochs(model, epochs), as_json)

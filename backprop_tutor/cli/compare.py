@@ -77,7 +77,7 @@ def compare(
     runs = []
     for value in values:
         model = load(scenario, list(settings) + [f"{field}={value}"])
-        if not model.training.epochs:
+        if model.training.batch != "minibatch":
             fail(f"{scenario}: compare needs a scenario trained by epochs (training.batch: N, training.epochs: E)")
         runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))
     if as_json:

@@ -332,25 +332,24 @@ def _training(c: Checker, raw: Any, path: Path, m: int) -> Training:
                    "epochs", "seed", "clip", "step_batch"))
     lr = c.number(d.get("learning_rate", 0.1), path + ("learning_rate",), low=0, low_open=True)
     batch = d.get("batch", "full")
+    seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
+    clip = c.number(d.get("clip", 1.0), path + ("clip",), low=0, low_open=True)
+    step_batch = min(m, c.integer(d.get("step_batch", 4), path + ("step_batch",), low=1))
+    epochs = c.integer(d.get("epochs", 1), path + ("epochs",), low=1)
     if isinstance(batch, int) and not isinstance(batch, bool):
         size = c.integer(batch, path + ("batch",), low=1)
-        epochs = c.integer(d.get("epochs", 1), path + ("epochs",), low=1)
         return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
                         max_iterations=c.integer(d.get("max_iterations", 1000), path + ("max_iterations",), low=1),
-                        seed=c.integer(d.get("seed", 0), path + ("seed",), low=0),
-                        clip=c.number(d.get("clip", 1.0), path + ("clip",), low=0, low_open=True),
-                        step_batch=min(m, c.integer(d.get("step_batch", 4), path + ("step_batch",), low=1)))
-    for key in ("epochs", "seed", "clip", "step_batch"):
-        if key in d:
-            c.fail(path + (key,), f"{key} applies to minibatch training only; set `batch` to a number of "
-                                  f"samples, e.g. batch: 64")
+                        seed=seed, clip=clip, step_batch=step_batch)
     batch = c.choice(batch, path + ("batch",), ("full", "record"), "batch (full, record or a number of samples)")
     record = c.integer(d.get("record", 0), path + ("record",), low=0)
     if record >= m:
         c.fail(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")
     iters = c.integer(d.get("max_iterations", 1000), path + ("max_iterations",), low=1)
     eps = c.number(d.get("epsilon", 0.0), path + ("epsilon",), low=0)
-    return Training(lr, batch, record, iters, eps)
+    # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
+    # scenario into record mode, so they are accepted and left aside here)
+    return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
 
 
 def _notation(c: Checker, raw: Any, path: Path) -> Notation:
