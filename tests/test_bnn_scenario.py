@@ -41,6 +41,16 @@ def test_engine_steps_show_mask_and_saturated_ratio_and_match_the_training_loop(
             assert extra["mask"].tolist() == (np.abs(z) <= 1).tolist()
             assert extra["saturated"] == pytest.approx(np.mean(np.abs(z) > 1))
             assert extra["threshold"] == 1
+    # the engine's two steps per binary layer are BinaryLinear's own rules
+    from backprop_tutor.ops import BinaryLinear
+
+    op = BinaryLinear()
+    np.testing.assert_allclose(op.forward(by_key["x"].value, s.parameters["W1"], s.parameters["b1"]),
+                               by_key["Z1"].value)
+    dh, dw, db = op.backward(by_key["dL/dZ2"].value, by_key["A1"].value, s.parameters["W2"])
+    np.testing.assert_allclose(dw, by_key["dL/dW2"].value)
+    np.testing.assert_allclose(dh, by_key["dL/dA1"].value)
+    np.testing.assert_allclose(db, by_key["dL/db2"].value)
     # one engine iteration = one batch of the at-scale loop, on the same rows
     params = {k: v.copy() for k, v in s.parameters.items()}
     x, y = by_key["x"].value, by_key["y"].value

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..ops.binary import BinaryLinear, SignSTE, sign
+from ..ops.binary import SignSTE, sign
 
-BINARY = BinaryLinear()
 
 
 @dataclass
