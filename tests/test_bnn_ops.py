@@ -39,9 +39,10 @@ def test_straight_through_rule_matches_its_definition_entry_by_entry():
                 assert got[i, j] == want
 
 
-def test_sign_is_registered_and_reads_no_per_layer_parameter():
+def test_sign_is_registered_with_its_window_as_parameter():
     assert ACTIVATIONS["sign"] is SignSTE
-    assert SignSTE.parameters == ()
+    assert SignSTE.parameters == ("threshold",)
+    assert SignSTE().threshold == 1.0 and SignSTE(threshold=25).threshold == 25.0
 
 
 def test_symbolic_derivative_is_the_indicator_the_numbers_use():

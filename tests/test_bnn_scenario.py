@@ -129,7 +129,7 @@ def _variant(tmp_path, old, new):
     ("batch: 64", "batch: 0", "training.batch", "at least 1"),
     ("activation: sign}\n    - {type: binary_linear, units: 8",
      "activation: {name: sign, threshold: 3}}\n    - {type: binary_linear, units: 8",
-     "network.layers[0].activation.threshold", "unknown field"),
+     "network.layers[0].activation.threshold", "ste: {threshold: T}"),
 ])
 def test_validation_errors_name_file_line_and_field(tmp_path, old, new, field, words):
     path = _variant(tmp_path, old, new)

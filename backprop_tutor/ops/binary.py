@@ -100,8 +100,8 @@ class SignSTE(Activation):
 
     name = "sign"
     title = "sign"
-    #: no per-layer parameters: the window t comes from the scenario's `ste.threshold`
-    parameters = ()
+    #: the window t; a scenario sets it once for every sign layer (`ste.threshold`)
+    parameters = ("threshold",)
 
     def __init__(self, threshold: float = 1.0) -> None:
         super().__init__()

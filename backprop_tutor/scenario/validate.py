@@ -243,7 +243,11 @@ def _network(c: Checker, raw: dict, path: Path, n_inputs_data: int):
         p = path + ("layers", i)
         c.mapping(lay, p, ("units", "activation", "type"), ("units", "activation"))
         units = c.integer(lay["units"], p + ("units",), low=1)
-        act = _activation(c, lay["activation"], p + ("activation",), is_output=i == len(layers_raw) - 1)
+        spec = lay["activation"]
+        if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
+            c.fail(p + ("activation", "threshold"), "every sign layer reads the one straight-through window "
+                                                    "`ste: {threshold: T}`; set it there")
+        act = _activation(c, spec, p + ("activation",), is_output=i == len(layers_raw) - 1)
         kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, "layer type")
         layers.append(Layer(units, act, kind))
     return n_in, layers
