@@ -154,6 +154,10 @@ class WeightSign(Activation):
     name = "binarize"
     title = "sign of the latent weights"
 
+    @property
+    def label(self) -> str:
+        return "sign"
+
     def forward(self, z):
         return sign(z)
 
