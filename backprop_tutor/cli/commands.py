@@ -96,11 +96,21 @@ def train(
                                              help="Number of iterations (default: the scenario's max_iterations)."),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the losses and final norms."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1,
+                                         help="Epochs, for a scenario trained by minibatch (training.batch: N)."),
 ) -> None:
-    """Train until the stopping rule holds, then show the loss curve and gradient norms."""
+    """Train until the stopping rule holds, then show the loss curve and gradient norms.
+
+    A scenario with `training.batch: N` trains by epochs instead: per epoch the loss,
+    train and test accuracy and the saturated ratio of each sign layer."""
     from ..engine import train as run_training
 
     model = load(scenario, settings)
+    if model.training.batch == "minibatch":
+        from .compare import print_epochs, run_epochs
+
+        print_epochs(model, run_epochs(model, epochs), as_json)
+        return
     total = iterations or model.training.max_iterations
     err = console(stderr=True)
     if err.is_terminal:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ops import GradientDescent, L2Penalty, Linear
+from ..ops.binary import BinaryLinear, ClippedGradientDescent, SignSTE
 from ..scenario.model import Scenario
 from .step import Step
 
 LINEAR = Linear()
 SGD = GradientDescent()
 L2 = L2Penalty()
+BINARY = BinaryLinear()
 
 
 def grad_key(name: str) -> str:
@@ -77,6 +79,14 @@ class Engine:
             steps.append(Step(key="y", phase="preprocess", symbol="y", op=None, role="select",
                               value=ry, inputs={s.notation.targets: y}, extra={"record": k}))
             x, y = rx, ry
+        elif s.training.batch == "minibatch" and not full:
+            k = s.training.step_batch
+            rows = list(range(k))
+            steps.append(Step(key="x", phase="preprocess", symbol="x", op=None, role="select",
+                              value=x[:k], inputs={s.notation.inputs: x}, extra={"record": rows}))
+            steps.append(Step(key="y", phase="preprocess", symbol="y", op=None, role="select",
+                              value=y[:k], inputs={s.notation.targets: y}, extra={"record": rows}))
+            x, y = x[:k], y[:k]
         return Data(x=x, y=y, steps=steps)
 
     # one iteration -------------------------------------------------------
@@ -89,17 +99,27 @@ class Engine:
         keys = {0: x_key}
         a = {0: x}
         z = {}
+        wname = {}  # the matrix each layer multiplies by: W<l>, or sign(W<l>) for a binary layer
+        wused = {}
         for l in range(1, n + 1):
             W, b = params[f"W{l}"], params[f"b{l}"]
-            z[l] = LINEAR.forward(a[l - 1], W, b)
+            wname[l], wused[l], wreuse = f"W{l}", W, ()
+            if s.layers[l - 1].kind == "binary_linear":
+                # the binary layer Z = H sign(W) + b, shown as its two operations
+                wname[l], wused[l], wreuse = f"sign(W{l})", BINARY.binarize.forward(W), (f"Wb{l}",)
+                yield Step(key=f"Wb{l}", phase="forward", symbol=wname[l], op=BINARY.binarize, role="forward",
+                           layer=l, value=wused[l], inputs={f"W{l}": W},
+                           extra={"latent": f"W{l}", "layer_op": BINARY})
+            z[l] = LINEAR.forward(a[l - 1], wused[l], b)
             yield Step(key=f"Z{l}", phase="forward", symbol=s.notation.pre(l), op=LINEAR, role="forward",
-                       layer=l, value=z[l], inputs={names[l - 1]: a[l - 1], f"W{l}": W, f"b{l}": b},
-                       reuses=(keys[l - 1],) if l > 1 else ())
+                       layer=l, value=z[l], inputs={names[l - 1]: a[l - 1], wname[l]: wused[l], f"b{l}": b},
+                       reuses=((keys[l - 1],) if l > 1 else ()) + wreuse)
             act = s.layers[l - 1].activation
             a[l] = act.forward(z[l])
             keys[l] = f"A{l}"
             yield Step(key=f"A{l}", phase="forward", symbol=names[l], op=act, role="forward", layer=l,
-                       value=a[l], inputs={s.notation.pre(l): z[l]}, reuses=(f"Z{l}",))
+                       value=a[l], inputs={s.notation.pre(l): z[l]}, reuses=(f"Z{l}",),
+                       extra=_sign_extra(act, z[l]))
 
         yhat, out = a[n], names[n]
         m, k = yhat.shape
@@ -122,14 +142,18 @@ class Engine:
             yield Step(key=grad_key(f"Z{l}"), phase="backward", symbol=self._grad_symbol(s.notation.pre(l)),
                        op=act, role="backward", layer=l, value=grad_z,
                        inputs={self._grad_symbol(names[l]): grad_a, s.notation.pre(l): z[l], names[l]: a[l]},
-                       reuses=(grad_key(f"A{l}"), f"Z{l}", f"A{l}"))
+                       reuses=(grad_key(f"A{l}"), f"Z{l}", f"A{l}"), extra=_sign_extra(act, z[l]))
             W = params[f"W{l}"]
-            grad_h, grad_w, grad_b = LINEAR.backward(grad_z, a[l - 1], W)
+            # for a binary layer wused is sign(W): dL/dH = G sign(W)^T, and dL/dW = H^T G
+            # passes straight through the sign to the latent weights (BinaryLinear.backward)
+            grad_h, grad_w, grad_b = LINEAR.backward(grad_z, a[l - 1], wused[l])
             gz_sym = self._grad_symbol(s.notation.pre(l))
             extra = {}
             if s.l2:
                 grad_w = grad_w + L2.backward(W, s.l2)
                 extra = {"l2": s.l2}
+            if s.layers[l - 1].kind == "binary_linear":
+                extra["straight_through"] = f"dL/d{wname[l]} is passed unchanged to the latent W{l}"
             yield Step(key=grad_key(f"W{l}"), phase="backward", symbol=self._grad_symbol(f"W{l}"), op=LINEAR,
                        role="weight_grad", layer=l, value=grad_w,
                        inputs={names[l - 1]: a[l - 1], gz_sym: grad_z, **({f"W{l}": W} if s.l2 else {})},
@@ -141,18 +165,24 @@ class Engine:
                 grad_a = grad_h
                 yield Step(key=grad_key(f"A{l - 1}"), phase="backward",
                            symbol=self._grad_symbol(names[l - 1]), op=LINEAR, role="input_grad", layer=l,
-                           value=grad_h, inputs={gz_sym: grad_z, f"W{l}": W},
+                           value=grad_h, inputs={gz_sym: grad_z, wname[l]: wused[l]},
                            reuses=(grad_key(f"Z{l}"), f"W{l}"))
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> Iterator[Step]:
         """theta <- theta - eta dL/dtheta for W1, b1, W2, ... in order."""
         lr = self.scenario.training.learning_rate
+        clipped = ClippedGradientDescent(self.scenario.training.clip)
         for l in range(1, self.scenario.depth + 1):
+            binary = self.scenario.layers[l - 1].kind == "binary_linear"
             for name in (f"W{l}", f"b{l}"):
-                new = SGD.forward(params[name], grads[grad_key(name)], lr)
-                yield Step(key=name, phase="update", symbol=name, op=SGD, role="update", layer=l, value=new,
+                op = clipped if binary and name[0] == "W" else SGD
+                new = op.forward(params[name], grads[grad_key(name)], lr)
+                extra = {"learning_rate": lr}
+                if op is clipped:
+                    extra["clip"] = clipped.clip
+                yield Step(key=name, phase="update", symbol=name, op=op, role="update", layer=l, value=new,
                            inputs={name: params[name], self._grad_symbol(name): grads[grad_key(name)]},
-                           reuses=(grad_key(name),), extra={"learning_rate": lr})
+                           reuses=(grad_key(name),), extra=extra)
 
     def steps(self, record: int | None = None) -> Iterator[Step]:
         """One full iteration from the scenario's initial parameters, one step per operation."""
@@ -165,6 +195,13 @@ class Engine:
                 grads[step.key] = step.value
             yield step
         yield from self.update(self.params, grads)
+
+
+def _sign_extra(act, z: np.ndarray) -> dict:
+    """For a sign layer: the STE mask 1{|z| <= t}, the saturated ratio and t."""
+    if not isinstance(act, SignSTE):
+        return {}
+    return {"mask": act.mask(z), "saturated": act.saturation(z), "threshold": act.threshold}
 
 
 def param_names(depth: int) -> list[str]:

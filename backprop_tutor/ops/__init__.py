@@ -2,6 +2,7 @@
 (sympy) form and human name in one place. Nothing here imports sympy, rich or typer."""
 
 from .activations import ACTIVATIONS, Activation, register
+from .binary import BinaryLinear, ClippedGradientDescent, SignSTE  # registers `sign`
 from .linear import Linear
 from .losses import LOSSES, Loss
 from .preprocess import PREPROCESSING, Preprocess
@@ -11,6 +12,9 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "register",
+    "BinaryLinear",
+    "ClippedGradientDescent",
+    "SignSTE",
     "Linear",
     "LOSSES",
     "Loss",

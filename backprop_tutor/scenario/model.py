@@ -13,6 +13,8 @@ from ..ops import Activation, Loss, Preprocess
 class Layer:
     units: int
     activation: Activation
+    #: "linear" (Z = H W + b) or "binary_linear" (Z = H sign(W) + b, latent W)
+    kind: str = "linear"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class Training:
     record: int = 0  # which record (0-based) when batch == "record"
     max_iterations: int = 1000
     epsilon: float = 0.0  # stop when every gradient norm is below this (0: never)
+    # minibatch training by epochs (batch == "minibatch"; the binarized-network scenario)
+    batch_size: int = 0  # samples per batch
+    epochs: int = 0  # 0: train by iterations as above
+    seed: int = 0  # shuffling of the batches
+    clip: float = 1.0  # latent weights of binary layers are clipped to [-clip, clip]
+    step_batch: int = 4  # `tutor run` shows one iteration on this many samples
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,12 @@ class Scenario:
     notation: Notation
     path: str = ""
     init: dict = field(default_factory=dict)  # how parameters not given were drawn
+    #: the window t of every sign layer's straight-through estimator (None: no sign layer)
+    ste_threshold: float | None = None
+    #: a data set (digits, or MNIST by path): its test part, and what it is
+    test_inputs: np.ndarray | None = None
+    test_targets: np.ndarray | None = None
+    dataset: str = ""
 
     @property
     def depth(self) -> int:
@@ -83,5 +97,6 @@ class Scenario:
     def shape_text(self) -> str:
         parts = [str(self.n_inputs)]
         for layer in self.layers:
-            parts.append(f"{layer.units} {layer.activation!r}")
+            kind = "binary " if layer.kind == "binary_linear" else ""
+            parts.append(f"{kind}{layer.units} {layer.activation!r}")
         return " -> ".join(parts)

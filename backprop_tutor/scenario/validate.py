@@ -27,8 +27,11 @@ TOP_FIELDS = {
     "loss": "the loss and an optional L2 term",
     "training": "learning rate, batch, stopping rule",
     "notation": "the symbols to print",
+    "ste": "the straight-through window of every sign layer, {threshold: T}",
 }
-INIT_METHODS = ("normal", "xavier", "he")
+INIT_METHODS = ("normal", "xavier", "he", "uniform")
+LAYER_TYPES = ("linear", "binary_linear")
+DATASET_FIELDS = {"dataset": "", "test_fraction": "", "seed": "", "preprocess": "", "targets": ""}
 NOTATION_CHOICES = {"activation": ("A", "H", "a", "h"), "loss": ("L", "J")}
 
 
@@ -162,10 +165,46 @@ def _activation(c: Checker, value: Any, path: Path, is_output: bool):
     return cls(**params)
 
 
+def _dataset(c: Checker, d: dict, path: Path):
+    """`dataset: digits` (shipped) or `dataset: PATH` (MNIST IDX folder or .npz); one-hot targets."""
+    from pathlib import Path as FilePath
+
+    from .. import data as datasets
+
+    c.mapping(d, path, DATASET_FIELDS, ("dataset",))
+    name = c.text(d["dataset"], path + ("dataset",))
+    fraction = c.number(d.get("test_fraction", 0.25), path + ("test_fraction",), low=0, high=0.9)
+    seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
+    c.choice(d.get("targets", "one_hot"), path + ("targets",), ("one_hot",), "target encoding")
+    if name == "digits":
+        images = datasets.digits(fraction, seed)
+    else:
+        where = FilePath(name).expanduser()
+        if not where.is_absolute() and not where.exists() and c.raw.name:
+            beside = FilePath(c.raw.name).parent / where
+            where = beside if beside.exists() else where
+        if not where.exists():
+            c.fail(path + ("dataset",), f"{name!r} is not 'digits' and there is no such file or folder; give "
+                                        f"'digits' or a path to MNIST (a folder of IDX files or an .npz "
+                                        f"file); nothing is downloaded")
+        try:
+            images = datasets.mnist(where)
+        except datasets.DataError as err:
+            c.fail(path + ("dataset",), str(err))
+    return images
+
+
 def _data(c: Checker, raw: dict, path: Path):
-    d = c.mapping(raw, path, {"inputs": "", "targets": "", "preprocess": ""}, ("inputs", "targets"))
-    x = c.matrix(d["inputs"], path + ("inputs",), what="input table")
-    y = c.matrix(d["targets"], path + ("targets",), what="target table")
+    images = None
+    if isinstance(raw, dict) and "dataset" in raw:
+        images = _dataset(c, raw, path)
+        d = raw
+        x, y = images.x_train, _one_hot(images.y_train)
+    else:
+        d = c.mapping(raw, path, {"inputs": "", "targets": "", "preprocess": "", "dataset": ""},
+                      ("inputs", "targets"))
+        x = c.matrix(d["inputs"], path + ("inputs",), what="input table")
+        y = c.matrix(d["targets"], path + ("targets",), what="target table")
     if y.shape[0] != x.shape[0]:
         c.fail(path + ("targets",), f"there are {y.shape[0]} target rows for {x.shape[0]} input rows; "
                                     f"give one target row per input row")
@@ -181,7 +220,13 @@ def _data(c: Checker, raw: dict, path: Path):
             method = c.choice(method, p + (which,), allowed, "preprocessing")
             if method != "none":
                 pre[which] = PREPROCESSING[method]()
-    return x, y, pre
+    return x, y, pre, images
+
+
+def _one_hot(labels):
+    from ..data import one_hot
+
+    return one_hot(labels)
 
 
 def _network(c: Checker, raw: dict, path: Path, n_inputs_data: int):
@@ -196,10 +241,15 @@ def _network(c: Checker, raw: dict, path: Path, n_inputs_data: int):
     layers = []
     for i, lay in enumerate(layers_raw):
         p = path + ("layers", i)
-        c.mapping(lay, p, ("units", "activation"), ("units", "activation"))
+        c.mapping(lay, p, ("units", "activation", "type"), ("units", "activation"))
         units = c.integer(lay["units"], p + ("units",), low=1)
-        act = _activation(c, lay["activation"], p + ("activation",), is_output=i == len(layers_raw) - 1)
-        layers.append(Layer(units, act))
+        spec = lay["activation"]
+        if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
+            c.fail(p + ("activation", "threshold"), "every sign layer reads the one straight-through window "
+                                                    "`ste: {threshold: T}`; set it there")
+        act = _activation(c, spec, p + ("activation",), is_output=i == len(layers_raw) - 1)
+        kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, "layer type")
+        layers.append(Layer(units, act, kind))
     return n_in, layers
 
 
@@ -217,10 +267,12 @@ def _parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
         spec = d["init"]
         if isinstance(spec, str):
             spec = {"method": spec}
-        c.mapping(spec, p, ("method", "seed", "sigma"), ("method",))
+        c.mapping(spec, p, ("method", "seed", "sigma", "limit"), ("method",))
         init["method"] = c.choice(spec["method"], p + ("method",), INIT_METHODS, "initialiser")
         init["seed"] = c.integer(spec.get("seed", 0), p + ("seed",), low=0)
         init["sigma"] = c.number(spec.get("sigma", 0.01), p + ("sigma",), low=0)
+        if init["method"] == "uniform":
+            init["limit"] = c.number(spec.get("limit", 0.1), p + ("limit",), low=0, low_open=True)
     rng = np.random.default_rng(init.get("seed", 0))
     params = {}
     for l in range(1, n_layers + 1):
@@ -249,6 +301,8 @@ def _parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
 
 
 def _draw(init: dict, rng: np.random.Generator, n_in: int, n_out: int) -> np.ndarray:
+    if init["method"] == "uniform":  # U(-limit, limit), e.g. the latent weights of binary layers
+        return rng.uniform(-init["limit"], init["limit"], (n_in, n_out))
     z = rng.standard_normal((n_in, n_out))
     if init["method"] == "normal":
         return init["sigma"] * z
@@ -278,15 +332,28 @@ def _loss(c: Checker, raw: Any, path: Path, output_activation):
 
 def _training(c: Checker, raw: Any, path: Path, m: int) -> Training:
     d = c.mapping(raw if raw is not None else {}, path,
-                  ("learning_rate", "batch", "record", "max_iterations", "epsilon"))
+                  ("learning_rate", "batch", "record", "max_iterations", "epsilon",
+                   "epochs", "seed", "clip", "step_batch"))
     lr = c.number(d.get("learning_rate", 0.1), path + ("learning_rate",), low=0, low_open=True)
-    batch = c.choice(d.get("batch", "full"), path + ("batch",), ("full", "record"), "batch")
+    batch = d.get("batch", "full")
+    seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
+    clip = c.number(d.get("clip", 1.0), path + ("clip",), low=0, low_open=True)
+    step_batch = min(m, c.integer(d.get("step_batch", 4), path + ("step_batch",), low=1))
+    epochs = c.integer(d.get("epochs", 1), path + ("epochs",), low=1)
+    if isinstance(batch, int) and not isinstance(batch, bool):
+        size = c.integer(batch, path + ("batch",), low=1)
+        return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
+                        max_iterations=c.integer(d.get("max_iterations", 1000), path + ("max_iterations",), low=1),
+                        seed=seed, clip=clip, step_batch=step_batch)
+    batch = c.choice(batch, path + ("batch",), ("full", "record"), "batch (full, record or a number of samples)")
     record = c.integer(d.get("record", 0), path + ("record",), low=0)
     if record >= m:
         c.fail(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")
     iters = c.integer(d.get("max_iterations", 1000), path + ("max_iterations",), low=1)
     eps = c.number(d.get("epsilon", 0.0), path + ("epsilon",), low=0)
-    return Training(lr, batch, record, iters, eps)
+    # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
+    # scenario into record mode, so they are accepted and left aside here)
+    return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
 
 
 def _notation(c: Checker, raw: Any, path: Path) -> Notation:
@@ -316,7 +383,7 @@ def validate(raw: RawSource) -> Scenario:
                         c.text(src.get("section", ""), ("source", "section")))
     else:
         source = Source(c.text(src, ("source",)) if src else "")
-    x, y, pre = _data(c, d["data"], ("data",))
+    x, y, pre, images = _data(c, d["data"], ("data",))
     n_in, layers = _network(c, d["network"], ("network",), x.shape[1])
     if layers[-1].units != y.shape[1]:
         c.fail(("network", "layers", len(layers) - 1, "units"),
@@ -327,6 +394,7 @@ def validate(raw: RawSource) -> Scenario:
     loss, l2 = _loss(c, d["loss"], ("loss",), layers[-1].activation)
     training = _training(c, d.get("training"), ("training",), x.shape[0])
     notation = _notation(c, d.get("notation"), ("notation",))
+    threshold = _ste(c, d.get("ste"), ("ste",), layers)
     return Scenario(
         name=name,
         title=c.text(d.get("title", name), ("title",)),
@@ -344,4 +412,27 @@ def validate(raw: RawSource) -> Scenario:
         notation=notation,
         path=raw.name,
         init=init,
+        ste_threshold=threshold,
+        test_inputs=None if images is None else images.x_test,
+        test_targets=None if images is None else _one_hot(images.y_test),
+        dataset="" if images is None else images.name,
     )
+
+
+def _ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
+    """The one window t that every sign layer reads (1 when not given)."""
+    from ..ops import SignSTE
+
+    t = 1.0
+    if raw is not None:
+        d = c.mapping(raw, path, ("threshold",), ("threshold",))
+        t = c.number(d["threshold"], path + ("threshold",), low=0)
+    signs = [i for i, lay in enumerate(layers) if isinstance(lay.activation, SignSTE)]
+    if not signs:
+        if raw is not None:
+            c.fail(path, "there is no sign layer to read the straight-through window; "
+                         "give a layer `activation: sign` or remove `ste`")
+        return None
+    for i in signs:
+        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind)
+    return t

@@ -1,0 +1,241 @@
+"""Binarized-network operations: sign with a straight-through estimator, and the
+binary linear layer whose forward pass uses sign(W) of real-valued latent weights.
+
+Neither op is differentiable in the ordinary sense (sign is flat almost everywhere),
+so each one's backward rule is a *definition*, the straight-through estimator:
+
+    sign + STE      a = sign(z) in {-1, +1}        dL/dz = dL/da * 1{|z| <= t}
+    binary linear   Z = H sign(W) + 1 b^T          dL/dH = G sign(W)^T
+                                                   dL/dW = H^T G      (straight through sign)
+                                                   dL/db = G^T 1
+
+The window t of the sign is the scenario's single `ste.threshold` field: every sign
+layer reads it. An entry with |z| > t is *saturated*: its gradient is blocked.
+
+Symbolic forms: sympy's own `sign` differentiates to a Dirac delta, which is not the
+rule used here. So `symbolic` returns a sympy function `sgn_t` that prints as sign
+and whose derivative rule (its `fdiff`) is the straight-through factor written as
+an indicator, Piecewise((1, |z| <= t), (0, True)). `sp.diff` of the symbolic form
+therefore gives exactly the factor the numeric backward multiplies by, and a chain
+rule shows 1{|z| <= t} where the student expects it.
+
+Latent-weight clipping (BinaryConnect, Courbariaux et al. 2015): after each update
+the latent weights are clipped to [-c, c] (c = `clip`, 1 by default), so a weight
+never drifts so far from 0 that its sign can no longer flip. The clipping is part of
+the update (`ClippedGradientDescent`), not of the backward rule.
+
+`symbolic` receives the sympy module as `sp`; importing this file never imports sympy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation, register
+from .linear import Linear
+from .update import GradientDescent
+
+_SYMBOLIC_CACHE: dict = {}
+
+
+def sign(x: np.ndarray) -> np.ndarray:
+    """sign with sign(0) = +1, so every output is -1 or +1 (never 0).
+
+    Written as 2 * 1{x >= 0} - 1 in place: the same numbers as
+    np.where(x >= 0, 1.0, -1.0), about three times faster on large matrices.
+    """
+    out = (np.asarray(x) >= 0).astype(float)
+    out *= 2.0
+    out -= 1.0
+    return out
+
+
+def ste_mask(z: np.ndarray, threshold: float) -> np.ndarray:
+    """True where the gradient passes: |z| <= t."""
+    return np.abs(z) <= threshold
+
+
+def saturated_ratio(z: np.ndarray, threshold: float) -> float:
+    """The share of entries whose gradient is blocked (|z| > t), in [0, 1]."""
+    z = np.asarray(z)
+    return float(np.count_nonzero(np.abs(z) > threshold)) / z.size if z.size else 0.0
+
+
+def _straight_through_function(sp, name: str, factor):
+    """A sympy function printed as `name` whose derivative is `factor(z)`.
+
+    Built on demand (and cached) so that importing this module never imports sympy.
+    `factor` is a callable taking the argument and returning the STE factor.
+    """
+
+    key = (id(sp), name, factor.__qualname__, getattr(factor, "threshold", None))
+    if key in _SYMBOLIC_CACHE:
+        return _SYMBOLIC_CACHE[key]
+
+    class _STE(sp.Function):
+        nargs = 1
+
+        @classmethod
+        def eval(cls, x):
+            if x.is_number and x.is_real:
+                return sp.Integer(1) if x >= 0 else sp.Integer(-1)
+            return None
+
+        def fdiff(self, argindex=1):
+            return factor(self.args[0])
+
+        def _sympystr(self, printer):
+            return f"{name}({printer._print(self.args[0])})"
+
+        def _latex(self, printer):
+            return rf"\operatorname{{{name}}}\left({printer._print(self.args[0])}\right)"
+
+    _STE.__name__ = name
+    _SYMBOLIC_CACHE[key] = _STE
+    return _STE
+
+
+class SignSTE(Activation):
+    """a = sign(z) in {-1, +1}; backward passes dL/da where |z| <= t, blocks it elsewhere."""
+
+    name = "sign"
+    title = "sign"
+    #: the window t; a scenario sets it once for every sign layer (`ste.threshold`)
+    parameters = ("threshold",)
+
+    def __init__(self, threshold: float = 1.0) -> None:
+        super().__init__()
+        self.threshold = float(threshold)
+
+    def __repr__(self) -> str:
+        return f"sign(STE |z| <= {self.threshold:g})"
+
+    # numeric forms --------------------------------------------------------
+    def forward(self, z):
+        return sign(z)
+
+    def mask(self, z: np.ndarray) -> np.ndarray:
+        """1{|z| <= t}: where the straight-through gradient passes."""
+        return ste_mask(z, self.threshold)
+
+    def saturation(self, z: np.ndarray) -> float:
+        """Share of entries with |z| > t (their gradient is blocked)."""
+        return saturated_ratio(z, self.threshold)
+
+    def derivative(self, z, a):
+        """Not sign's derivative (0 almost everywhere): the straight-through factor."""
+        return self.mask(z).astype(float)
+
+    def backward(self, z, a, grad_a):
+        return np.where(self.mask(z), grad_a, 0.0)
+
+    # symbolic forms -------------------------------------------------------
+    def ste_factor(self, sp, z):
+        """The straight-through factor 1{|z| <= t} as a sympy expression."""
+        t = sp.Integer(int(self.threshold)) if self.threshold == int(self.threshold) else sp.Float(self.threshold)
+        return sp.Piecewise((sp.Integer(1), sp.Abs(z) <= t), (sp.Integer(0), True))
+
+    def symbolic(self, sp, z):
+        factor = lambda x: self.ste_factor(sp, x)  # noqa: E731
+        factor.threshold = self.threshold
+        return _straight_through_function(sp, "sign", factor)(z)
+
+
+register(SignSTE)
+
+
+class WeightSign(Activation):
+    """W^b = sign(W) of the latent weights; backward straight through: dL/dW = dL/dW^b.
+
+    The step-by-step engine shows this as its own operation before the affine map,
+    so the student sees the binarized matrix the layer really multiplies by.
+    """
+
+    name = "binarize"
+    title = "sign of the latent weights"
+
+    @property
+    def label(self) -> str:
+        return "sign"
+
+    def forward(self, z):
+        return sign(z)
+
+    def derivative(self, z, a):
+        return np.ones_like(z, dtype=float)
+
+    def backward(self, z, a, grad_a):
+        return np.array(grad_a, dtype=float, copy=True)
+
+    def ste_factor(self, sp, w):
+        return sp.Integer(1)
+
+    def symbolic(self, sp, z):
+        factor = lambda x: sp.Integer(1)  # noqa: E731
+        factor.threshold = None
+        return _straight_through_function(sp, "sign", factor)(z)
+
+
+class BinaryLinear(Linear):
+    """Z = H sign(W) + 1 b^T, with real-valued latent weights W (n_in x n_out).
+
+    Backward: dL/dH = G sign(W)^T; dL/dW = H^T G (straight through the sign, as in
+    the notes' `grad_weight = grad_output.T @ x`); dL/db = sum of G over the batch.
+    """
+
+    name = "binary_linear"
+    title = "binary affine map"
+    binarize = WeightSign()
+
+    def forward(self, h, w, b):
+        return h @ sign(w) + b
+
+    def backward(self, grad_z, h, w):
+        return grad_z @ sign(w).T, h.T @ grad_z, grad_z.sum(axis=0)
+
+    # symbolic forms -------------------------------------------------------
+    def symbolic(self, sp, h, w_column, b):
+        """One output unit: z_j = sum_i h_i sign(w_ij) + b_j."""
+        s = self.binarize.symbolic
+        return sp.Add(*[hi * s(sp, wi) for hi, wi in zip(h, w_column)]) + b
+
+    def matrix_forward(self, sp, H, W, b):
+        ones = sp.OneMatrix(H.shape[0], 1)
+        Wb = sp.MatrixSymbol(f"sign({W.name})", *W.shape)
+        return sp.MatMul(H, Wb) + sp.MatMul(ones, b.T)
+
+    def matrix_rules(self, sp, H, W, b, G):
+        ones = sp.OneMatrix(G.shape[0], 1)
+        Wb = sp.MatrixSymbol(f"sign({W.name})", *W.shape)
+        return {
+            "H": sp.MatMul(G, Wb.T),
+            "W": sp.MatMul(H.T, G),  # straight through sign(W)
+            "b": sp.MatMul(G.T, ones),
+        }
+
+
+class ClippedGradientDescent(GradientDescent):
+    """theta <- clip(theta - eta dL/dtheta, -c, c): the latent-weight update of a binary layer."""
+
+    name = "clipped_gradient_descent"
+    title = "gradient-descent update, latent weights clipped"
+
+    def __init__(self, clip: float = 1.0) -> None:
+        self.clip = float(clip)
+
+    def forward(self, theta, grad, lr):
+        return np.clip(theta - lr * grad, -self.clip, self.clip)
+
+    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+        """The same update written into theta (the training loop's fast path)."""
+        theta -= lr * grad
+        np.clip(theta, -self.clip, self.clip, out=theta)
+        return theta
+
+    def symbolic(self, sp, theta, grad, lr):
+        """Entry by entry: theta' = min(c, max(-c, theta - eta g))."""
+        if getattr(theta, "is_Matrix", False):
+            theta, grad = sp.Symbol(f"{theta.name}_ij"), sp.Symbol(f"({grad.name})_ij")
+        c = sp.Integer(int(self.clip)) if self.clip == int(self.clip) else sp.Float(self.clip)
+        inner = sp.Add(theta, -lr * grad, evaluate=False)
+        return sp.Min(c, sp.Max(-c, inner, evaluate=False), evaluate=False)

@@ -1,0 +1,81 @@
+"""Epoch-by-epoch training drawn: a table like the notes' log, and curves side by side.
+
+The renderer draws the records it is given (EpochRecord); it computes nothing.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .train import sparkline
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def epoch_line(record) -> str:
+    """One epoch as one line, in the notes' words."""
+    sat = "  ".join(f"saturated sign {i}: {percent(s)}" for i, s in enumerate(record.saturation, 1))
+    return (f"Epoch {record.epoch:02d} | Loss: {record.loss:.4g}  Train Acc: {percent(record.train_accuracy)}  "
+            f"Test Acc: {percent(record.test_accuracy)}  {sat}")
+
+
+class EpochTable:
+    """Loss, train/test accuracy and the saturated ratio of each sign layer, per epoch."""
+
+    def __init__(self, records, title: str = "") -> None:
+        self.records = list(records)
+        self.title = title
+
+    def __rich_console__(self, console, options):
+        table = Table(title=self.title or None, title_justify="left", show_edge=False)
+        table.add_column("epoch", justify="right")
+        table.add_column("loss", justify="right")
+        table.add_column("train acc", justify="right")
+        table.add_column("test acc", justify="right")
+        n_sign = len(self.records[0].saturation) if self.records else 0
+        for i in range(n_sign):
+            table.add_column(f"saturated sign {i + 1}", justify="right")
+        for r in self.records:
+            table.add_row(str(r.epoch), f"{r.loss:.4g}", percent(r.train_accuracy), percent(r.test_accuracy),
+                          *[percent(s) for s in r.saturation])
+        yield table
+
+
+class Curves:
+    """One run's curves (test accuracy, each sign layer's saturation) as sparklines on a 0..1 scale."""
+
+    def __init__(self, label: str, records) -> None:
+        self.label = label
+        self.records = list(records)
+
+    def __rich_console__(self, console, options):
+        rs = self.records
+        lines = []
+
+        def row(name: str, values: list[float]) -> None:
+            # pin the scale to [0, 1] so two runs' curves can be compared by eye
+            spark = sparkline([0.0, 1.0] + values, 64)[2:]
+            lines.append(Text.assemble((f"{name:<18}", "dim"), (spark, "yellow"), f"  {percent(values[-1])}"))
+
+        row("test accuracy", [r.test_accuracy for r in rs])
+        row("train accuracy", [r.train_accuracy for r in rs])
+        for i in range(len(rs[0].saturation) if rs else 0):
+            row(f"saturated sign {i + 1}", [r.saturation[i] for r in rs])
+        yield Panel(Group(*lines, EpochTable(rs)), title=self.label, title_align="left")
+
+
+class SideBySide:
+    def __init__(self, runs: list[tuple[str, list]]) -> None:
+        self.runs = runs
+
+    def __rich_console__(self, console, options):
+        grid = Table.grid(expand=True, padding=(0, 1))
+        for _ in self.runs:
+            grid.add_column(ratio=1)
+        grid.add_row(*[Curves(label, records) for label, records in self.runs])
+        yield grid
