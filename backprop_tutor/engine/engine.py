@@ -23,6 +23,11 @@ L2 = L2Penalty()
 BINARY = BinaryLinear()
 
 
+def affine_op(layer) -> Linear:
+    """The affine map a layer applies: Linear, or BinaryLinear for `type: binary_linear`."""
+    return BINARY if layer.kind == "binary_linear" else LINEAR
+
+
 def grad_key(name: str) -> str:
     return f"dL/d{name}"
 

@@ -100,12 +100,17 @@ class SignSTE(Activation):
 
     name = "sign"
     title = "sign"
+    #: its backward rule is a chosen surrogate (the straight-through estimator), not a derivative
+    straight_through = True
     #: the window t; a scenario sets it once for every sign layer (`ste.threshold`)
     parameters = ("threshold",)
 
     def __init__(self, threshold: float = 1.0) -> None:
-        super().__init__()
-        self.threshold = float(threshold)
+        super().__init__(threshold=threshold)  # in params, like every activation's parameters
+
+    @property
+    def threshold(self) -> float:
+        return self.params["threshold"]
 
     def __repr__(self) -> str:
         return f"sign(STE |z| <= {self.threshold:g})"
@@ -153,6 +158,7 @@ class WeightSign(Activation):
 
     name = "binarize"
     title = "sign of the latent weights"
+    straight_through = True
 
     @property
     def label(self) -> str:

@@ -31,7 +31,8 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..engine import Engine
-from ..engine.engine import L2, LINEAR
+from ..engine.engine import L2, LINEAR, affine_op
+from ..ops.binary import sign as binary_sign
 from .targets import Target
 
 Z, A = sp.symbols("z a")
@@ -104,12 +105,31 @@ def loss_local(loss, m: int, k: int) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     return _CACHE[key]
 
 
-def linear_local() -> dict[str, sp.Expr]:
-    """dz_j/dh_i, dz_j/dw_ij and dz_j/db_j from Linear.symbolic (z_j = sum_i h_i w_ij + b_j)."""
-    if "linear" not in _CACHE:
-        zj = LINEAR.symbolic(sp, [H_I, H_O], [W_IJ, W_OJ], B_J)
-        _CACHE["linear"] = {"h": sp.diff(zj, H_I), "w": sp.diff(zj, W_IJ), "b": sp.diff(zj, B_J)}
-    return _CACHE["linear"]
+def linear_form(op=LINEAR) -> sp.Expr:
+    """z_j of the layer's affine op, e.g. sum_i h_i w_ij + b_j, or sum_i h_i sign(w_ij) + b_j."""
+    return op.symbolic(sp, [H_I, H_O], [W_IJ, W_OJ], B_J)
+
+
+def linear_local(op=LINEAR) -> dict[str, sp.Expr]:
+    """dz_j/dh_i, dz_j/dw_ij and dz_j/db_j, derived from the affine op's symbolic form."""
+    key = ("linear", op.name)
+    if key not in _CACHE:
+        zj = linear_form(op)
+        _CACHE[key] = {"h": sp.diff(zj, H_I), "w": sp.diff(zj, W_IJ), "b": sp.diff(zj, B_J)}
+    return _CACHE[key]
+
+
+def straight_through(scenario, target) -> list[str]:
+    """The ops on the path whose backward rule is a chosen surrogate, not a derivative."""
+    n, l = scenario.depth, target.layer
+    found = []
+    for q in range(l, n + 1):
+        layer = scenario.layers[q - 1]
+        if getattr(layer.activation, "straight_through", False) and (q > l or target.kind != "A"):
+            found.append(f"the sign of layer {q}")
+        if layer.kind == "binary_linear" and (q > l or target.kind == "W"):
+            found.append(f"the binarized weights of layer {q}")
+    return found
 
 
 # printing -----------------------------------------------------------------------------
@@ -190,8 +210,9 @@ class Explanation:
     bias_note: str
     value: np.ndarray
     engine_value: np.ndarray
-    finite_difference: np.ndarray
+    finite_difference: np.ndarray | None  # None where a straight-through surrogate is on the path
     latex_names: dict = field(default_factory=dict)
+    surrogates: list[str] = field(default_factory=list)  # the straight-through ops on the path
 
 
 class _Names:
@@ -330,22 +351,25 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
         if q > l or (kind == "A" and q == l + 1):
             below = names.act(q - 1, s_ix, units[q - 1] if q - 1 in units else unit)
             w = names.weight(q, units[q - 1] if q - 1 in units else unit, units[q])
-            lin = linear_local()
-            factors.append(Factor(sp.Derivative(z_q, below), "affine map", LINEAR.symbolic(sp, [H_I, H_O], [W_IJ, W_OJ], B_J),
+            op_q = affine_op(scenario.layers[q - 1])
+            lin = linear_local(op_q)
+            factors.append(Factor(sp.Derivative(z_q, below), op_q.title, linear_form(op_q),
                                   lin["h"], None, lin["h"].subs({W_IJ: w}), H_I))
             path.append(scenario.notation.act(q - 1, n) if q - 1 > 0 else scenario.notation.inputs)
     z_l = names.pre(l, s_ix, unit)
-    lin = linear_local()
-    zform = LINEAR.symbolic(sp, [H_I, H_O], [W_IJ, W_OJ], B_J)
+    op_l = affine_op(scenario.layers[l - 1])
+    lin = linear_local(op_l)
+    zform = linear_form(op_l)
     if kind == "W":
         w = names.weight(l, inp, unit)
         h = names.act(l - 1, s_ix, inp)
-        factors.append(Factor(sp.Derivative(z_l, w), "affine map", zform, lin["w"], None, lin["w"].subs({H_I: h}), W_IJ))
+        factors.append(Factor(sp.Derivative(z_l, w), op_l.title, zform, lin["w"], None,
+                              lin["w"].subs({H_I: h, W_IJ: w}), W_IJ))
         path.append(f"W{l}")
         lhs_sym = w
     elif kind == "b":
         bsym = names.bias(l, unit)
-        factors.append(Factor(sp.Derivative(z_l, bsym), "affine map", zform, lin["b"], None, lin["b"], B_J))
+        factors.append(Factor(sp.Derivative(z_l, bsym), op_l.title, zform, lin["b"], None, lin["b"], B_J))
         path.append(f"b{l}")
         lhs_sym = bsym
     elif kind == "Z":
@@ -378,7 +402,8 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     engine_value = np.asarray(steps[target.key].value, dtype=float)
     if target.index is not None:
         engine_value = engine_value[target.index]
-    fd = _finite_difference(engine, scenario, target, data)
+    surrogates = straight_through(scenario, target)
+    fd = None if surrogates else _finite_difference(engine, scenario, target, data)
 
     numbers = _numbers(names, body, sums, extra, scenario, steps, data, target, generic=idx is None)
     title = pretty(lhs) if idx is not None else f"∂{L}/∂{kind}{l}"
@@ -388,7 +413,8 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
         simplified=sp.Eq(lhs, simplified, evaluate=False),
         sums=[(name, what) for name, _, _, what in sums], numbers=numbers,
         matrix=_matrix_form(scenario, target, m, c), bias_note=_bias_note(scenario, target, m, c),
-        value=value, engine_value=engine_value, finite_difference=fd, latex_names=names.latex)
+        value=value, engine_value=engine_value, finite_difference=fd, latex_names=names.latex,
+        surrogates=surrogates)
 
 
 def _arrays(scenario, steps, data) -> dict:
@@ -412,14 +438,18 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
     params = {k: v for k, v in scenario.parameters.items()}
     n, l = scenario.depth, target.layer
     g = _lambda(dterm, YHAT, Y)(arr[("A", n)], arr[("Y", 0)])
-    dz_dh = sp.lambdify(W_IJ, linear_local()["h"], "numpy")
+    def dz_dh(q):  # the sympy-derived dz/dh of layer q's own affine op, on its weights
+        fn = sp.lambdify(W_IJ, linear_local(affine_op(scenario.layers[q - 1]))["h"],
+                         modules=[{"sign": binary_sign}, "numpy"])
+        return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
+
     stop = l + 1 if target.kind == "A" else l
     for q in range(n, stop - 1, -1):
         f, d, out_form = activation_local(acts[q - 1])
         fprime = _lambda(d, Z)(arr[("Z", q)])
         g = g * fprime
         if q > l:
-            g = g @ np.asarray(dz_dh(params[f"W{q}"]), dtype=float).T
+            g = g @ dz_dh(q).T
     if target.kind == "W":
         g = arr[("A", l - 1)].T @ g
         if scenario.l2:
@@ -434,7 +464,7 @@ def _loss_at(engine, scenario, target: Target, data, params, pert=None) -> float
     n = scenario.depth
     a = data.x
     for q in range(1, n + 1):
-        z = LINEAR.forward(a, params[f"W{q}"], params[f"b{q}"])
+        z = affine_op(scenario.layers[q - 1]).forward(a, params[f"W{q}"], params[f"b{q}"])
         if pert is not None and target.kind == "Z" and q == target.layer:
             z = z + pert
         a = scenario.layers[q - 1].activation.forward(z)
@@ -472,7 +502,7 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) 
 def _forward_value(scenario, params, data, target):
     a = data.x
     for q in range(1, target.layer + 1):
-        z = LINEAR.forward(a, params[f"W{q}"], params[f"b{q}"])
+        z = affine_op(scenario.layers[q - 1]).forward(a, params[f"W{q}"], params[f"b{q}"])
         a = scenario.layers[q - 1].activation.forward(z)
     return z if target.kind == "Z" else a
 
@@ -557,7 +587,7 @@ def _matrix_form(scenario, target: Target, m: int, c) -> list[MatrixStep]:
             H = sp.MatrixSymbol(act_name[q - 1], m, widths[q - 1])
             W = sp.MatrixSymbol(f"W{q}", widths[q - 1], widths[q])
             b = sp.MatrixSymbol(f"b{q}", widths[q], 1)
-            rule = LINEAR.matrix_rules(sp, H, W, b, Gz)["H"]
+            rule = affine_op(scenario.layers[q - 1]).matrix_rules(sp, H, W, b, Gz)["H"]
             G = grad(act_name[q - 1], (m, widths[q - 1]))
             out.append(MatrixStep(sp.Eq(G, rule, evaluate=False),
                                   f"({m}×{widths[q]}) · ({widths[q]}×{widths[q - 1]}) → {m}×{widths[q - 1]}",
@@ -570,7 +600,7 @@ def _matrix_form(scenario, target: Target, m: int, c) -> list[MatrixStep]:
         H = sp.MatrixSymbol(act_name[l - 1], m, widths[l - 1])
         W = sp.MatrixSymbol(f"W{l}", widths[l - 1], widths[l])
         b = sp.MatrixSymbol(f"b{l}", widths[l], 1)
-        rules = LINEAR.matrix_rules(sp, H, W, b, G)
+        rules = affine_op(scenario.layers[l - 1]).matrix_rules(sp, H, W, b, G)
         h = act_name[l - 1]
         if target.kind == "W":
             why = (f"(18.15): z_sj = Σ_i {h.lower()}_si w_ij, so ∂{Ls}/∂w_ij = Σ_s {h.lower()}_si · "
@@ -611,8 +641,10 @@ def _bias_note(scenario, target: Target, m: int, c) -> str:
 # output -------------------------------------------------------------------------------
 
 def _fmt(v) -> str:
-    return np.array2string(np.asarray(v, dtype=float), precision=6, suppress_small=False) \
-        if np.ndim(v) else f"{float(v):.6g}"
+    if not np.ndim(v):
+        return f"{float(v):.6g}"
+    return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3, max_line_width=76,
+                           formatter={"float_kind": lambda x: f"{x:.6g}"})
 
 
 def text_sections(ex: Explanation) -> list[tuple[str, str]]:
@@ -643,9 +675,15 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
         with sp.evaluate(False):
             terms = sp.Add(*ex.numbers, evaluate=False) if len(ex.numbers) > 1 else ex.numbers[0]
         out.append(("numbers", pretty(sp.Eq(ex.lhs, terms, evaluate=False))))
-    out.append(("value", f"{ex.title} = {_fmt(ex.value)}\n"
-                         f"engine (tutor run): {_fmt(ex.engine_value)}\n"
-                         f"central finite difference: {_fmt(ex.finite_difference)}"))
+    if ex.finite_difference is None:
+        check = ("central finite difference: does not apply. Through " + ", ".join(ex.surrogates) +
+                 " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
+                 "straight-through estimator is a chosen surrogate gradient, so the value is checked "
+                 "against the surrogate's definition, not against a finite difference.")
+    else:
+        check = f"central finite difference:\n{_fmt(ex.finite_difference)}"
+    out.append(("value", f"{ex.title} =\n{_fmt(ex.value)}\n"
+                         f"engine (tutor run):\n{_fmt(ex.engine_value)}\n{check}"))
     return out
 
 
@@ -685,5 +723,7 @@ def as_json(ex: Explanation) -> dict:
         "bias_note": ex.bias_note or None,
         "value": np.asarray(ex.value, dtype=float).tolist(),
         "engine_value": np.asarray(ex.engine_value, dtype=float).tolist(),
-        "finite_difference": np.asarray(ex.finite_difference, dtype=float).tolist(),
+        "finite_difference": (None if ex.finite_difference is None
+                              else np.asarray(ex.finite_difference, dtype=float).tolist()),
+        "straight_through": ex.surrogates,
     }
