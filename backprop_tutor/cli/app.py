@@ -62,14 +62,15 @@ def scenario_errors():
         fail(str(err))
 
 
-def load(name_or_path: str, settings: list[str] | None = None, sample: int | None = None):
+def load(name_or_path: str, settings: list[str] | None = None, sample: int | None = None,
+         up_close: bool = False):
     from ..scenario import load as load_scenario
 
     settings = list(settings or [])
     if sample is not None:
         settings += ["training.batch=record", f"training.record={sample}"]
     with scenario_errors():
-        return load_scenario(name_or_path, settings)
+        return load_scenario(name_or_path, settings, up_close)
 
 
 def console(stderr: bool = False):

@@ -67,7 +67,7 @@ def run(
 
     if view not in ("auto", "element", "matrix"):
         fail(f"--view: expected element, matrix or auto, got {view!r}")
-    model = load(scenario, settings, sample)
+    model = load(scenario, settings, sample, up_close=True)
     steps = list(Engine(model).steps())
     if step and not as_json:
         from ..render.theme import NORMAL, PROJECTOR
@@ -141,4 +141,5 @@ def validate(
     for path in files:
         with scenario_errors():
             model = load_file(path)
+            load_file(path, up_close=True)  # the `run:` overrides must give a valid scenario too
         out.print(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}")

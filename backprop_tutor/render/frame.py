@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from .ste import SignMaskView
 from .matrix import MatrixView
 from .steps import title_of
 from .theme import NORMAL, Theme
@@ -76,6 +77,8 @@ class Frame:
             if st.role != "select":
                 shown += [MatrixView(v, name, t.digits, max_rows=4, max_cols=4) for name, v in st.inputs.items()]
             parts.append(Columns(shown, padding=(0, 2)))
+        if "mask" in st.extra:
+            parts.append(SignMaskView(st.extra, t.digits, max_rows=5, max_cols=8))
         if c.derivative:
             parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
         if c.reuses:

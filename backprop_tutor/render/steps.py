@@ -11,6 +11,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from .ste import SignMaskView
 from .matrix import MatrixView, number
 
 PHASE_STYLE = {
@@ -75,6 +76,8 @@ class StepView:
             parts.append(Text("using", style="dim"))
             parts.append(Columns([MatrixView(v, name, self.digits) for name, v in st.inputs.items()],
                                  padding=(0, 2)))
+        if "mask" in st.extra:
+            parts.append(SignMaskView(st.extra, self.digits))
         if st.reuses:
             parts.append(Text("reuses " + ", ".join(st.reuses), style="dim italic"))
         parts.append(Text("result", style="dim"))

@@ -28,6 +28,7 @@ TOP_FIELDS = {
     "training": "learning rate, batch, stopping rule",
     "notation": "the symbols to print",
     "ste": "the straight-through window of every sign layer, {threshold: T}",
+    "run": "field overrides for `tutor run` and `tutor explain`, e.g. {network.layers.0.units: 8}",
 }
 INIT_METHODS = ("normal", "xavier", "he", "uniform")
 LAYER_TYPES = ("linear", "binary_linear")

@@ -1,0 +1,31 @@
+"""A sign layer's straight-through details: the mask 1{|z| <= t} and the saturated ratio.
+
+Draws what the engine put in the step's `extra`; computes nothing.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from .matrix import MatrixView
+
+
+class SignMaskView:
+    def __init__(self, extra: dict, digits: int = 6, max_rows: int = 8, max_cols: int = 6) -> None:
+        self.extra = extra
+        self.digits = digits
+        self.max_rows = max_rows
+        self.max_cols = max_cols
+
+    def __rich_console__(self, console, options):
+        e = self.extra
+        t = f"{e['threshold']:g}"
+        mask = e["mask"]
+        blocked = int(mask.size - mask.sum())
+        yield Group(
+            MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols),
+            Text.assemble(("saturated ratio ", "bold"),
+                          f"{blocked}/{mask.size} = {100 * e['saturated']:.1f}% ",
+                          ("of the entries have |z| > " + t + ": their gradient is blocked", "dim")),
+        )
