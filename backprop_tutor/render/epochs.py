@@ -49,9 +49,10 @@ class EpochTable:
 class Curves:
     """One run's curves (test accuracy, each sign layer's saturation) as sparklines on a 0..1 scale."""
 
-    def __init__(self, label: str, records) -> None:
+    def __init__(self, label: str, records, with_table: bool = True) -> None:
         self.label = label
         self.records = list(records)
+        self.with_table = with_table
 
     def __rich_console__(self, console, options):
         rs = self.records
@@ -60,22 +61,30 @@ class Curves:
         def row(name: str, values: list[float]) -> None:
             # pin the scale to [0, 1] so two runs' curves can be compared by eye
             spark = sparkline([0.0, 1.0] + values, 64)[2:]
-            lines.append(Text.assemble((f"{name:<18}", "dim"), (spark, "yellow"), f"  {percent(values[-1])}"))
+            lines.append(Text.assemble((f"{name:<17}", "dim"), (spark, "yellow"), f"  {percent(values[-1])}"))
 
         row("test accuracy", [r.test_accuracy for r in rs])
         row("train accuracy", [r.train_accuracy for r in rs])
         for i in range(len(rs[0].saturation) if rs else 0):
             row(f"saturated sign {i + 1}", [r.saturation[i] for r in rs])
-        yield Panel(Group(*lines, EpochTable(rs)), title=self.label, title_align="left")
+        parts = lines + ([EpochTable(rs)] if self.with_table else [])
+        yield Panel(Group(*parts), title=self.label, title_align="left")
 
 
 class SideBySide:
     def __init__(self, runs: list[tuple[str, list]]) -> None:
         self.runs = runs
 
+    #: below this many columns per run, the per-epoch tables go under the curves, full width
+    TABLE_WIDTH = 64
+
     def __rich_console__(self, console, options):
+        roomy = options.max_width // max(1, len(self.runs)) >= self.TABLE_WIDTH
         grid = Table.grid(expand=True, padding=(0, 1))
         for _ in self.runs:
             grid.add_column(ratio=1)
-        grid.add_row(*[Curves(label, records) for label, records in self.runs])
+        grid.add_row(*[Curves(label, records, with_table=roomy) for label, records in self.runs])
         yield grid
+        if not roomy:
+            for label, records in self.runs:
+                yield EpochTable(records, title=label)
