@@ -81,7 +81,9 @@ class Sigmoid(Activation):
         return _sigmoid(z)
 
     def derivative(self, z, a):
-        return a * (1.0 - a)
+        # a (1 - a), computed as sigma(z) sigma(-z): the same number without the
+        # cancellation in 1 - a, so a saturated unit shows f'(z) = 1.5e-36, not 0
+        return _sigmoid(z) * _sigmoid(-z)
 
     def symbolic(self, sp, z):
         return 1 / (1 + sp.exp(-z))
@@ -95,7 +97,9 @@ class Tanh(Activation):
         return np.tanh(z)
 
     def derivative(self, z, a):
-        return 1.0 - a * a
+        # 1 - a^2, computed as 1 / cosh(z)^2 so that it stays accurate (not 0) when |a| rounds to 1
+        with np.errstate(over="ignore"):
+            return 1.0 / np.cosh(z) ** 2
 
     def symbolic(self, sp, z):
         return sp.tanh(z)
