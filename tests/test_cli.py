@@ -150,3 +150,11 @@ def test_python_dash_m_and_console_script_work_from_elsewhere(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["scenario"] == "height-weight"
+
+
+def test_run_substitutes_numbers_element_by_element_for_small_layers():
+    out = tutor("run", "height-weight").stdout
+    assert "z1⁽¹⁾ = x * w11⁽¹⁾ + b1⁽¹⁾ = 0.5 * 0.5 + 0 = 0.25" in out
+    assert "w11⁽¹⁾′ = w11⁽¹⁾ - η * ∂L/∂w11⁽¹⁾ = 0.5 - 0.1 * 0.0451474 = 0.495485" in out
+    # whole matrices only, when asked
+    assert "z1⁽¹⁾ = x * w11⁽¹⁾" not in tutor("run", "height-weight", "--view", "matrix").stdout

@@ -43,7 +43,8 @@ class StepView:
     """A whole step as one panel."""
 
     def __init__(self, step, index: int, total: int, scenario_name: str, formula: str = "",
-                 derivative: str = "", digits: int = 6) -> None:
+                 derivative: str = "", digits: int = 6, elements: list[str] | None = None,
+                 omitted: int = 0) -> None:
         self.step = step
         self.index = index
         self.total = total
@@ -51,6 +52,8 @@ class StepView:
         self.formula = formula
         self.derivative = derivative
         self.digits = digits
+        self.elements = elements or []
+        self.omitted = omitted
 
     def __rich_console__(self, console, options):
         st = self.step
@@ -58,6 +61,10 @@ class StepView:
         parts = []
         if self.formula:
             parts.append(Text(self.formula, style="bold"))
+        for line in self.elements:  # the numbers substituted, element by element
+            parts.append(Text(line))
+        if self.omitted:
+            parts.append(Text(f"… {self.omitted} more entries (--view element shows more)", style="dim"))
         if self.derivative:
             parts.append(Text("where", style="dim"))
             parts.append(Text(self.derivative))

@@ -10,8 +10,6 @@ from ..render.matrix import number
 from ..render.network import NetworkView
 from ..render.theme import NORMAL, Theme
 
-#: a layer counts as small (element-by-element formulas by default) up to this many entries
-SMALL = 6
 VIEWS = ("auto", "element", "matrix")
 
 
@@ -62,11 +60,9 @@ class Lesson:
                            samples=samples, params=s.parameters)
 
     def _view(self, step) -> str:
-        if self.view != "auto":
-            return self.view
         from ..symbolic import substitution
 
-        return "element" if 0 < substitution.count(step) <= SMALL else "matrix"
+        return "element" if substitution.wants_elements(step, self.view) else "matrix"
 
     def _frame(self, i: int) -> Frame:
         from ..symbolic import formulas, substitution

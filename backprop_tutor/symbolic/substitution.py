@@ -90,6 +90,15 @@ class _Collected(list):
         self.checks.append((f.evaluate(expr), float(value)))
 
 
+#: a step with at most this many entries is shown element by element (the "auto" view)
+SMALL = 6
+
+
+def wants_elements(step, view: str = "auto") -> bool:
+    """Whether a step is shown element by element under the --view choice."""
+    return view == "element" or (view == "auto" and 0 < count(step) <= SMALL)
+
+
 @dataclass
 class Lines:
     """The element lines of one step; `omitted` counts those left out to fit."""
