@@ -302,7 +302,7 @@ def pretty_chain(*exprs) -> str:
 def latex(expr, names: dict | None = None) -> str:
     out = _Latex({"order": "none", "symbol_names": names or {}, "mul_symbol": "dot"}).doprint(expr)
     for plain, tex in (("∂", r"\partial "), ("ŷ", r"\hat{y}"), ("Ŷ", r"\hat{Y}"), ("σ", r"\sigma "),
-                       ("′", "'"), ("ℓ", r"\ell "), ("λ", r"\lambda ")):
+                       ("′", "'"), ("ℓ", r"\ell "), ("λ", r"\lambda "), ("ₛ", "_s"), ("ᵀ", "^{T}")):
         out = out.replace(plain, tex)
     return out
 
@@ -422,9 +422,16 @@ class _Names:
             letter = str(unit(var))
             return sp.Sum(e.function, (sp.Symbol(letter), lo, hi.subs(KK, row)))
 
-        out = expr.replace(lambda e: isinstance(e, sp.Sum), total)
-        out = out.replace(lambda e: isinstance(e, sp.KroneckerDelta), delta)
-        return out.replace(lambda e: isinstance(e, sp.Indexed), element)
+        def written(e):
+            e = e.replace(lambda x: isinstance(x, sp.Sum), total)
+            e = e.replace(lambda x: isinstance(x, sp.KroneckerDelta), delta)
+            return e.replace(lambda x: isinstance(x, sp.Indexed), element)
+
+        # keep a common constant outside, (ŷ - y)/m as the notes write it, not ŷ/m - y/m
+        coeff, rest = sp.factor_terms(expr).as_coeff_Mul()
+        if coeff not in (1, -1) and rest.is_Add:
+            return sp.Mul(coeff, written(rest), evaluate=False)
+        return written(expr)
 
 
 _FREE = "kptuvrmn"  # letters that have unicode subscripts
@@ -992,9 +999,11 @@ def latex_document(ex: Explanation) -> str:
         lines.append(f"{latex(f.leibniz, names)} &= {latex(f.local, names)}" + r" \\")
     lines.append(latex(ex.substituted, names).replace("=", "&=", 1) + r" \\")
     lines.append(latex(ex.simplified, names).replace("=", "&=", 1) + r" \\")
+    if ex.other_form is not None:
+        lines.append(latex(ex.other_form, names).replace("=", "&=", 1) + r" \\")
     for st in ex.matrix:
         lines.append(latex(st.equation).replace("=", "&=", 1) + r" \quad (" + st.shapes.replace("×", r"\times ")
-                     .replace("→", r"\to ").replace("⊙", r"\odot ").replace("·", r"\cdot ") + r") \\")
+                     .replace("→", r"\to ").replace("⊙", r"\odot ").replace("·", r"\cdot ").replace("ᵀ", "^{T}") + r") \\")
     if ex.numbers:
         lines.append(latex(ex.lhs, names) + " &= " + " + ".join(latex(t, names) for t in ex.numbers)
                      + f" = {_fmt(ex.value)}")
@@ -1023,4 +1032,11 @@ def as_json(ex: Explanation) -> dict:
         "finite_difference": (None if ex.finite_difference is None
                               else np.asarray(ex.finite_difference, dtype=float).tolist()),
         "straight_through": ex.surrogates,
+        "assumption": ex.assumption or None,
+        "other_form": (None if ex.other_form is None
+                       else {"text": pretty(ex.other_form.rhs), "latex": latex(ex.other_form.rhs, names)}),
+        "jacobian_cases": [{"factor": pretty(f.leibniz), "cases": [
+            {"case": c.label, "derived": str(c.derived),
+             "output_form": str(c.output_form) if c.output_form is not None else None} for c in f.cases],
+            "joined": str(row_symbols(f.output_form))} for f in ex.factors if f.cases],
     }
