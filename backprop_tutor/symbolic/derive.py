@@ -18,6 +18,15 @@ works (an op may add `symbolic_derivative(sp, z)` when its backward rule is a
 surrogate, e.g. a straight-through estimator, and that is what is shown). The
 derivation is built structurally, one local derivative per op, so its size grows
 linearly with depth; no composed expression is ever differentiated.
+
+An output activation that mixes the units of a row (softmax: `elementwise = False`,
+its `symbolic` maps a list of symbols to a list of outputs) gets its Jacobian the same
+way: sympy differentiates the symbolic form on a row of three units (the cases k = j
+and k ≠ j), each case is written in terms of the outputs (a polynomial fitted and then
+checked exactly by sympy), and the two are joined with Kronecker's delta. The chain
+then sums over the output units k, and sympy carries that sum out against the loss's
+derivative; where the result needs Σ_k y_k = 1 (softmax cross-entropy: (ŷ_j - y_j)/m)
+that assumption is printed, with the general form beside it.
 """
 
 from __future__ import annotations
@@ -581,7 +590,7 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     assumption, general_form, matrix_block = "", None, None
     if mixing:
         # Σ_k ∂L/∂ŷ_k ∂ŷ_k/∂z_j, summed by sympy; the sum over the outputs k is gone
-        general, one_hot = output_block(dterm * 1, jacobian_local(acts[-1])[1])
+        general, one_hot = output_block(dterm, jacobian_local(acts[-1])[1])
         rows = {JK: out_unit, JJ: units[n]}
         block = general
         if one_hot is not None:
