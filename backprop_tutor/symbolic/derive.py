@@ -18,6 +18,15 @@ works (an op may add `symbolic_derivative(sp, z)` when its backward rule is a
 surrogate, e.g. a straight-through estimator, and that is what is shown). The
 derivation is built structurally, one local derivative per op, so its size grows
 linearly with depth; no composed expression is ever differentiated.
+
+An output activation that mixes the units of a row (softmax: `elementwise = False`,
+its `symbolic` maps a list of symbols to a list of outputs) gets its Jacobian the same
+way: sympy differentiates the symbolic form on a row of three units (the cases k = j
+and k ≠ j), each case is written in terms of the outputs (a polynomial fitted and then
+checked exactly by sympy), and the two are joined with Kronecker's delta. The chain
+then sums over the output units k, and sympy carries that sum out against the loss's
+derivative; where the result needs Σ_k y_k = 1 (softmax cross-entropy: (ŷ_j - y_j)/m)
+that assumption is printed, with the general form beside it.
 """
 
 from __future__ import annotations
@@ -119,6 +128,128 @@ def linear_local(op=LINEAR) -> dict[str, sp.Expr]:
     return _CACHE[key]
 
 
+# a non-element-wise activation (softmax): its Jacobian, derived from the op's symbolic form
+
+JK, JJ = sp.symbols("k j", integer=True, positive=True)  # output unit k, input unit j
+KK = sp.Symbol("K", integer=True, positive=True)  # the number of units in the row
+A_ROW = sp.IndexedBase("a")
+SHOWN_UNITS = 3  # the row the derivation is shown on: z₁, z₂, z₃
+
+
+@dataclass
+class JacobianCase:
+    """One case of ∂a_k/∂z_j on a row of SHOWN_UNITS units: k = j or k ≠ j."""
+
+    label: str  # "k = j" or "k ≠ j"
+    form: sp.Expr  # a_1 = f(z)_1 as the op writes it
+    wrt: sp.Symbol  # z_1 or z_2
+    derived: sp.Expr  # what sympy's diff gives
+    output_form: sp.Expr | None  # the same in terms of the outputs a_1, a_2 (verified by sympy)
+
+
+def _fit_polynomial(d: sp.Expr, zs: list, outs: list, names: list) -> sp.Expr | None:
+    """d written as a polynomial of degree <= 2 in the given outputs, when there is one:
+    the coefficients are fitted at random points, then sympy checks the identity exactly."""
+    from fractions import Fraction
+    from itertools import combinations_with_replacement
+
+    monomials = [sp.Integer(1)] + list(names) + [a * b for a, b in combinations_with_replacement(names, 2)]
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(3 * len(monomials), len(zs)))
+    fd = sp.lambdify(zs, d, "numpy")
+    fo = sp.lambdify(zs, outs, "numpy")
+    rows, rhs = [], []
+    for p in points:
+        vals = dict(zip(names, [float(v) for v in fo(*p)]))
+        rows.append([float(mono.subs(vals)) for mono in monomials])
+        rhs.append(float(fd(*p)))
+    coef, *_ = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)
+    poly = sp.Integer(0)
+    for c, mono in zip(coef, monomials):
+        frac = Fraction(float(c)).limit_denominator(24)
+        if abs(float(frac) - c) > 1e-8:
+            return None
+        poly += sp.Rational(frac.numerator, frac.denominator) * mono
+    check = sp.simplify((d - poly.subs(dict(zip(names, outs)))).rewrite(sp.exp))
+    return poly if check == 0 else None
+
+
+def jacobian_local(op) -> tuple[list[JacobianCase], sp.Expr | None]:
+    """The cases of ∂a_k/∂z_j that sympy derives from the op's symbolic form (a list of
+    outputs for a list of inputs), and the two joined with Kronecker's delta,
+    ∂a_k/∂z_j = off(a_k, a_j) + δ_kj (diag(a_k) - off(a_k, a_k)), in terms of the outputs
+    (None when no output form was found). Cached per op."""
+    key = ("jac",) + _op_key(op)
+    if key not in _CACHE:
+        zs = list(sp.symbols(f"z_1:{SHOWN_UNITS + 1}"))
+        outs = op.symbolic(sp, zs)
+        a1, a2 = sp.symbols("a_1 a_2")
+        diag = sp.simplify(sp.diff(outs[0], zs[0]))
+        off = sp.simplify(sp.diff(outs[0], zs[1]))
+        diag_out = _fit_polynomial(diag, zs, [outs[0]], [a1])
+        off_out = _fit_polynomial(off, zs, [outs[0], outs[1]], [a1, a2])
+        cases = [JacobianCase("k = j", outs[0], zs[0], diag, diag_out and _flip_sign(sp.factor(diag_out))),
+                 JacobianCase("k ≠ j", outs[0], zs[1], off, off_out and sp.factor(off_out))]
+        joined = None
+        if diag_out is not None and off_out is not None:
+            ak, aj = A_ROW[JK], A_ROW[JJ]
+            off_kj = off_out.subs({a1: ak, a2: aj}, simultaneous=True)
+            rest = sp.expand(diag_out.subs(a1, ak) - off_out.subs({a1: ak, a2: ak}, simultaneous=True))
+            delta = sp.KroneckerDelta(JK, JJ)
+            joined = sp.expand(off_kj + delta * rest)
+            joined = min((_flip_sign(sp.factor(joined)), joined), key=sp.count_ops)
+        _CACHE[key] = (cases, joined)
+    return _CACHE[key]
+
+
+def row_symbols(expr: sp.Expr) -> sp.Expr:
+    """a[k], a[j], δ(k, j) written as the plain symbols aₖ, aⱼ, δₖⱼ for printing."""
+    expr = expr.replace(lambda e: isinstance(e, sp.KroneckerDelta),
+                        lambda e: sp.Symbol("δ" + "".join(_SUB.get(str(i), str(i))
+                                                          for i in sorted(e.args, key=lambda i: i != JK))))
+    return expr.replace(lambda e: isinstance(e, sp.Indexed),
+                        lambda e: sp.Symbol(str(e.base) + _SUB.get(str(e.indices[0]), str(e.indices[0]))))
+
+
+def _pull_constants(expr: sp.Expr) -> sp.Expr:
+    """Σ_k c·f(k) -> c·Σ_k f(k) for every factor c that does not depend on k."""
+    def pull(s):
+        (var, *_), = s.limits
+        outside, inside = [], []
+        for f in sp.Mul.make_args(s.function):
+            (inside if f.has(var) else outside).append(f)
+        return sp.Mul(*outside) * sp.Sum(sp.Mul(*inside), *s.limits)
+    return expr.replace(lambda e: isinstance(e, sp.Sum), pull)
+
+
+def _in_range(expr: sp.Expr) -> sp.Expr:
+    """Drop sympy's 'if 1 <= j <= K' branches: j is always one of the K units of the row."""
+    def first(p):
+        cond = p.args[0].cond
+        if cond.free_symbols <= {JJ, KK}:
+            return p.args[0].expr
+        return p
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), first)
+
+
+def output_block(loss_dterm: sp.Expr, joined: sp.Expr) -> tuple[sp.Expr, sp.Expr | None]:
+    """∂L/∂z_j = Σ_k ∂L/∂a_k · ∂a_k/∂z_j, summed by sympy over the K outputs of a row
+    (ŷ_k = a[k], y_k = y[k]): the general result, and the result assuming Σ_k y_k = 1
+    (None when the assumption changes nothing)."""
+    yhat_row, y_row = sp.IndexedBase("ŷ"), sp.IndexedBase("y")
+    term = (loss_dterm.subs({YHAT: yhat_row[JK], Y: y_row[JK]}, simultaneous=True)
+            * joined.replace(lambda e: isinstance(e, sp.Indexed) and e.base == A_ROW,
+                             lambda e: yhat_row[e.indices[0]]))
+    summed = sp.expand(sp.Sum(sp.expand(term), (JK, 1, KK))).doit()
+    general = _pull_constants(sp.expand(_in_range(summed)))
+    general = min((sp.factor_terms(general), sp.factor(general)), key=sp.count_ops)
+    one_hot = general.subs(sp.Sum(y_row[JK], (JK, 1, KK)), 1)
+    if one_hot == general:
+        return general, None
+    one_hot = min((sp.factor(one_hot), sp.factor_terms(one_hot)), key=sp.count_ops)
+    return general, one_hot
+
+
 def straight_through(scenario, target) -> list[str]:
     """The ops on the path whose backward rule is a chosen surrogate, not a derivative."""
     n, l = scenario.depth, target.layer
@@ -139,6 +270,19 @@ class _Pretty(PrettyPrinter):
         head = " ".join(f"Σ[{i}=1..{b}]" for i, _, b in reversed(expr.limits))
         body = self._print(expr.function)
         return prettyForm(*prettyForm(head + " ").right(body))
+
+    def _print_MatAdd(self, expr):
+        """A - B rather than sympy's A -B."""
+        form = None
+        for term in expr.args:
+            coeff, rest = term.as_coeff_mmul()
+            negative = coeff < 0
+            body = self._print(sp.MatMul(-coeff, rest).doit() if negative else term)
+            if form is None:
+                form = prettyForm(*body.left("-")) if negative else body
+            else:
+                form = prettyForm(*form.right(" - " if negative else " + ", body))
+        return form
 
     def _print_Derivative(self, expr):
         num = self._print(expr.expr).render(wrap_line=False)
@@ -167,7 +311,7 @@ def pretty_chain(*exprs) -> str:
 def latex(expr, names: dict | None = None) -> str:
     out = _Latex({"order": "none", "symbol_names": names or {}, "mul_symbol": "dot"}).doprint(expr)
     for plain, tex in (("∂", r"\partial "), ("ŷ", r"\hat{y}"), ("Ŷ", r"\hat{Y}"), ("σ", r"\sigma "),
-                       ("′", "'"), ("ℓ", r"\ell "), ("λ", r"\lambda ")):
+                       ("′", "'"), ("ℓ", r"\ell "), ("λ", r"\lambda "), ("ₛ", "_s"), ("ᵀ", "^{T}")):
         out = out.replace(plain, tex)
     return out
 
@@ -185,6 +329,7 @@ class Factor:
     output_form: sp.Expr | None  # an activation's derivative in terms of its output
     local: sp.Expr  # the same in the symbols of this path
     wrt: sp.Symbol = Z  # the generic symbol `derived` is taken with respect to
+    cases: list = field(default_factory=list)  # a mixing op's Jacobian cases (k = j, k ≠ j)
 
 
 @dataclass
@@ -213,6 +358,9 @@ class Explanation:
     finite_difference: np.ndarray | None  # None where a straight-through surrogate is on the path
     latex_names: dict = field(default_factory=dict)
     surrogates: list[str] = field(default_factory=list)  # the straight-through ops on the path
+    # a softmax output: the simplification's assumption (Σ_k y_k = 1) and the form it is not used in
+    assumption: str = ""
+    other_form: sp.Eq | None = None
 
 
 class _Names:
@@ -260,6 +408,40 @@ class _Names:
     def loss(self) -> sp.Symbol:
         return sp.Symbol(self.s.notation.loss)
 
+    def shown(self, expr: sp.Expr, q: int, s, units: dict, row: int) -> sp.Expr:
+        """A row expression in a[k], ŷ[k], y[k], δ(k, j) and Σ over k, written in this scenario's
+        symbols at layer q, sample s, with the row indices given by `units` (index -> unit)
+        and `row` units in the row."""
+        def unit(i):
+            return units.get(i, i) if isinstance(i, sp.Symbol) else int(i)
+
+        def element(e):
+            u = unit(e.indices[0])
+            return self.target(s, u) if str(e.base) == "y" else self.act(q, s, u)
+
+        def delta(e):
+            a, b = (unit(i) for i in sorted(e.args, key=lambda i: i != JK))  # δ_kj: the output unit first
+            sym = sp.Symbol("δ" + "".join(_SUB.get(ch, ch) for ch in f"{a}{b}"))
+            self.latex[sym] = rf"\delta_{{{a}{b}}}"
+            self.where[sym] = ("delta", None, a, b)
+            return sym
+
+        def total(e):
+            (var, lo, hi), = e.limits
+            letter = str(unit(var))
+            return sp.Sum(e.function, (sp.Symbol(letter), lo, hi.subs(KK, row)))
+
+        def written(e):
+            e = e.replace(lambda x: isinstance(x, sp.Sum), total)
+            e = e.replace(lambda x: isinstance(x, sp.KroneckerDelta), delta)
+            return e.replace(lambda x: isinstance(x, sp.Indexed), element)
+
+        # keep a common constant outside, (ŷ - y)/m as the notes write it, not ŷ/m - y/m
+        coeff, rest = sp.factor_terms(expr).as_coeff_Mul()
+        if coeff not in (1, -1) and rest.is_Add:
+            return sp.Mul(coeff, written(rest), evaluate=False)
+        return written(expr)
+
 
 _FREE = "kptuvrmn"  # letters that have unicode subscripts
 _SUB = dict(zip("0123456789aehijklmnoprstuvx,", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ,"))
@@ -295,11 +477,12 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     m = data.x.shape[0]
     k_out = widths[n]
     acts = [scenario.layers[q - 1].activation for q in range(1, n + 1)]
-    for act in acts[target.layer - 1:] if target.kind != "A" else acts[target.layer:]:
+    for act in acts[:-1]:
         if not act.elementwise:
             raise NotImplementedError(
-                f"explain derives element-wise activations only; {act.name} mixes the units of a row "
-                f"(its Jacobian is shown by `tutor run`)")
+                f"explain derives a non-element-wise activation ({act.name}) at the output layer only")
+    # a non-element-wise output (softmax) is on the path unless the target is Ŷ itself
+    mixing = not acts[-1].elementwise and not (target.kind == "A" and target.layer == n)
     names = _Names(scenario, m)
     L = names.loss()
     kind, l = target.kind, target.layer
@@ -332,21 +515,36 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
             units[q] = letter
             sums.append((letter, sp.Symbol(letter), widths[q], f"the {widths[q]} units of layer {q}"))
 
+    # a mixing output: ŷ_k depends on every z_j of its row, so the chain sums over the outputs k
+    out_unit = units[n]
+    if mixing:
+        out_unit = next(free) if k_out > 1 else 1
+        if k_out > 1:
+            sums.append((out_unit, sp.Symbol(out_unit), k_out, f"the {k_out} outputs ŷ of the row"))
+
     # the chain, from the loss back to the target
     factors: list[Factor] = []
     path = [str(L)]
     c, term, dterm = loss_local(scenario.loss, m, k_out)
-    yhat = names.act(n, s_ix, units[n])
-    ysym = names.target(s_ix, units[n])
+    yhat = names.act(n, s_ix, out_unit)
+    ysym = names.target(s_ix, out_unit)
     factors.append(Factor(sp.Derivative(L, yhat), scenario.loss.title, c * term, dterm, None,
                           dterm.subs({YHAT: yhat, Y: ysym}), YHAT))
     path.append(scenario.notation.act(n, n))
     top = l if kind != "A" else l + 1
     for q in range(n, top - 1, -1):
         a_q, z_q = names.act(q, s_ix, units[q]), names.pre(q, s_ix, units[q])
-        f, d, out_form = activation_local(acts[q - 1])
-        local = (out_form if out_form is not None else d).subs({A: a_q, Z: z_q})
-        factors.append(Factor(sp.Derivative(a_q, z_q), acts[q - 1].label, f, d, out_form, local))
+        if not acts[q - 1].elementwise:
+            cases, joined = jacobian_local(acts[q - 1])
+            if joined is None:
+                raise NotImplementedError(f"sympy found no output form of {acts[q - 1].name}'s Jacobian")
+            local = names.shown(joined, n, s_ix, {JK: out_unit, JJ: units[q]}, k_out)
+            factors.append(Factor(sp.Derivative(yhat, z_q), acts[q - 1].label, cases[0].form,
+                                  cases[0].derived, joined, local, cases[0].wrt, cases=cases))
+        else:
+            f, d, out_form = activation_local(acts[q - 1])
+            local = (out_form if out_form is not None else d).subs({A: a_q, Z: z_q})
+            factors.append(Factor(sp.Derivative(a_q, z_q), acts[q - 1].label, f, d, out_form, local))
         path.append(f"Z{q}")
         if q > l or (kind == "A" and q == l + 1):
             below = names.act(q - 1, s_ix, units[q - 1] if q - 1 in units else unit)
@@ -389,6 +587,28 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     locals_ = [f.local for f in factors]
     substituted = summed(sp.Mul(*locals_, evaluate=False))
     merged = _merge(locals_)
+    assumption, general_form, matrix_block = "", None, None
+    if mixing:
+        # Σ_k ∂L/∂ŷ_k ∂ŷ_k/∂z_j, summed by sympy; the sum over the outputs k is gone
+        general, one_hot = output_block(dterm, jacobian_local(acts[-1])[1])
+        rows = {JK: out_unit, JJ: units[n]}
+        block = general
+        if one_hot is not None:
+            holds = bool(np.allclose(data.y.sum(axis=1), 1.0))
+            assumption = (f"assuming Σₖ yₖ = 1 (one-hot targets, or any probability row): "
+                          + ("the targets of this scenario satisfy it" if holds else
+                             "the targets of this scenario do NOT satisfy it, so the general form applies"))
+            if holds:
+                block, general_form = one_hot, general
+            else:
+                general_form = one_hot
+        matrix_block = (block, assumption if block is one_hot else "")
+        block = names.shown(block, n, s_ix, rows, k_out)
+        if general_form is not None:
+            general_form = names.shown(general_form, n, s_ix, rows, k_out)
+        merged = [block] + _merge(locals_[2:]) if len(locals_) > 2 else [block]
+        merged = [p for p in merged if p != 1] or [sp.Integer(1)]
+        sums = [entry for entry in sums if entry[0] != out_unit]
     extra = None
     if kind == "W" and scenario.l2:
         extra = sp.Symbol("λ") * names.weight(l, inp, unit)
@@ -396,6 +616,13 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     simplified = summed(body)
     if extra is not None:
         simplified = sp.Add(simplified, extra, evaluate=False)
+    other_form = None
+    if general_form is not None:
+        rest = [general_form] + merged[1:]
+        other_form = summed(sp.Mul(*rest, evaluate=False) if len(rest) > 1 else rest[0])
+        if extra is not None:
+            other_form = sp.Add(other_form, extra, evaluate=False)
+        other_form = sp.Eq(lhs, other_form, evaluate=False)
 
     # values: the sympy-derived local derivatives, chained numerically
     value = _value(scenario, target, steps, data, factors_ops=(dterm, acts))
@@ -410,9 +637,9 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     return Explanation(
         target=target, title=title, lhs=lhs, path=path, chain=sp.Eq(lhs, chain, evaluate=False),
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),
-        simplified=sp.Eq(lhs, simplified, evaluate=False),
+        simplified=sp.Eq(lhs, simplified, evaluate=False), assumption=assumption, other_form=other_form,
         sums=[(name, what) for name, _, _, what in sums], numbers=numbers,
-        matrix=_matrix_form(scenario, target, m, c), bias_note=_bias_note(scenario, target, m, c),
+        matrix=_matrix_form(scenario, target, m, c, matrix_block), bias_note=_bias_note(scenario, target, m, c),
         value=value, engine_value=engine_value, finite_difference=fd, latex_names=names.latex,
         surrogates=surrogates)
 
@@ -445,9 +672,11 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
 
     stop = l + 1 if target.kind == "A" else l
     for q in range(n, stop - 1, -1):
-        f, d, out_form = activation_local(acts[q - 1])
-        fprime = _lambda(d, Z)(arr[("Z", q)])
-        g = g * fprime
+        if acts[q - 1].elementwise:
+            f, d, out_form = activation_local(acts[q - 1])
+            g = g * _lambda(d, Z)(arr[("Z", q)])
+        else:  # row by row: dL/dz_sj = Σ_k dL/da_sk · ∂a_sk/∂z_sj, the sympy-derived Jacobian
+            g = np.einsum("sk,skj->sj", g, _jacobian(jacobian_local(acts[q - 1])[1], arr[("A", q)]))
         if q > l:
             g = g @ dz_dh(q).T
     if target.kind == "W":
@@ -457,6 +686,16 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
     elif target.kind == "b":
         g = g.sum(axis=0)
     return g[target.index] if target.index is not None else g
+
+
+def _jacobian(joined: sp.Expr, a: np.ndarray) -> np.ndarray:
+    """∂a_sk/∂z_sj for every sample s, from the joined form in a[k], a[j] and δ_kj."""
+    ak, aj, delta = sp.symbols("a_k a_j delta")
+    expr = joined.subs({A_ROW[JK]: ak, A_ROW[JJ]: aj, sp.KroneckerDelta(JK, JJ): delta}, simultaneous=True)
+    fn = sp.lambdify((ak, aj, delta), expr, "numpy")
+    k = a.shape[1]
+    out = fn(a[:, :, None], a[:, None, :], np.eye(k)[None, :, :])
+    return np.broadcast_to(np.asarray(out, dtype=float), (a.shape[0], k, k))
 
 
 def _loss_at(engine, scenario, target: Target, data, params, pert=None) -> float:
@@ -521,29 +760,41 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
         return []
     arr = _arrays(scenario, steps, data)
     params = scenario.parameters
+
+    def value(sym, at):
+        if sym.name == "λ":
+            return _shown(scenario.l2)
+        kind, q, s, u = names.where[sym]
+        s = at.get(s, s)
+        u = at.get(u, u)
+        if kind == "delta":
+            return sp.Integer(int(int(s) == int(u)))
+        if kind == "W":
+            v = params[f"W{q}"][int(s) - 1, int(u) - 1]
+        elif kind == "b":
+            v = params[f"b{q}"][int(u) - 1]
+        else:
+            v = arr[(kind, q)][int(s) - 1, int(u) - 1]
+        return _shown(float(v))
+
+    def filled(expr, at):
+        """expr with numbers; a sum left inside it (over a row's outputs) written term by term."""
+        def spell(e):
+            (var, lo, hi), = e.limits
+            return sp.Add(*[filled(e.function, {**at, str(var): v}) for v in range(int(lo), int(hi) + 1)],
+                          evaluate=False)
+        with sp.evaluate(False):
+            expr = expr.replace(lambda e: isinstance(e, sp.Sum), spell)
+            return expr.subs({sym: value(sym, at) for sym in expr.free_symbols if not sym.name[0].isdigit()
+                              and not sym.name.startswith("(")})
+
     terms = []
+    at = {}
     for combo in np.ndindex(*[count for _, _, count, _ in sums]) if sums else [()]:
         at = {name: v + 1 for (name, _, _, _), v in zip(sums, combo)}
-        mapping = {}
-        for sym in body.free_symbols | (extra.free_symbols if extra is not None else set()):
-            if sym.name == "λ":
-                mapping[sym] = _shown(scenario.l2)
-                continue
-            kind, q, s, u = names.where[sym]
-            s = at.get(s, s)
-            u = at.get(u, u)
-            if kind == "W":
-                value = params[f"W{q}"][int(s) - 1, int(u) - 1]
-            elif kind == "b":
-                value = params[f"b{q}"][int(u) - 1]
-            else:
-                value = arr[(kind, q)][int(s) - 1, int(u) - 1]
-            mapping[sym] = _shown(float(value))
-        with sp.evaluate(False):
-            terms.append(body.subs(mapping))
+        terms.append(filled(body, at))
     if extra is not None:
-        with sp.evaluate(False):
-            terms.append(extra.subs(mapping))
+        terms.append(filled(extra, at))
     return terms
 
 
@@ -558,7 +809,44 @@ def _shape_text(expr) -> str:
     return f"{expr.shape[0]}×{expr.shape[1]}"
 
 
-def _matrix_form(scenario, target: Target, m: int, c) -> list[MatrixStep]:
+def _mixing_steps(scenario, q: int, m: int, k: int, G, Gz, block) -> list[MatrixStep]:
+    """∂L/∂Z of a non-element-wise activation: row by row through its Jacobian, and, when
+    the loss's derivative and the Jacobian multiply out to a linear form, that form."""
+    Ls = scenario.notation.loss
+    act = scenario.layers[q - 1].activation
+    jac = sp.MatrixSymbol(f"J_{act.label}(z{q}ₛ)", k, k)
+    row_z = sp.MatrixSymbol(f"(∂{Ls}/∂Z{q})ₛᵀ", k, 1)
+    row_a = sp.MatrixSymbol(f"({G.name})ₛᵀ", k, 1)
+    _, joined = jacobian_local(act)
+    entry = pretty(row_symbols(joined))
+    out = [MatrixStep(sp.Eq(row_z, sp.MatMul(jac.T, row_a), evaluate=False),
+                      f"each of the {m} rows s: ({k}×{k})ᵀ · ({k}×1) → {k}×1; stacked: {m}×{k}",
+                      f"{act.label} mixes the units of a row: J_kj = ∂a_k/∂z_j = {entry} is not 0 for k ≠ j, "
+                      f"so ∂{Ls}/∂z_sj = Σ_k ∂{Ls}/∂a_sk · J_kj; the sum runs over k, the row index of J, "
+                      f"so J enters transposed: Jᵀ")]
+    if block is None:
+        return out
+    element, assumption = block
+    yhat_row, y_row = sp.IndexedBase("ŷ"), sp.IndexedBase("y")
+    cells = [yhat_row[JJ], y_row[JJ]]
+    if element.has(sp.Sum) or not element.is_polynomial(*cells) or sp.Poly(element, *cells).total_degree() > 1:
+        return out
+    Yh = sp.MatrixSymbol(scenario.notation.act(q, scenario.depth), m, k)
+    Yt = sp.MatrixSymbol(scenario.notation.targets, m, k)
+    poly = sp.Poly(element, *cells)
+    ch, cy = poly.coeff_monomial(cells[0]), poly.coeff_monomial(cells[1])
+    if ch == 0 or poly.coeff_monomial(1) != 0:
+        return out
+    rhs = sp.MatAdd(Yh, (cy / ch) * Yt) if cy != 0 else Yh
+    if ch != 1:
+        rhs = sp.MatMul(ch, rhs, evaluate=False)
+    out.append(MatrixStep(sp.Eq(Gz, rhs, evaluate=False), f"{m}×{k}",
+                          "the loss's derivative times the Jacobian, multiplied out by sympy"
+                          + (f" ({assumption.split(':')[0]})" if assumption else "")))
+    return out
+
+
+def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[MatrixStep]:
     """From ∂L/∂Ŷ down to the target, each rule with its shapes and its transposes."""
     n, widths, l = scenario.depth, scenario.widths(), target.layer
     Ls = scenario.notation.loss
@@ -575,14 +863,16 @@ def _matrix_form(scenario, target: Target, m: int, c) -> list[MatrixStep]:
                                               f"and output, times the loss's constant {c}"))
     stop = l + 1 if target.kind == "A" else l
     for q in range(n, stop - 1, -1):
-        Zq = sp.MatrixSymbol(f"Z{q}", m, widths[q])
         Gz = grad(f"Z{q}", (m, widths[q]))
-        fp = sp.MatrixSymbol(f"{scenario.layers[q - 1].activation.label}′(Z{q})", m, widths[q])
-        out.append(MatrixStep(sp.Eq(Gz, sp.HadamardProduct(G, fp), evaluate=False),
-                              f"({m}×{widths[q]}) ⊙ ({m}×{widths[q]}) → {m}×{widths[q]}",
-                              "element-wise (18.18): each activation depends on its own z only, so there is "
-                              "no sum and no transpose"))
-        del Zq
+        act = scenario.layers[q - 1].activation
+        if act.elementwise:
+            fp = sp.MatrixSymbol(f"{act.label}′(Z{q})", m, widths[q])
+            out.append(MatrixStep(sp.Eq(Gz, sp.HadamardProduct(G, fp), evaluate=False),
+                                  f"({m}×{widths[q]}) ⊙ ({m}×{widths[q]}) → {m}×{widths[q]}",
+                                  "element-wise (18.18): each activation depends on its own z only, so there is "
+                                  "no sum and no transpose"))
+        else:
+            out += _mixing_steps(scenario, q, m, widths[q], G, Gz, block)
         if q > l:
             H = sp.MatrixSymbol(act_name[q - 1], m, widths[q - 1])
             W = sp.MatrixSymbol(f"W{q}", widths[q - 1], widths[q])
@@ -653,6 +943,9 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
     out.append(("chain rule", pretty(ex.chain)))
     lines = []
     for f in ex.factors:
+        if f.cases:
+            lines.append(_jacobian_text(f))
+            continue
         chain = [sp.Derivative(f.form, f.wrt), f.derived]
         if f.output_form is not None and f.output_form != f.derived:
             chain.append(f.output_form)
@@ -662,6 +955,12 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
     out.append(("local derivatives (each derived by sympy)", "\n".join(lines)))
     out.append(("substituted", pretty(ex.substituted)))
     simp = pretty(ex.simplified)
+    if ex.assumption:
+        simp += "\n" + ex.assumption
+    if ex.other_form is not None:
+        label = "for general targets" if "satisfy it" in ex.assumption and "NOT" not in ex.assumption \
+            else "with Σₖ yₖ = 1 (one-hot targets)"
+        simp += f"\n{label}:\n{pretty(ex.other_form)}"
     if ex.sums:
         simp += "\n" + "; ".join(f"{i} runs over {what}" for i, what in ex.sums)
     out.append(("simplified", simp))
@@ -687,6 +986,20 @@ def text_sections(ex: Explanation) -> list[tuple[str, str]]:
     return out
 
 
+def _jacobian_text(f: Factor) -> str:
+    """A mixing op's local derivative: both cases as sympy derives them on a row of three
+    units, in terms of the outputs, then joined with Kronecker's delta."""
+    out = [f"{pretty(sp.Eq(f.leibniz, f.local, evaluate=False))}",
+           f"  from {f.op}, a row a = {f.op}(z₁, z₂, z₃); sympy differentiates each case:"]
+    for case in f.cases:
+        chain = [sp.Derivative(case.form, case.wrt), case.derived]
+        if case.output_form is not None:
+            chain.append(case.output_form)
+        out.append(f"  {case.label}:\n    " + pretty_chain(*chain).replace("\n", "\n    "))
+    out.append(f"  joined (δₖⱼ = 1 if k = j, else 0): ∂aₖ/∂zⱼ = {pretty(row_symbols(f.output_form))}")
+    return "\n".join(out)
+
+
 def latex_document(ex: Explanation) -> str:
     names = ex.latex_names
     lines = [r"\begin{align*}"]
@@ -695,9 +1008,11 @@ def latex_document(ex: Explanation) -> str:
         lines.append(f"{latex(f.leibniz, names)} &= {latex(f.local, names)}" + r" \\")
     lines.append(latex(ex.substituted, names).replace("=", "&=", 1) + r" \\")
     lines.append(latex(ex.simplified, names).replace("=", "&=", 1) + r" \\")
+    if ex.other_form is not None:
+        lines.append(latex(ex.other_form, names).replace("=", "&=", 1) + r" \\")
     for st in ex.matrix:
         lines.append(latex(st.equation).replace("=", "&=", 1) + r" \quad (" + st.shapes.replace("×", r"\times ")
-                     .replace("→", r"\to ").replace("⊙", r"\odot ").replace("·", r"\cdot ") + r") \\")
+                     .replace("→", r"\to ").replace("⊙", r"\odot ").replace("·", r"\cdot ").replace("ᵀ", "^{T}") + r") \\")
     if ex.numbers:
         lines.append(latex(ex.lhs, names) + " &= " + " + ".join(latex(t, names) for t in ex.numbers)
                      + f" = {_fmt(ex.value)}")
@@ -726,4 +1041,11 @@ def as_json(ex: Explanation) -> dict:
         "finite_difference": (None if ex.finite_difference is None
                               else np.asarray(ex.finite_difference, dtype=float).tolist()),
         "straight_through": ex.surrogates,
+        "assumption": ex.assumption or None,
+        "other_form": (None if ex.other_form is None
+                       else {"text": pretty(ex.other_form.rhs), "latex": latex(ex.other_form.rhs, names)}),
+        "jacobian_cases": [{"factor": pretty(f.leibniz), "cases": [
+            {"case": c.label, "derived": str(c.derived),
+             "output_form": str(c.output_form) if c.output_form is not None else None} for c in f.cases],
+            "joined": str(row_symbols(f.output_form))} for f in ex.factors if f.cases],
     }
