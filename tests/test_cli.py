@@ -93,7 +93,7 @@ def test_set_overrides_a_field_for_a_what_if():
 
 def test_unscaled_height_weight_saturates():
     # the notes' warning: without scaling, a(1 - a) is ~0 and the first layer cannot learn
-    data = json.loads(tutor("run", "height-weight", "--set", "data.preprocess=none", "--json").stdout)
+    data = json.loads(tutor("run", "height-weight", "--set", "data.preprocess.inputs=none", "--json").stdout)
     values = {s["key"]: s["value"] for s in data["steps"]}
     assert max(abs(v) for v in values["dL/dW1"][0]) < 1e-30
 
@@ -127,7 +127,12 @@ def test_train_human_output_has_sparkline_and_norms():
 
 def test_train_stops_on_epsilon():
     data = json.loads(tutor("train", "logistic-4x2", "--set", "training.epsilon=1", "--json").stdout)
-    assert data["iterations"] == 0 and len(data["loss"]) == 1
+    assert data["iterations"] == 0 and data["loss"] == []
+    assert data["final"]["L"] == pytest.approx(1.5559781614141208, rel=1e-12)  # no update was made
+    data = json.loads(tutor("train", "logistic-4x2", "--set", "training.epsilon=0.002", "-n", "5000",
+                            "--json").stdout)
+    assert 0 < data["iterations"] < 5000 and len(data["loss"]) == data["iterations"]
+    assert max(data["final"]["grad_norms"].values()) < 0.002
 
 
 def test_validate_good_files():
@@ -158,3 +163,20 @@ def test_run_substitutes_numbers_element_by_element_for_small_layers():
     assert "w11⁽¹⁾′ = w11⁽¹⁾ - η * ∂L/∂w11⁽¹⁾ = 0.5 - 0.1 * 0.0451474 = 0.495485" in out
     # whole matrices only, when asked
     assert "z1⁽¹⁾ = x * w11⁽¹⁾" not in tutor("run", "height-weight", "--view", "matrix").stdout
+
+
+def test_iterations_and_epochs_belong_to_their_kind_of_training():
+    result = tutor("train", "bnn-saturation", "--iterations", "5")
+    assert result.exit_code == 2 and "trains by epochs (training.batch: 64); use --epochs N" in result.output
+    result = tutor("train", "logistic-4x2", "--epochs", "2")
+    assert result.exit_code == 2 and "trains by iterations (training.batch: full); use --iterations N" in result.output
+
+
+def test_validate_accepts_built_in_names():
+    result = tutor("validate", "logistic-4x2", "height-weight")
+    assert result.exit_code == 0 and result.stdout.count(": ok") == 2
+
+
+def test_loss_step_shows_the_l2_term():
+    out = tutor("run", "logistic-4x2", "--set", "loss.l2=0.1").stdout
+    assert "λ = 0.1: data loss 1.55598 + L2 penalty" in out

@@ -114,3 +114,54 @@ def test_empty_and_missing_files(tmp_path):
     assert proc.returncode == 2 and "the file is empty" in proc.stderr
     proc = run_cli("run", str(tmp_path / "nope.yaml"), cwd=tmp_path)
     assert proc.returncode == 2 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cross_entropy_targets_must_be_probabilities(tmp_path):
+    text = GOOD.replace("targets: [1, 0, 0, 1]", "targets: [1, 0, 2, 1]")
+    path = write(tmp_path, text)
+    proc = run_cli("validate", str(path), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"{path}:{line_of(text, 'targets: [1, 0, 2, 1]')}: data.targets: binary "
+                                  f"cross-entropy needs targets between 0 and 1, but they run from 0 to 2")
+    # the height/weight net with its targets left in kilograms
+    proc = run_cli("run", "height-weight", "--set", "data.preprocess=none", cwd=tmp_path)
+    assert proc.returncode == 2 and "they run from 62 to 66" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_exponent_numbers_without_a_dot_are_numbers(tmp_path):
+    # YAML 1.1 reads 1e-5 as text; a teacher means the number
+    text = GOOD.replace("epsilon: 1.0e-5", "epsilon: 1e-5").replace("learning_rate: 0.1", "learning_rate: 1E-1")
+    proc = run_cli("run", str(write(tmp_path, text)), "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("run", "logistic-4x2", "--set", "training.learning_rate=1e-1x", cwd=tmp_path)
+    assert proc.returncode == 2 and "expected a number, got text '1e-1x'" in proc.stderr
+
+
+def test_empty_name(tmp_path):
+    text = GOOD.replace("name: logistic-4x2", 'name: ""')
+    proc = run_cli("validate", str(write(tmp_path, text)), cwd=tmp_path)
+    assert proc.returncode == 2 and ": name: the name is empty" in proc.stderr
+
+
+def test_mistakes_made_by_options_are_reported_against_the_option(tmp_path):
+    cases = [
+        (["run", "logistic-4x2", "--set", "trainig.learning_rate=1"],
+         "--set trainig.learning_rate=1: trainig: unknown field 'trainig'"),
+        (["run", "logistic-4x2", "--sample", "9"],
+         "--sample 9: training.record: there is no record 9; records are numbered 0 to 3"),
+        (["compare", "bnn-saturation", "--vary", "ste.threshold=1,abc"],
+         "--vary ste.threshold=1,abc: ste.threshold: expected a number, got text 'abc'"),
+        (["run", "/"], "/: this is a folder; give the path of a scenario .yaml file"),
+    ]
+    for args, message in cases:
+        proc = run_cli(*args, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stderr.startswith(message), (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+
+
+def test_a_loss_at_log_0_prints_no_numpy_warning(tmp_path):
+    text = GOOD.replace("W2: [[2], [0], [-3]]", "W2: [[40], [40], [40]]").replace("b2: [1]", "b2: [40]")
+    path = write(tmp_path, text)
+    for command in (["run", str(path), "--json"], ["train", str(path), "-n", "3"]):
+        proc = run_cli(*command, cwd=tmp_path)
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr

@@ -36,7 +36,7 @@ def test_lines_of_the_height_weight_pass(hw):
 @pytest.mark.parametrize("name, settings, at_least", [
     ("height-weight", (), 25), ("logistic-4x2", (), 25),
     # saturated units: f'(z) is tiny but not 0, and the line's arithmetic must still hold
-    ("height-weight", ("data.preprocess=none",), 20),
+    ("height-weight", ("data.preprocess.inputs=none",), 20),
     ("logistic-4x2", ("network.layers.0.activation=tanh", "network.layers.1.activation=tanh",
                       "loss.type=mse"), 25),
 ])
@@ -61,7 +61,7 @@ def test_long_layers_are_cut_with_a_count():
 
 
 def test_unscaled_height_weight_warns_of_saturation():
-    st = steps_of("height-weight", ["data.preprocess=none"])
+    st = steps_of("height-weight", ["data.preprocess.inputs=none"])
     kinds = {d.kind for d in diagnose(st["A1"])}
     assert "saturated" in kinds
     assert not diagnose(steps_of("height-weight")["A1"])

@@ -7,4 +7,9 @@ from .app import app
 
 
 def main() -> None:
+    import numpy as np
+
+    # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
+    # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
+    np.seterr(all="ignore")
     app()

@@ -68,7 +68,8 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
 
     settings = list(settings or [])
     if sample is not None:
-        settings += ["training.batch=record", f"training.record={sample}"]
+        settings += [(f"--sample {sample}", "training.batch=record"),
+                     (f"--sample {sample}", f"training.record={sample}")]
     with scenario_errors():
         return load_scenario(name_or_path, settings, up_close)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -112,10 +111,16 @@ def train(
 
     model = load(scenario, settings)
     if model.training.batch == "minibatch":
+        if iterations is not None:
+            fail(f"--iterations: {model.name} trains by epochs (training.batch: {model.training.batch_size}); "
+                 f"use --epochs N")
         from .compare import print_epochs, run_epochs
 
         print_epochs(model, run_epochs(model, epochs), as_json)
         return
+    if epochs is not None:
+        fail(f"--epochs: {model.name} trains by iterations (training.batch: {model.training.batch}); "
+             f"use --iterations N")
     total = iterations or model.training.max_iterations
     err = console(stderr=True)
     if err.is_terminal:
@@ -137,14 +142,15 @@ def train(
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Scenario .yaml files to check."),
+    files: list[str] = typer.Argument(..., help="Scenario .yaml files (or built-in names) to check."),
 ) -> None:
     """Check scenario files without running them (exit status 2 on the first mistake)."""
-    from ..scenario import load_file
+    from ..scenario import catalog, load_file
 
     out = console()
-    for path in files:
+    for name in files:
         with scenario_errors():
+            path = catalog.resolve(name)
             model = load_file(path)
             load_file(path, up_close=True)  # the `run:` overrides must give a valid scenario too
         out.print(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}")

@@ -19,7 +19,7 @@ from .engine import Engine, grad_key, param_names
 @dataclass
 class TrainResult:
     iterations: int  # parameter updates made
-    loss: list[float] = field(default_factory=list)  # loss of each iteration, before its update
+    loss: list[float] = field(default_factory=list)  # loss of each update's iteration, before the update
     final_loss: float = 0.0  # at the parameters after the last update, on the whole data set
     grad_norms: dict[str, float] = field(default_factory=dict)  # likewise
     stopped_by: str = "max_iterations"  # or "epsilon"
@@ -55,15 +55,16 @@ def train(scenario: Scenario, iterations: int | None = None,
             x, y = full.x[k:k + 1], full.y[k:k + 1]
         else:
             x, y = full.x, full.y
-        grads = {}
+        grads, loss = {}, 0.0
         for step in engine.forward_backward(params, x, y):
             if step.key == "L":
-                result.loss.append(float(step.value))
+                loss = float(step.value)
             elif step.phase == "backward":
                 grads[step.key] = step.value
         if t.epsilon and all(np.linalg.norm(grads[grad_key(p)]) < t.epsilon for p in names):
-            result.stopped_by = "epsilon"
+            result.stopped_by = "epsilon"  # no update: final_loss holds this loss
             break
+        result.loss.append(loss)
         for step in engine.update(params, grads):
             params[step.key] = step.value
         result.iterations += 1

@@ -72,6 +72,10 @@ class StepView:
             parts.append(Text(f"η = {number(st.extra['learning_rate'], self.digits)}"))
         if st.role in ("loss", "loss_grad"):
             parts.append(Text(f"m = {st.extra['m']} samples, k = {st.extra['k']} outputs"))
+        if st.role == "loss" and st.extra.get("l2"):
+            parts.append(Text(f"λ = {number(st.extra['l2'], self.digits)}: data loss "
+                              f"{number(st.extra['data_loss'], self.digits)} + L2 penalty "
+                              f"{number(st.extra['penalty'], self.digits)}"))
         if st.role == "weight_grad" and st.extra.get("l2"):
             parts.append(Text(f"λ = {number(st.extra['l2'], self.digits)}"))
         if st.role == "preprocess":

@@ -43,7 +43,7 @@ class TrainView:
                           (")", "dim")),
         ]
         if r.loss:
-            lines.append(Text.assemble((f"{self.loss_symbol} per iteration: ", "dim"), number(r.loss[0]),
+            lines.append(Text.assemble((f"{self.loss_symbol} before each update: ", "dim"), number(r.loss[0]),
                                        " → ", number(r.loss[-1])))
             lines.append(Text(sparkline(r.loss, width), style="yellow"))
         lines.append(Text("at the final parameters, on the whole data set:", style="dim"))

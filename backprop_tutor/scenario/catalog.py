@@ -32,6 +32,9 @@ def resolve(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.is_file():
         return candidate
+    if candidate.is_dir():
+        raise ScenarioError(name_or_path, "", "this is a folder; give the path of a scenario .yaml file "
+                                              "(or a built-in name: see tutor list)")
     for suffix in SUFFIXES:
         builtin = builtin_dir() / f"{name_or_path}{suffix}"
         if builtin.is_file():

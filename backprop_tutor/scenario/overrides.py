@@ -58,10 +58,17 @@ def _set(source: Source, path: tuple, value, label: str) -> None:
     source.overrides[path] = label
 
 
-def apply(source: Source, options: list[str]) -> Source:
+def apply(source: Source, options: list) -> Source:
+    """Apply `PATH=VALUE` options in order. An option may be a (label, "PATH=VALUE") pair
+    when another command-line option stands behind it (e.g. ("--sample 3", "training.record=3")),
+    so that a mistake is reported against what the user typed."""
     for option in options:
-        path, value = parse(option)
-        _set(source, path, value, f"--set {option}")
+        label, text = option if isinstance(option, tuple) else (f"--set {option}", option)
+        try:
+            path, value = parse(text)
+        except ScenarioError as err:
+            raise ScenarioError(label, err.field, err.message) from None
+        _set(source, path, value, label)
     return source
 
 

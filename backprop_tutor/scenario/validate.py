@@ -6,6 +6,7 @@ allowed. The fields and their meaning are documented in docs/scenario-format.md.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,8 @@ TOP_FIELDS = {
     "ste": "the straight-through window of every sign layer, {threshold: T}",
     "run": "field overrides for `tutor run` and `tutor explain`, e.g. {network.layers.0.units: 8}",
 }
+#: a decimal number written as text, e.g. 1e-5 or -2.5E3 (matched, never evaluated)
+NUMBER_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")
 INIT_METHODS = ("normal", "xavier", "he", "uniform")
 LAYER_TYPES = ("linear", "binary_linear")
 DATASET_FIELDS = {"dataset": "", "test_fraction": "", "seed": "", "preprocess": "", "targets": ""}
@@ -63,6 +66,8 @@ class Checker:
 
     def number(self, value: Any, path: Path, low: float | None = None, high: float | None = None,
                low_open: bool = False) -> float:
+        if isinstance(value, str) and NUMBER_TEXT.match(value.strip()):
+            value = float(value)  # YAML 1.1 reads 1e-5 (no dot) as text; it is a plain number
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(path, f"expected a number, got {_kind(value)}")
         x = float(value)
@@ -373,10 +378,25 @@ def _notation(c: Checker, raw: Any, path: Path) -> Notation:
     return Notation(**kw)
 
 
+def _targets_fit_loss(c: Checker, loss, y: np.ndarray, method) -> None:
+    """Cross-entropies read targets as probabilities: 0 <= y <= 1 once preprocessed."""
+    if loss.name not in ("binary_cross_entropy", "cross_entropy"):
+        return
+    scaled = method.forward(y, method.fit(y)) if method is not None else y
+    low, high = float(scaled.min()), float(scaled.max())
+    if low < 0 or high > 1:
+        where = "after preprocessing, " if method is not None else ""
+        c.fail(("data", "targets"),
+               f"{loss.title} needs targets between 0 and 1, but {where}they run from {low:g} to "
+               f"{high:g}; scale them (data.preprocess: {{targets: minmax}}) or use loss type mse")
+
+
 def validate(raw: RawSource) -> Scenario:
     c = Checker(raw)
     d = c.mapping(raw.data, (), TOP_FIELDS, ("name", "data", "network", "loss"))
-    name = c.text(d["name"], ("name",))
+    name = c.text(d["name"], ("name",)).strip()
+    if not name:
+        c.fail(("name",), "the name is empty; give a short id such as logistic-4x2")
     src = d.get("source", "")
     if isinstance(src, dict):
         c.mapping(src, ("source",), ("document", "section"))
@@ -393,6 +413,7 @@ def validate(raw: RawSource) -> Scenario:
     widths = [n_in] + [lay.units for lay in layers]
     params, init = _parameters(c, d.get("parameters"), ("parameters",), widths)
     loss, l2 = _loss(c, d["loss"], ("loss",), layers[-1].activation)
+    _targets_fit_loss(c, loss, y, pre.get("targets"))
     training = _training(c, d.get("training"), ("training",), x.shape[0])
     notation = _notation(c, d.get("notation"), ("notation",))
     threshold = _ste(c, d.get("ste"), ("ste",), layers)

@@ -36,6 +36,10 @@ class Source:
                 return self.overrides[probe]
             if probe in self.lines:
                 return f"{self.name}:{self.lines[probe]}"
+            # not in the file: a field an option created on its way to what it set
+            made_by = [label for p, label in self.overrides.items() if probe and p[:len(probe)] == probe]
+            if made_by:
+                return made_by[0]
             if not probe:
                 return f"{self.name}:1"
             probe = probe[:-1]
