@@ -278,7 +278,7 @@ class _Pretty(PrettyPrinter):
         form = None
         for term in expr.args:
             coeff, rest = term.as_coeff_mmul()
-            negative = coeff < 0
+            negative = bool(coeff.is_number and coeff < 0)
             body = self._print(sp.MatMul(-coeff, rest).doit() if negative else term)
             if form is None:
                 form = prettyForm(*body.left("-")) if negative else body
@@ -743,7 +743,7 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
         form = L2.symbolic(sp, W_IJ, lam)
         derived = sp.diff(form, W_IJ)
         penalty = Factor(sp.Derivative(sp.Symbol("(λ/2)‖W‖²"), w_pen), L2.title, form, derived, None,
-                         derived.subs(W_IJ, w_pen), W_IJ)
+                         sp.Mul(lam, w_pen, evaluate=False), W_IJ)
         chain = sp.Add(chain, penalty.leibniz, evaluate=False)
         substituted = sp.Add(substituted, penalty.local, evaluate=False)
     merged = _merge(locals_)
@@ -832,7 +832,7 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
             ops += [("+", "λ", np.asarray(scenario.l2)), ("⋅", f"W{l}", params[f"W{l}"])]
     elif kind == "b":
         G = steps[f"dL/dZ{l}"].value
-        ops = [("", f"(∂{Ls}/∂Z{l})ᵀ", G.T), ("⋅", "1", np.ones((G.shape[0], 1)))]
+        ops = [("", f"(∂{Ls}/∂Z{l})ᵀ", G.T), ("⋅", "𝟙", np.ones((G.shape[0], 1)))]
         result = result.reshape(-1, 1)
     elif kind == "Z":
         act = scenario.layers[l - 1].activation
@@ -988,8 +988,12 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
                           evaluate=False)
         with sp.evaluate(False):
             expr = expr.replace(lambda e: isinstance(e, sp.Sum), spell)
-            return expr.subs({sym: value(sym, at) for sym in expr.free_symbols if not sym.name[0].isdigit()
+            expr = expr.subs({sym: value(sym, at) for sym in expr.free_symbols if not sym.name[0].isdigit()
                               and not sym.name.startswith("(")})
+            # a negative number is written (-1) in a product, but σ′(-1), not σ′((-1))
+            return expr.replace(lambda e: isinstance(e, (sp.Function, sp.core.relational.Relational))
+                                and any(_bracketed(a) for a in e.args),
+                                lambda e: e.func(*[_unbracketed(a) for a in e.args], evaluate=False))
 
     terms = []
     at = {}
@@ -1006,6 +1010,14 @@ def _shown(v: float) -> sp.Symbol:
     that nothing is evaluated while the numbers stand in the formula."""
     text = f"{v:.6g}"
     return sp.Symbol(f"({text})" if v < 0 else text)
+
+
+def _bracketed(e) -> bool:
+    return isinstance(e, sp.Symbol) and e.name.startswith("(") and e.name.endswith(")")
+
+
+def _unbracketed(e):
+    return sp.Symbol(e.name[1:-1]) if _bracketed(e) else e
 
 
 def _shape_text(expr) -> str:
