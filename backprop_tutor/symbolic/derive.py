@@ -327,7 +327,8 @@ def _paren(printer, expr) -> prettyForm:
     from sympy.printing.precedence import PRECEDENCE, precedence
 
     form = printer._print(expr)
-    return prettyForm(*form.parens()) if precedence(expr) < PRECEDENCE["Mul"] else form
+    wrap_it = precedence(expr) < PRECEDENCE["Mul"] or isinstance(expr, sp.Piecewise)
+    return prettyForm(*form.parens()) if wrap_it else form
 
 
 def _pieces(printer, expr, budget: int) -> list[tuple[str, prettyForm]]:
