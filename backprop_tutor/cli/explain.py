@@ -45,4 +45,5 @@ def explain(
     else:
         from ..render.explain import ExplainView
 
-        console().print(ExplainView(ex.title, model.name, derive.text_sections(ex)))
+        out = console()  # its width is the terminal's, or 80 when the output is not a terminal
+        out.print(ExplainView(ex.title, model.name, derive.text_sections(ex, out.width - ExplainView.FRAME)))

@@ -11,6 +11,7 @@ from rich.text import Text
 
 
 class ExplainView:
+    FRAME = 4  # the panel's border and padding: a body gets the console's width less this
     def __init__(self, title: str, scenario_name: str, sections: list[tuple[str, str]]) -> None:
         self.title = title
         self.scenario_name = scenario_name

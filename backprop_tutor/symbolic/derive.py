@@ -31,6 +31,7 @@ that assumption is printed, with the general form beside it.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +39,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
+from sympy.printing.str import StrPrinter
 
 from ..engine import Engine
 from ..engine.engine import L2, LINEAR, affine_op
@@ -276,7 +278,7 @@ class _Pretty(PrettyPrinter):
         form = None
         for term in expr.args:
             coeff, rest = term.as_coeff_mmul()
-            negative = coeff < 0
+            negative = bool(coeff.is_number and coeff < 0)
             body = self._print(sp.MatMul(-coeff, rest).doit() if negative else term)
             if form is None:
                 form = prettyForm(*body.left("-")) if negative else body
@@ -306,6 +308,143 @@ def pretty_chain(*exprs) -> str:
     for e in exprs[1:]:
         form = prettyForm(*form.right(" = ", printer._print(e)))
     return form.render(wrap_line=False)
+
+
+# fitting a formula to the console's width ---------------------------------------------
+
+_MUL_DOT = "⋅"
+
+
+def _printer() -> _Pretty:
+    return _Pretty({"use_unicode": True, "order": "none", "wrap_line": False})
+
+
+def _width(text: str) -> int:
+    return max((len(line) for line in text.split("\n")), default=0)
+
+
+def _paren(printer, expr) -> prettyForm:
+    from sympy.printing.precedence import PRECEDENCE, precedence
+
+    form = printer._print(expr)
+    wrap_it = precedence(expr) < PRECEDENCE["Mul"] or isinstance(expr, sp.Piecewise)
+    return prettyForm(*form.parens()) if wrap_it else form
+
+
+def _pieces(printer, expr, budget: int) -> list[tuple[str, prettyForm]]:
+    """expr as (joiner, 2D form) pieces that a row may end between (= + - ⋅), split only
+    as far as needed for each piece to fit in `budget` columns."""
+    form = printer._print(expr)
+    if form.width() <= budget:
+        return [("", form)]
+    if isinstance(expr, sp.Eq):
+        left, right = _pieces(printer, expr.lhs, budget), _pieces(printer, expr.rhs, budget)
+        return left + [(" = ", right[0][1])] + right[1:]
+    if isinstance(expr, sp.Sum):
+        head = prettyForm(" ".join(f"Σ[{i}=1..{b}]" for i, _, b in reversed(expr.limits)) + " ")
+        parts = _pieces(printer, expr.function, budget - head.width())
+        return [(parts[0][0], prettyForm(*head.right(parts[0][1])))] + parts[1:]
+    if isinstance(expr, sp.Add):
+        out = []
+        for i, term in enumerate(expr.args):
+            joiner = " + "
+            if i and isinstance(term, sp.Mul) and term.args[0].is_Number and term.args[0] < 0:
+                coeff = -term.args[0]
+                term = sp.Mul(*(([coeff] if coeff != 1 else []) + list(term.args[1:])), evaluate=False)
+                joiner = " - "
+            parts = _pieces(printer, term, budget - 3)
+            out += [(joiner if i else "", parts[0][1])] + parts[1:]
+        return out
+    if isinstance(expr, sp.Mul):
+        args = list(expr.args)
+        sign = ""
+        if args[0] == -1 and len(args) > 1:
+            sign, args = "-", args[1:]
+        if args[0].is_Rational and len(args) > 1:  # (ŷ - y)/4 stays one fraction
+            args = [sp.Mul(args[0], args[1], evaluate=False)] + args[2:]
+        out = [("" if i == 0 else _MUL_DOT, _paren(printer, a)) for i, a in enumerate(args)]
+        if sign:
+            out[0] = ("", prettyForm(*prettyForm(sign).right(out[0][1])))
+        return out
+    return [("", form)]
+
+
+def _rows(pieces: list[tuple[str, prettyForm]], width: int, indent: int) -> str | None:
+    """Pack the pieces into rows of at most `width` columns; a continuation row starts,
+    indented, with the operator it continues. None when one piece alone is too wide."""
+    rows, cur = [], None
+    for joiner, form in pieces:
+        if cur is None:
+            cur = form
+            continue
+        joined = prettyForm(*cur.right(joiner, form))
+        if joined.width() <= width:
+            cur = joined
+        else:
+            rows.append(cur)
+            cur = prettyForm(*prettyForm(" " * indent + joiner.strip() + " ").right(form))
+    rows.append(cur)
+    if any(r.width() > width for r in rows):
+        return None
+    tall = any(r.height() > 1 for r in rows)
+    return ("\n\n" if tall else "\n").join(r.render(wrap_line=False) for r in rows)
+
+
+class _Linear(StrPrinter):
+    """The one-line form, for what no 2D layout fits."""
+
+    def _print_Derivative(self, expr):
+        return f"∂{self._print(expr.expr)}/∂{self._print(expr.variables[0])}"
+
+    def _print_Sum(self, expr):
+        head = " ".join(f"Σ[{i}=1..{b}]" for i, _, b in reversed(expr.limits))
+        body = self._print(expr.function)
+        return f"{head} ({body})" if isinstance(expr.function, sp.Add) else f"{head} {body}"
+
+    def _print_Equality(self, expr):
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+
+def linear(expr) -> str:
+    return _Linear({"order": "none"}).doprint(expr).replace("**", "^").replace("*", "⋅")
+
+
+def wrap(text: str, width: int | None, indent: str = "") -> str:
+    """Prose and one-line formulas, broken at spaces to `width` columns."""
+    if width is None:
+        return indent + text
+    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "    ",
+                         break_on_hyphens=False)
+
+
+def fit(expr, width: int | None, suffix: str = "") -> str:
+    """expr in 2D for a console of `width` columns: as it is when it fits; else broken into
+    rows at its top-level = + - ⋅; else (one factor alone too wide) the one-line form."""
+    printer = _printer()
+    form = printer._print(expr)
+    if suffix:
+        form = prettyForm(*form.right(suffix))
+    if width is None or form.width() <= width:
+        return form.render(wrap_line=False)
+    lead = printer._print(expr.lhs).width() + 3 if isinstance(expr, sp.Eq) else 0
+    indent = lead if 0 < lead <= width // 3 else 4
+    pieces = _pieces(printer, expr, width - indent - 2)
+    if suffix:
+        pieces.append(("", prettyForm(suffix)))
+    out = _rows(pieces, width, indent)
+    return out if out is not None else wrap(linear(expr) + suffix, width)
+
+
+def fit_chain(exprs, width: int | None, indent: int = 0) -> str:
+    """e1 = e2 = e3 in 2D (ordinary Derivative printing), rows broken at the = signs."""
+    printer = PrettyPrinter({"use_unicode": True, "order": "none"})
+    pieces = [("" if i == 0 else " = ", printer._print(e)) for i, e in enumerate(exprs)]
+    if width is None:
+        width = 10 ** 6
+    out = _rows(pieces, width - indent, 4)
+    if out is None:
+        out = wrap(" = ".join(linear(e) for e in exprs), width - indent)
+    return textwrap.indent(out, " " * indent)
 
 
 def latex(expr, names: dict | None = None) -> str:
@@ -340,6 +479,15 @@ class MatrixStep:
 
 
 @dataclass
+class MatrixNumbers:
+    """A whole-matrix target's own rule with its operand matrices substituted."""
+
+    rule: sp.Eq  # e.g. ∂J/∂W1 = Xᵀ⋅∂J/∂Z1
+    operands: list[tuple[str, str, np.ndarray]]  # (operator before it, name, value)
+    result: np.ndarray
+
+
+@dataclass
 class Explanation:
     target: Target
     title: str  # ∂J/∂W1 or ∂L/∂w₁₂⁽¹⁾
@@ -361,6 +509,8 @@ class Explanation:
     # a softmax output: the simplification's assumption (Σ_k y_k = 1) and the form it is not used in
     assumption: str = ""
     other_form: sp.Eq | None = None
+    penalty: Factor | None = None  # the L2 penalty's own derivative, a term beside the chain
+    matrix_numbers: MatrixNumbers | None = None  # a whole matrix: its rule with the numbers
 
 
 class _Names:
@@ -586,6 +736,17 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     chain = summed(sp.Mul(*[f.leibniz for f in factors], evaluate=False))
     locals_ = [f.local for f in factors]
     substituted = summed(sp.Mul(*locals_, evaluate=False))
+    penalty = None
+    if kind == "W" and scenario.l2:
+        # L = data loss + λ/2 Σ w²: the penalty depends on w directly, so its derivative is a
+        # term of its own beside the chain through the network
+        lam, w_pen = sp.Symbol("λ"), names.weight(l, inp, unit)
+        form = L2.symbolic(sp, W_IJ, lam)
+        derived = sp.diff(form, W_IJ)
+        penalty = Factor(sp.Derivative(sp.Symbol("(λ/2)‖W‖²"), w_pen), L2.title, form, derived, None,
+                         sp.Mul(lam, w_pen, evaluate=False), W_IJ)
+        chain = sp.Add(chain, penalty.leibniz, evaluate=False)
+        substituted = sp.Add(substituted, penalty.local, evaluate=False)
     merged = _merge(locals_)
     assumption, general_form, matrix_block = "", None, None
     if mixing:
@@ -609,9 +770,7 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
         merged = [block] + _merge(locals_[2:]) if len(locals_) > 2 else [block]
         merged = [p for p in merged if p != 1] or [sp.Integer(1)]
         sums = [entry for entry in sums if entry[0] != out_unit]
-    extra = None
-    if kind == "W" and scenario.l2:
-        extra = sp.Symbol("λ") * names.weight(l, inp, unit)
+    extra = penalty.local if penalty is not None else None
     body = sp.Mul(*merged, evaluate=False) if len(merged) > 1 else merged[0]
     simplified = summed(body)
     if extra is not None:
@@ -634,14 +793,60 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
 
     numbers = _numbers(names, body, sums, extra, scenario, steps, data, target, generic=idx is None)
     title = pretty(lhs) if idx is not None else f"∂{L}/∂{kind}{l}"
+    matrix = _matrix_form(scenario, target, m, c, matrix_block)
+    mat_numbers = None if idx is not None else _matrix_numbers(scenario, target, steps, data, matrix, value)
     return Explanation(
         target=target, title=title, lhs=lhs, path=path, chain=sp.Eq(lhs, chain, evaluate=False),
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),
         simplified=sp.Eq(lhs, simplified, evaluate=False), assumption=assumption, other_form=other_form,
         sums=[(name, what) for name, _, _, what in sums], numbers=numbers,
-        matrix=_matrix_form(scenario, target, m, c, matrix_block), bias_note=_bias_note(scenario, target, m, c),
+        matrix=matrix, bias_note=_bias_note(scenario, target, m, c),
         value=value, engine_value=engine_value, finite_difference=fd, latex_names=names.latex,
-        surrogates=surrogates)
+        surrogates=surrogates, penalty=penalty, matrix_numbers=mat_numbers)
+
+
+def _dz_dh(scenario, params, q: int) -> np.ndarray:
+    """The sympy-derived dz/dh of layer q's own affine op, on its weights (W, or sign(W))."""
+    fn = sp.lambdify(W_IJ, linear_local(affine_op(scenario.layers[q - 1]))["h"],
+                     modules=[{"sign": binary_sign}, "numpy"])
+    return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
+
+
+def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) -> MatrixNumbers:
+    """The target's own matrix rule (the last of the matrix form) with the engine's operand
+    matrices in it: e.g. ∂J/∂W1 = Xᵀ ⋅ ∂J/∂Z1 with Xᵀ and ∂J/∂Z1 written out."""
+    n, l, kind = scenario.depth, target.layer, target.kind
+    Ls = scenario.notation.loss
+    arr = _arrays(scenario, steps, data)
+    params = scenario.parameters
+
+    def name(q):
+        return scenario.notation.act(q, n) if q > 0 else scenario.notation.inputs
+
+    def wname(q):
+        return (f"sign(W{q})" if scenario.layers[q - 1].kind == "binary_linear" else f"W{q}") + "ᵀ"
+
+    result = np.asarray(value, dtype=float)
+    if kind == "W":
+        ops = [("", f"{name(l - 1)}ᵀ", arr[("A", l - 1)].T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
+        if scenario.l2:
+            ops += [("+", "λ", np.asarray(scenario.l2)), ("⋅", f"W{l}", params[f"W{l}"])]
+    elif kind == "b":
+        G = steps[f"dL/dZ{l}"].value
+        ops = [("", f"(∂{Ls}/∂Z{l})ᵀ", G.T), ("⋅", "𝟙", np.ones((G.shape[0], 1)))]
+        result = result.reshape(-1, 1)
+    elif kind == "Z":
+        act = scenario.layers[l - 1].activation
+        ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value)]
+        if act.elementwise:
+            ops.append(("⊙", f"{act.label}′(Z{l})", _lambda(activation_local(act)[1], Z)(arr[("Z", l)])))
+        else:
+            ops.append(("→", f"each row times J_{act.label}ᵀ", None))
+    elif l < n:
+        ops = [("", f"∂{Ls}/∂Z{l + 1}", steps[f"dL/dZ{l + 1}"].value), ("⋅", wname(l + 1), _dz_dh(scenario, params, l + 1).T)]
+    else:
+        ops = [("", name(n), arr[("A", n)]), (",", scenario.notation.targets, arr[("Y", 0)])]
+    return MatrixNumbers(matrix[-1].equation, ops, result)
 
 
 def _arrays(scenario, steps, data) -> dict:
@@ -665,10 +870,9 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
     params = {k: v for k, v in scenario.parameters.items()}
     n, l = scenario.depth, target.layer
     g = _lambda(dterm, YHAT, Y)(arr[("A", n)], arr[("Y", 0)])
-    def dz_dh(q):  # the sympy-derived dz/dh of layer q's own affine op, on its weights
-        fn = sp.lambdify(W_IJ, linear_local(affine_op(scenario.layers[q - 1]))["h"],
-                         modules=[{"sign": binary_sign}, "numpy"])
-        return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
+
+    def dz_dh(q):
+        return _dz_dh(scenario, params, q)
 
     stop = l + 1 if target.kind == "A" else l
     for q in range(n, stop - 1, -1):
@@ -785,8 +989,12 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
                           evaluate=False)
         with sp.evaluate(False):
             expr = expr.replace(lambda e: isinstance(e, sp.Sum), spell)
-            return expr.subs({sym: value(sym, at) for sym in expr.free_symbols if not sym.name[0].isdigit()
+            expr = expr.subs({sym: value(sym, at) for sym in expr.free_symbols if not sym.name[0].isdigit()
                               and not sym.name.startswith("(")})
+            # a negative number is written (-1) in a product, but σ′(-1), not σ′((-1))
+            return expr.replace(lambda e: isinstance(e, (sp.Function, sp.core.relational.Relational))
+                                and any(_bracketed(a) for a in e.args),
+                                lambda e: e.func(*[_unbracketed(a) for a in e.args], evaluate=False))
 
     terms = []
     at = {}
@@ -803,6 +1011,14 @@ def _shown(v: float) -> sp.Symbol:
     that nothing is evaluated while the numbers stand in the formula."""
     text = f"{v:.6g}"
     return sp.Symbol(f"({text})" if v < 0 else text)
+
+
+def _bracketed(e) -> bool:
+    return isinstance(e, sp.Symbol) and e.name.startswith("(") and e.name.endswith(")")
+
+
+def _unbracketed(e):
+    return sp.Symbol(e.name[1:-1]) if _bracketed(e) else e
 
 
 def _shape_text(expr) -> str:
@@ -899,11 +1115,12 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
             if l == 1 and scenario.notation.activation.upper() == "H":
                 why += f" (layer 1 reads the inputs, so this is {h}ᵀ, not Hᵀ as the source's (18.44) prints)"
             lhs = grad(f"W{l}", (widths[l - 1], widths[l]))
-            out.append(MatrixStep(sp.Eq(lhs, rules["W"], evaluate=False),
-                                  f"({widths[l - 1]}×{m}) · ({m}×{widths[l]}) → {widths[l - 1]}×{widths[l]}", why))
+            rule, shapes = rules["W"], f"({widths[l - 1]}×{m}) · ({m}×{widths[l]}) → {widths[l - 1]}×{widths[l]}"
             if scenario.l2:
-                out.append(MatrixStep(sp.Eq(lhs, sp.MatAdd(rules["W"], sp.Symbol("λ") * W), evaluate=False),
-                                      f"{widths[l - 1]}×{widths[l]}", "plus the L2 term's own derivative λW"))
+                rule = sp.MatAdd(rules["W"], sp.Symbol("λ") * W)
+                shapes += f", + λ·({widths[l - 1]}×{widths[l]})"
+                why += "; plus λW, the L2 penalty's own derivative: λ/2 ‖W‖² depends on W directly"
+            out.append(MatrixStep(sp.Eq(lhs, rule, evaluate=False), shapes, why))
         else:
             lhs = grad(f"b{l}", (widths[l], 1))
             out.append(MatrixStep(sp.Eq(lhs, rules["b"], evaluate=False),
@@ -930,73 +1147,116 @@ def _bias_note(scenario, target: Target, m: int, c) -> str:
 
 # output -------------------------------------------------------------------------------
 
-def _fmt(v) -> str:
+def _fmt(v, width: int | None = None) -> str:
     if not np.ndim(v):
         return f"{float(v):.6g}"
-    return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3, max_line_width=76,
+    return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3,
+                           max_line_width=min(width, 76) if width else 76,
                            formatter={"float_kind": lambda x: f"{x:.6g}"})
 
 
-def text_sections(ex: Explanation) -> list[tuple[str, str]]:
-    """(heading, body) pairs in the order a student reads them."""
-    out = [("path", " ← ".join(ex.path))]
-    out.append(("chain rule", pretty(ex.chain)))
+EDGE = 3  # a matrix longer than 2·EDGE rows or columns is shown by its first and last EDGE
+
+
+def _edges(count: int) -> list[int | None]:
+    return list(range(count)) if count <= 2 * EDGE else list(range(EDGE)) + [None] + list(range(count - EDGE, count))
+
+
+def _matrix_pict(label: str, a, width: int | None) -> prettyForm:
+    """A matrix of numbers in brackets, its name and shape centred beneath it."""
+    if a is None:
+        return prettyForm(label)
+    a = np.asarray(a, dtype=float)
+    if a.ndim == 0:
+        return prettyForm(f"{float(a):.6g}")
+    a = a.reshape(-1, 1) if a.ndim == 1 else a
+    rows, cols = _edges(a.shape[0]), _edges(a.shape[1])
+    cells = [[("⋱" if c is None else "⋮") if r is None else ("⋯" if c is None else f"{a[r, c]:.6g}")
+              for c in cols] for r in rows]
+    form = _printer()._print(sp.Matrix([[sp.Symbol(t) for t in row] for row in cells]))
+    if width is not None and form.width() > width:
+        form = prettyForm(_fmt(a, width))
+    return prettyForm(*form.below(f"{label} ({a.shape[0]}×{a.shape[1]})"))
+
+
+def matrix_numbers_text(mn: MatrixNumbers, width: int | None) -> str:
+    pieces = []
+    for op, label, value in mn.operands:
+        pieces.append((f" {op} " if op not in ("", ",") else op + " ", _matrix_pict(label, value, width)))
+    pieces.append((" = ", _matrix_pict("", mn.result, width)))
+    body = _rows(pieces, width or 10 ** 6, 0)
+    if body is None:  # a matrix wider than the console even as numpy prints it
+        body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _, label, value in mn.operands if value is not None)
+    return fit(mn.rule, width) + "\nwith the numbers:\n" + body
+
+
+def text_sections(ex: Explanation, width: int | None = None) -> list[tuple[str, str]]:
+    """(heading, body) pairs in the order a student reads them, every formula fitted to
+    `width` columns (None: as wide as it comes)."""
+    out = [("path", wrap(" ← ".join(ex.path), width))]
+    out.append(("chain rule", fit(ex.chain, width)))
     lines = []
-    for f in ex.factors:
+    for f in ex.factors + ([ex.penalty] if ex.penalty is not None else []):
         if f.cases:
-            lines.append(_jacobian_text(f))
+            lines.append(_jacobian_text(f, width))
             continue
         chain = [sp.Derivative(f.form, f.wrt), f.derived]
         if f.output_form is not None and f.output_form != f.derived:
             chain.append(f.output_form)
         how = f"from {f.op}" + (", with a = f(z)" if len(chain) > 2 else "") + ":"
-        block = pretty_chain(*chain).replace("\n", "\n    ")
-        lines.append(f"{pretty(sp.Eq(f.leibniz, f.local, evaluate=False))}\n  {how}\n    {block}")
+        if f is ex.penalty:
+            how = (f"from the {f.op}, a term of its own beside the chain: λ/2 ‖W‖² depends on "
+                   f"{pretty(f.leibniz.variables[0])} directly, not through the network:")
+        lines.append(fit(sp.Eq(f.leibniz, f.local, evaluate=False), width) + "\n" + wrap(how, width, "  ")
+                     + "\n" + fit_chain(chain, width, indent=4))
     out.append(("local derivatives (each derived by sympy)", "\n".join(lines)))
-    out.append(("substituted", pretty(ex.substituted)))
-    simp = pretty(ex.simplified)
+    out.append(("substituted", fit(ex.substituted, width)))
+    simp = fit(ex.simplified, width)
     if ex.assumption:
-        simp += "\n" + ex.assumption
+        simp += "\n" + wrap(ex.assumption, width)
     if ex.other_form is not None:
         label = "for general targets" if "satisfy it" in ex.assumption and "NOT" not in ex.assumption \
             else "with Σₖ yₖ = 1 (one-hot targets)"
-        simp += f"\n{label}:\n{pretty(ex.other_form)}"
+        simp += f"\n{label}:\n{fit(ex.other_form, width)}"
     if ex.sums:
-        simp += "\n" + "; ".join(f"{i} runs over {what}" for i, what in ex.sums)
+        simp += "\n" + wrap("; ".join(f"{i} runs over {what}" for i, what in ex.sums), width)
     out.append(("simplified", simp))
     mat = []
     for st in ex.matrix:
-        mat.append(f"{pretty(st.equation)}    [{st.shapes}]\n    {st.why}")
+        mat.append(fit(st.equation, width, f"    [{st.shapes}]") + "\n" + wrap(st.why, width, "    "))
     out.append(("matrix form", "\n".join(mat)))
     if ex.bias_note:
-        out.append(("the bias gradient", ex.bias_note))
+        out.append(("the bias gradient", wrap(ex.bias_note, width)))
     if ex.numbers:
         with sp.evaluate(False):
             terms = sp.Add(*ex.numbers, evaluate=False) if len(ex.numbers) > 1 else ex.numbers[0]
-        out.append(("numbers", pretty(sp.Eq(ex.lhs, terms, evaluate=False))))
+        out.append(("numbers", fit(sp.Eq(ex.lhs, terms, evaluate=False), width)))
+    elif ex.matrix_numbers is not None:
+        out.append(("numbers", matrix_numbers_text(ex.matrix_numbers, width)))
     if ex.finite_difference is None:
-        check = ("central finite difference: does not apply. Through " + ", ".join(ex.surrogates) +
-                 " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
-                 "straight-through estimator is a chosen surrogate gradient, so the value is checked "
-                 "against the surrogate's definition, not against a finite difference.")
+        check = wrap("central finite difference: does not apply. Through " + ", ".join(ex.surrogates) +
+                     " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
+                     "straight-through estimator is a chosen surrogate gradient, so the value is checked "
+                     "against the surrogate's definition, not against a finite difference.", width)
     else:
-        check = f"central finite difference:\n{_fmt(ex.finite_difference)}"
-    out.append(("value", f"{ex.title} =\n{_fmt(ex.value)}\n"
-                         f"engine (tutor run):\n{_fmt(ex.engine_value)}\n{check}"))
+        check = f"central finite difference:\n{_fmt(ex.finite_difference, width)}"
+    out.append(("value", f"{ex.title} =\n{_fmt(ex.value, width)}\n"
+                         f"engine (tutor run):\n{_fmt(ex.engine_value, width)}\n{check}"))
     return out
 
 
-def _jacobian_text(f: Factor) -> str:
+def _jacobian_text(f: Factor, width: int | None = None) -> str:
     """A mixing op's local derivative: both cases as sympy derives them on a row of three
     units, in terms of the outputs, then joined with Kronecker's delta."""
-    out = [f"{pretty(sp.Eq(f.leibniz, f.local, evaluate=False))}",
-           f"  from {f.op}, a row a = {f.op}(z₁, z₂, z₃); sympy differentiates each case:"]
+    out = [fit(sp.Eq(f.leibniz, f.local, evaluate=False), width),
+           wrap(f"from {f.op}, a row a = {f.op}(z₁, z₂, z₃); sympy differentiates each case:", width, "  ")]
     for case in f.cases:
         chain = [sp.Derivative(case.form, case.wrt), case.derived]
         if case.output_form is not None:
             chain.append(case.output_form)
-        out.append(f"  {case.label}:\n    " + pretty_chain(*chain).replace("\n", "\n    "))
-    out.append(f"  joined (δₖⱼ = 1 if k = j, else 0): ∂aₖ/∂zⱼ = {pretty(row_symbols(f.output_form))}")
+        out.append(f"  {case.label}:\n" + fit_chain(chain, width, indent=4))
+    out.append(wrap(f"joined (δₖⱼ = 1 if k = j, else 0): ∂aₖ/∂zⱼ = {pretty(row_symbols(f.output_form))}",
+                    width, "  "))
     return "\n".join(out)
 
 

@@ -148,11 +148,11 @@ def derivative_text(step) -> str:
     f_prime = sp.Function(step.op.label + "′")(Z_SYM)
     d = activation_derivative(step.op)
     in_a = activation_derivative_output_form(step.op)
-    rhs = [d] if in_a is None else [d, in_a]
+    rhs = [d] if in_a is None or in_a == d else [d, in_a]  # id′(z) = 1, not 1 = 1
     chain = f_prime
     for part in rhs:
         chain = sp.Eq(chain, part, evaluate=False)
     text = sp.pretty(chain, use_unicode=True, order="none")
-    if in_a is not None:
+    if len(rhs) > 1:
         text += "\nwith a = " + sp.pretty(sp.Function(step.op.label)(Z_SYM), use_unicode=True)
     return text

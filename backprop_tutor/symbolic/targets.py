@@ -7,7 +7,8 @@ Accepted forms (L may be the scenario's own loss symbol, e.g. J; d may be ∂):
     dL/dZ1   dL/dA1   dL/dH1   dL/dŶ                      a whole matrix of values
     dL/dw12^(1)   dL/dw_12^(1)   dL/dw_{12}^{(1)}         one weight, 1-based as in the notes
     dL/db1^(1)    dL/db_2^(1)                             one bias, 1-based
-    dL/dW1[0,1]   dL/db1[2]   dL/dZ1[3,0]                 one entry, 0-based as in numpy
+    dL/dW1[0,1]   dL/dW1[0][1]   dL/db1[2]   dL/dZ1[3,0]   one entry, 0-based as in numpy
+    dL/dw₁₂⁽¹⁾   ∂L/∂w₁₂⁽¹⁾   dL/dW₁                         unicode sub- and superscripts, as printed
 
 Nothing here imports sympy, and no text is ever evaluated: the target is matched
 against regular expressions only.
@@ -58,6 +59,17 @@ _ENTRY = re.compile(r"^(?P<name>[A-Za-z])_?\{?(?P<sub>\d+)\}?" + _SUPER + r"$")
 _BRACKET = re.compile(r"^(?P<var>[^\[]+)\[(?P<idx>\s*\d+\s*(?:,\s*\d+\s*)?)\]$")
 
 
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
+
+
+def _plain(text: str) -> str:
+    """w₁₂⁽¹⁾ -> w12^(1), W1[0][1] -> W1[0,1]: the forms the tutor prints, in the forms it reads."""
+    text = text.translate(_SUBSCRIPTS)
+    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾]+", lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
+    return re.sub(r"\]\[", ",", text)
+
+
 def _kind_of(name: str, scenario) -> str | None:
     act = scenario.notation.activation.upper()
     upper = name.upper()
@@ -72,7 +84,7 @@ def parse(text: str, scenario) -> Target:
     """Read a target; raise TargetError naming what the scenario offers."""
     shown = text
     offer = offered(scenario)
-    s = "".join(text.split()).replace("∂", "d")
+    s = _plain("".join(text.split()).replace("∂", "d"))
     m = re.match(r"^d(?P<loss>[A-Za-z]+)/d(?P<var>.+)$", s)
     if not m:
         raise TargetError(shown, "expected the form dL/dVARIABLE", offer)
@@ -107,6 +119,16 @@ def parse(text: str, scenario) -> Target:
         if kind is None:
             raise TargetError(shown, f"no variable called {whole['name']}", offer)
         layer = whole["layer"] or whole["sup"] or whole["sup2"]
+        if (whole["name"] == "w" and whole["layer"] and len(whole["layer"]) == 2
+                and not (whole["sup"] or whole["sup2"]) and index is None and int(whole["layer"]) > n):
+            i, j = whole["layer"]
+            if n == 1:  # one layer: w12 can only be w12^(1)
+                target = _entry(shown, "W", 1, whole["layer"], scenario, offer)
+                _check(shown, target, scenario, offer)
+                return target
+            raise TargetError(shown, f"the layer is missing: one weight is w_ij^(layer), e.g. "
+                                     f"d{m['loss']}/dw{i}{j}^(1) for w{i}{j} of layer 1 "
+                                     f"(or d{m['loss']}/dW1[{int(i) - 1},{int(j) - 1}], 0-based)", offer)
         if layer is None:
             if n == 1:
                 layer = "1"
