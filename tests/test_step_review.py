@@ -1,0 +1,89 @@
+"""Step mode after review: chain-rule links, layer marks, non-finite values, small
+terminals, the picture's width and the highlight without colour."""
+
+import io
+import re
+
+import pytest
+from rich.console import Console
+
+from backprop_tutor.engine import Engine
+from backprop_tutor.render.theme import THEMES
+from backprop_tutor.scenario import load
+from backprop_tutor.stepper.keys import Navigator
+from backprop_tutor.stepper.lesson import Lesson
+from backprop_tutor.stepper.loop import print_all, screen_lines
+from backprop_tutor.symbolic.substitution import element_lines
+
+BUILT_IN = ["height-weight", "logistic-4x2"]
+
+#: one input, two ReLU units, a sigmoid output driven to exactly 1.0 while the target is 0
+LOG0 = """\
+name: log0-edge
+title: "a sigmoid output pushed to exactly 1 with target 0"
+data:
+  inputs: [[1]]
+  targets: [[0]]
+network:
+  inputs: 1
+  layers:
+    - {units: 2, activation: relu}
+    - {units: 1, activation: sigmoid}
+parameters:
+  W1: [[1, 1]]
+  b1: [0, 0]
+  W2: [[1], [40]]
+  b2: [0]
+loss: {type: binary_cross_entropy}
+training:
+  learning_rate: 0.1
+  batch: full
+  max_iterations: 10
+"""
+
+
+@pytest.fixture
+def log0_file(tmp_path):
+    path = tmp_path / "log0.yaml"
+    path.write_text(LOG0, encoding="utf-8")
+    return str(path)
+
+
+def lesson(name, theme="normal", settings=()):
+    model = load(name, list(settings))
+    return Lesson(model, list(Engine(model).steps()), THEMES[theme])
+
+
+def console(width=80):
+    return Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False,
+                   highlight=False, legacy_windows=False)
+
+
+def frame_text(les, i, width=80):
+    out = console(width)
+    out.print(les.frame(i))
+    return out.file.getvalue()
+
+
+# 1. a chain-rule link names the step whose value was read -------------------------------
+
+@pytest.mark.parametrize("name, key, expected", [
+    ("logistic-4x2", "dL/dA1", ["dL/dZ2 (step 7)", "W2 (initial parameter)"]),
+    ("height-weight", "dL/dA1", ["dL/dZ2 (step 11)", "W2 (initial parameter)"]),
+    ("logistic-4x2", "dL/dW1", ["X (scenario data)", "dL/dZ1 (step 11)"]),
+    ("height-weight", "dL/dW1", ["x (step 3)", "dL/dZ1 (step 15)"]),
+])
+def test_reuse_points_to_an_earlier_step(name, key, expected):
+    les = lesson(name)
+    i = next(k for k, st in enumerate(les.steps) if st.key == key)
+    assert les.frame(i).c.reuses == expected
+
+
+def test_no_reuse_points_forward():
+    for name in BUILT_IN:
+        les = lesson(name)
+        for i in range(les.total):
+            for link in les.frame(i).c.reuses:
+                found = re.search(r"\(step (\d+)\)", link)
+                if found:
+                    assert int(found.group(1)) <= i, (name, i + 1, link)
