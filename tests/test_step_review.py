@@ -87,3 +87,37 @@ def test_no_reuse_points_forward():
                 found = re.search(r"\(step (\d+)\)", link)
                 if found:
                     assert int(found.group(1)) <= i, (name, i + 1, link)
+
+
+# 2. every element of a layer carries its layer mark ------------------------------------
+
+def lines_of(name, key, settings=()):
+    st = next(st for st in Engine(load(name, list(settings))).steps() if st.key == key)
+    return element_lines(st, limit=100).lines
+
+
+def test_bias_gradient_lines_name_the_layer():
+    assert lines_of("height-weight", "dL/db2") == ["∂L/∂b1⁽²⁾ = ∂L/∂z1⁽²⁾ = 0.366852"]
+    assert lines_of("height-weight", "dL/db1") == ["∂L/∂b1⁽¹⁾ = ∂L/∂z1⁽¹⁾ = 0.0902948",
+                                                   "∂L/∂b2⁽¹⁾ = ∂L/∂z2⁽¹⁾ = 0.0431058"]
+    assert lines_of("logistic-4x2", "dL/db1")[2].startswith("∂J/∂b3⁽¹⁾ = ∂J/∂z3⁽¹⁾[1] + ")
+
+
+#: a weight, bias, pre-activation or hidden activation named without its layer mark
+UNMARKED = re.compile(r"(?<![\w′])([wbzah])(\d+)(?![\d⁽])")
+
+
+@pytest.mark.parametrize("name, settings", [
+    ("height-weight", ()), ("logistic-4x2", ()), ("logistic-4x2", ("loss.l2=0.01",)),
+])
+def test_no_element_line_drops_the_layer_mark(name, settings):
+    seen = set()
+    steps = list(Engine(load(name, list(settings))).steps())
+    for st in steps:
+        found = element_lines(st, limit=100)
+        if found is None:
+            continue
+        seen.add(st.role)
+        for line in found.lines:
+            assert not UNMARKED.search(line), (st.key, line)
+    assert {"forward", "backward", "weight_grad", "bias_grad", "input_grad", "update"} <= seen

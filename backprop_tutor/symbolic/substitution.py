@@ -242,12 +242,16 @@ def _weight_names(wname: str):
     return lambda i, j: f"{_base(wname)}{i + 1}{j + 1}{_layer(wname)}"
 
 
+def _bias_name(bname: str):
+    return lambda j: f"{_base(bname)}{j + 1}{_layer(bname)}"
+
+
 def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):
     """z_sj as the op's symbolic form, with symbols registered in print order."""
     m, n_in = H.shape
     hs = [f.sym(_element(hname, i, n_in, s, m), H[s, i]) for i in range(n_in)]
     ws = [f.sym(_weight_names(wname)(i, j), W[i, j]) for i in range(n_in)]
-    b = f.sym(f"{_base(bname)}{j + 1}{_layer(bname)}", B[j])
+    b = f.sym(_bias_name(bname)(j), B[j])
     return op.symbolic(sp, hs, ws, b), hs, ws, b
 
 
@@ -296,7 +300,7 @@ def _activation_backward(step, fmt, limit):
         d = f.sym(f"{fprime}({zel})", local)
         expr = sp.Mul(g, d)
         line = (f"{_grad(prefix, _element(step.symbol.split('/∂')[-1], j, k, s, m))} = {f.show(expr)}"
-                f" = {f.number(G[s, j])} * {fprime}({f.number(Zv[s, j])})"
+                f" = {f.number(G[s, j])} * {fprime}({fmt(Zv[s, j])})"
                 f" = {f.substituted(expr)} = {fmt(out[s, j])}")
         lines.append(line)
         lines.checks.append((f.evaluate(expr), float(out[s, j])))
@@ -350,7 +354,8 @@ def _linear_backward(step, fmt, limit):
                 g = f.sym(_grad(prefix, _element(gname.split("/∂")[-1], j, k, s, m)), G[s, j])
                 terms.append(g * sp.diff(z, b))
             expr = sp.Add(*terms)
-            lines.add(f, _grad(prefix, f"b{j + 1}"), expr, np.ravel(step.value)[j])
+            bname = step.symbol.split("/∂")[-1]
+            lines.add(f, _grad(prefix, _bias_name(bname)(j)), expr, np.ravel(step.value)[j])
         return Lines(lines, omitted, total)
     # input_grad: dL/dh_si = sum_j dL/dz_sj * dz_sj/dh_si
     (gname, G), (wname, W) = items
@@ -437,7 +442,7 @@ def _update(step, fmt, limit):
     lines = _Collected()
     for r, c in cells:
         f = _Formula(fmt)
-        el = f"{_base(tname)}{c + 1}{_layer(tname)}" if vector else _weight_names(tname)(r, c)
+        el = _bias_name(tname)(c) if vector else _weight_names(tname)(r, c)
         theta = f.sym(el, T[r, c])
         lr = f.sym("η", step.extra["learning_rate"])
         grad = f.sym(_grad(prefix, el), G[r, c])
