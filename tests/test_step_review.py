@@ -3,6 +3,10 @@ terminals, the picture's width and the highlight without colour."""
 
 import io
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -15,6 +19,7 @@ from backprop_tutor.stepper.lesson import Lesson
 from backprop_tutor.stepper.loop import print_all, screen_lines
 from backprop_tutor.symbolic.substitution import element_lines
 
+TUTOR = shutil.which("tutor") or str(Path(sys.executable).with_name("tutor"))
 BUILT_IN = ["height-weight", "logistic-4x2"]
 
 #: one input, two ReLU units, a sigmoid output driven to exactly 1.0 while the target is 0
@@ -121,3 +126,48 @@ def test_no_element_line_drops_the_layer_mark(name, settings):
         for line in found.lines:
             assert not UNMARKED.search(line), (st.key, line)
     assert {"forward", "backward", "weight_grad", "bias_grad", "input_grad", "update"} <= seen
+
+
+# 3. values that are not finite are drawn, never a crash --------------------------------
+
+def test_log0_scenario_lines_show_inf_and_the_warning(log0_file):
+    les = lesson(log0_file)
+    keys = [st.key for st in les.steps]
+    loss = frame_text(les, keys.index("L"), width=120)
+    assert "= inf (log 0)" in loss and "log(0) ahead" in loss
+    grad = frame_text(les, keys.index("dL/dA2"), width=120)
+    assert "= inf" in grad and "log(0) ahead" in grad
+    assert "= -inf" in frame_text(les, keys.index("W2"), width=120)
+
+
+def test_nan_is_shown_as_nan():
+    from dataclasses import replace
+
+    import numpy as np
+
+    st = next(st for st in Engine(load("height-weight", [])).steps() if st.key == "dL/dW2")
+    g = np.array([[np.nan]])
+    bad = replace(st, inputs={**st.inputs, "∂L/∂Z2": g}, value=np.array([[np.nan], [np.nan]]))
+    assert all(line.endswith("= nan") for line in element_lines(bad).lines)
+
+
+@pytest.mark.parametrize("theme", ["normal", "projector"])
+@pytest.mark.parametrize("view", ["auto", "element", "matrix"])
+@pytest.mark.parametrize("name", BUILT_IN + ["log0"])
+def test_every_frame_renders(name, view, theme, log0_file):
+    """Printed in order and cut to an 80 x 24 screen: no frame may raise."""
+    model = load(log0_file if name == "log0" else name, [])
+    les = Lesson(model, list(Engine(model).steps()), THEMES[theme], view)
+    out = console()
+    print_all(les, out)
+    assert f" {les.total}/{les.total} " in out.file.getvalue()
+    for i in range(les.total):
+        nav = Navigator(les.total, les.phase_starts(), index=i)
+        assert len(screen_lines(les, nav, out, 80, 24)) <= 24
+
+
+def test_log0_scenario_without_a_terminal_exits_0(log0_file):
+    done = subprocess.run([TUTOR, "run", log0_file, "--step"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "log(0) ahead" in done.stdout

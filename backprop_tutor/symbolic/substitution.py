@@ -144,7 +144,24 @@ class _Formula:
 
     def evaluate(self, expr) -> float:
         """The formula's value from sympy itself (the tests hold it to the engine's)."""
-        return float(expr.subs(self.values).evalf())
+        return _real(expr.subs(self.values))
+
+
+def _real(expr) -> float:
+    """A sympy value as a float; log(0) and the like give inf or nan, never an error.
+
+    sympy calls log(0) complex infinity (zoo), which float() refuses; a line on
+    the edge of log(0) must still be drawn, with the engine's inf beside it.
+    """
+    value = sp.sympify(expr).evalf()
+    if value.has(sp.nan):
+        return float("nan")
+    if value.has(sp.zoo):
+        return float("inf")
+    try:
+        return float(value)
+    except TypeError:  # a genuinely complex value: not a real number
+        return float("nan")
 
 
 def _base(symbol: str) -> str:
@@ -229,13 +246,23 @@ def _line(f: _Formula, lhs: str, expr, value, middle: str = "") -> str:
     parts.append(shown)
     if filled != shown:
         parts.append(filled)
-    parts.append(f.fmt(value))
+    parts.append(f.fmt(value) + _why_not_finite(f, expr, value))
     # drop a repeated part (e.g. a bias gradient that is just dL/dz)
     out = [parts[0]]
     for p in parts[1:]:
         if p != out[-1]:
             out.append(p)
     return " = ".join(out)
+
+
+def _why_not_finite(f: _Formula, expr, value) -> str:
+    """' (log 0)' after an infinite result that comes from taking the log of 0."""
+    if np.isfinite(float(value)):
+        return ""
+    for term in sp.sympify(expr).atoms(sp.log):
+        if _real(term.args[0].subs(f.values)) == 0:
+            return " (log 0)"
+    return ""
 
 
 def _weight_names(wname: str):
@@ -296,7 +323,7 @@ def _activation_backward(step, fmt, limit):
         f = _Formula(fmt)
         zel = _element(zname, j, k, s, m)
         g = f.sym(_grad(prefix, _element(aname, j, k, s, m)), G[s, j])
-        local = float(derivative.subs(Z_SYM, Zv[s, j]).evalf())
+        local = _real(derivative.subs(Z_SYM, Zv[s, j]))
         d = f.sym(f"{fprime}({zel})", local)
         expr = sp.Mul(g, d)
         line = (f"{_grad(prefix, _element(step.symbol.split('/∂')[-1], j, k, s, m))} = {f.show(expr)}"
