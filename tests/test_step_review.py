@@ -171,3 +171,154 @@ def test_log0_scenario_without_a_terminal_exits_0(log0_file):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "log(0) ahead" in done.stdout
+
+
+# 4. a short terminal keeps the essentials in view and scrolls to the rest --------------
+
+def screen(les, nav, width=80, height=24):
+    lines = screen_lines(les, nav, console(width), width, height)
+    return ["".join(seg.text for seg in line).rstrip() for line in lines]
+
+
+def test_80x24_shows_result_warning_and_chain_rule_first():
+    les = lesson("logistic-4x2")
+    nav = Navigator(les.total, les.phase_starts(), index=10)  # step 11, ∂J/∂Z1
+    text = "\n".join(screen(les, nav))
+    assert "11/17" in text
+    assert "∂J/∂Z1 = ∂J/∂H1∘σ′(Z1)" in text and "-0.002468" in text  # formula and result
+    assert "saturated σ: unit 2" in text and "chain rule: reuses" in text
+    assert "more lines below" in text
+    nav.index = 6  # step 7: its chain-rule line was hidden below the picture
+    assert "chain rule: reuses dL/dA2 (step 6)" in "\n".join(screen(les, nav))
+
+
+def test_scrolling_reveals_the_rest_and_comes_back():
+    les = lesson("logistic-4x2")
+    nav = Navigator(les.total, les.phase_starts(), index=10)
+    first = screen(les, nav)
+    seen = "\n".join(first)
+    for _ in range(10):
+        nav.handle("pagedown")
+        seen += "\n".join(screen(les, nav))
+    assert nav.index == 10 and nav.scroll == nav.scroll_max > 0  # scrolled, did not change step
+    assert "0.000911051" in seen  # an input matrix (H1)
+    assert "weights into each unit on its row" in seen  # the picture, after the operation
+    assert "lines above" in screen(les, nav)[-2]
+    nav.handle("pagedown")
+    assert "end of the step" in nav.message
+    for _ in range(60):
+        nav.handle("k")
+    assert nav.scroll == 0 and screen(les, nav)[:-1] == first[:-1]  # the key line has a message
+    nav.handle("j")
+    assert nav.scroll == 1
+    nav.handle("right")
+    assert nav.index == 11 and nav.scroll == 0
+
+
+def test_a_frame_that_fits_keeps_the_picture_on_top_and_does_not_scroll():
+    les = lesson("height-weight")
+    nav = Navigator(les.total, les.phase_starts(), index=8)  # the loss
+    text = screen(les, nav)
+    assert text[1].split()[0] == "inputs" and not any("more lines below" in t for t in text)
+    nav.handle("down")
+    assert nav.scroll == 0 and "whole step is shown" in nav.message
+
+
+def test_keys_line_and_help_name_the_scroll_keys():
+    from backprop_tutor.stepper.keys import HELP
+
+    les = lesson("logistic-4x2")
+    nav = Navigator(les.total, les.phase_starts())
+    assert "↓↑ scroll" in screen(les, nav)[-1] and "q quit" in screen(les, nav)[-1]
+    keys = " ".join(k for k, _ in HELP)
+    assert all(k in keys for k in ("↓", "↑", "j", "k", "PgDn", "PgUp"))
+
+
+# 5. the picture never wraps ------------------------------------------------------------
+
+def picture_lines(les, i, width):
+    out = console(width)
+    out.print(les.frame(i).c.network)
+    return out.file.getvalue().rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize("width", [80, 64])
+@pytest.mark.parametrize("theme", ["normal", "projector"])
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_picture_rows_never_wrap(name, theme, width):
+    les = lesson(name, theme)
+    widest = max(range(len(les._layers())), key=lambda l: les._layers()[l][1])
+    base, units = les._layers()[widest][2], les._layers()[widest][1]
+    for i in range(les.total):
+        lines = picture_lines(les, i, width)
+        assert all(len(line) <= width for line in lines), (i + 1, lines)
+        caption = next(k for k, line in enumerate(lines) if "on its row" in line or "left out" in line)
+        table = lines[:caption]
+        assert len(table) == 2 + units, (i + 1, "\n".join(lines))  # header, rule, one line a unit
+        for j, row in enumerate(table[2:]):
+            assert f" {base}{j + 1} " in f" {row} ", (i + 1, j, row)
+
+
+def test_picture_keeps_three_digits_when_it_fits():
+    les = lesson("logistic-4x2")
+    assert "h1 ∂z -0.00247" in "\n".join(picture_lines(les, 10, 120))
+
+
+# 6. the highlight survives NO_COLOR ----------------------------------------------------
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_touched_column_is_marked_without_colour(name):
+    les = lesson(name)
+    for i in range(les.total):
+        text = "\n".join(picture_lines(les, i, 100))
+        assert text.count("▶") == 1, (i + 1, text)
+    z1 = next(i for i, st in enumerate(les.steps) if st.key == "Z1")
+    assert "▶ layer 1" in picture_lines(les, z1, 100)[0]
+    w1 = next(i for i, st in enumerate(les.steps) if st.key == "dL/dW1")
+    assert "▶ ∂" in picture_lines(les, w1, 100)[0]
+
+
+def test_no_color_output_still_marks_the_step():
+    import os
+
+    done = subprocess.run([TUTOR, "run", "height-weight", "--step"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, NO_COLOR="1", COLUMNS="80"))
+    assert done.returncode == 0 and "\x1b[" not in done.stdout
+    assert done.stdout.count("▶") == 21  # one mark in each step's picture
+
+
+# the input shows once a step has chosen it --------------------------------------------
+
+def test_input_is_blank_until_the_record_is_chosen():
+    les = lesson("height-weight")
+    assert picture_lines(les, 0, 100)[2].startswith("x ·")  # X′ scaled, no record chosen yet
+    assert picture_lines(les, 1, 100)[2].startswith("x ·")
+    assert picture_lines(les, 2, 100)[2].startswith("x 0.5")  # step 3 chooses record 1
+    assert picture_lines(lesson("logistic-4x2"), 0, 100)[2].startswith("x1 1")  # the data, given
+
+
+def test_pseudo_terminal_80x24_step_11_then_scroll():
+    import os
+
+    import pexpect
+
+    child = pexpect.spawn(TUTOR, ["run", "logistic-4x2", "--step"], dimensions=(24, 80),
+                          encoding="utf-8", timeout=30, env=dict(os.environ, TERM="xterm-256color"))
+    child.expect(r"\b1/17\b")
+    child.send("g11\r")
+    child.expect(r"\b11/17\b")
+    child.expect("-0.002468")  # the result
+    child.expect("saturated σ: unit 2")  # its warning
+    child.expect("more lines below")
+    for _ in range(3):
+        child.send("\x1b[6~")  # PgDn
+    child.expect("0.000911051")  # the input H1, below the first screen
+    child.expect("on its row")  # the picture, after the operation
+    child.expect("lines above")
+    child.send("?")
+    child.expect("scroll the step")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

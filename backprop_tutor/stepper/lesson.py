@@ -61,12 +61,10 @@ class Lesson:
         if first is not None:
             values["input"] = list(first.inputs.values())[0]
         st = self.steps[i]
-        touched = {st.key}
-        if st.role == "input_grad":
-            touched = {st.key}
         samples = next((int(st.value.shape[0]) for st in self.steps if st.key in ("x", "Z1")), 1)
-        return NetworkView(self._layers(), values, touched, self.theme, loss=s.notation.loss,
-                           samples=samples, params=s.parameters)
+        select = any(step.key == "x" for step in self.steps)
+        return NetworkView(self._layers(), values, {st.key}, self.theme, loss=s.notation.loss,
+                           samples=samples, params=s.parameters, select=select)
 
     def _view(self, step) -> str:
         from ..symbolic import substitution
