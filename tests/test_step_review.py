@@ -322,3 +322,12 @@ def test_pseudo_terminal_80x24_step_11_then_scroll():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_new_step_starts_at_its_top():
+    n = Navigator(3, scroll=4, scroll_max=9, playing=True)
+    n.tick()  # --auto moves on
+    assert n.index == 1 and n.scroll == 0
+    n.scroll = 3
+    n.handle("g"), n.handle("3"), n.handle("enter")
+    assert n.index == 2 and n.scroll == 0

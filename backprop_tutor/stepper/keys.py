@@ -114,7 +114,7 @@ class Navigator:
             self.playing = False
             self.message = "end of the steps: playing stopped"
             return "redraw"
-        self.index += 1
+        self.move(self.index + 1)
         return "redraw"
 
     def handle(self, key: str) -> str:
