@@ -59,6 +59,9 @@ class Frame:
             no_wrap=True, overflow="ellipsis")
 
     def operation(self):
+        """The operation, the essentials first: the formula (or element lines), the result,
+        the warnings and the chain-rule link; then the bulky parts (the derivative's
+        picture, the input matrices), which a short screen cuts first."""
         c, t = self.c, self.theme
         st = c.step
         parts = []
@@ -72,19 +75,20 @@ class Frame:
             parts.append(Text(c.formula, style=t.formula))
         matrices = c.view != "element" or not c.elements
         if matrices:
-            shown = [MatrixView(st.value, st.symbol, t.digits, max_rows=5, max_cols=5,
-                                style=t.phase_style(st.phase))]
-            if st.role != "select":
-                shown += [MatrixView(v, name, t.digits, max_rows=4, max_cols=4) for name, v in st.inputs.items()]
-            parts.append(Columns(shown, padding=(0, 2)))
+            parts.append(MatrixView(st.value, st.symbol, t.digits, max_rows=5, max_cols=5,
+                                    style=t.phase_style(st.phase)))
         if "mask" in st.extra:
             parts.append(SignMaskView(st.extra, t.digits, max_rows=5, max_cols=8))
-        if c.derivative:
-            parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
-        if c.reuses:
-            parts.append(Text("chain rule: reuses " + ", ".join(c.reuses), style=t.dim))
         for w in c.warnings:
             parts.append(Text("⚠ " + w, style=t.warning))
+        if c.reuses:
+            parts.append(Text("chain rule: reuses " + ", ".join(c.reuses), style=t.dim))
+        if c.derivative:
+            parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
+        if matrices and st.role != "select" and st.inputs:
+            parts.append(Text("from", style=t.dim))
+            parts.append(Columns([MatrixView(v, name, t.digits, max_rows=4, max_cols=4)
+                                  for name, v in st.inputs.items()], padding=(0, 2)))
         if t.spacing:
             spaced = []
             for p in parts:
@@ -107,8 +111,12 @@ class Frame:
         yield self.body()
 
 
+#: the key line under every screen (all keys are in the `?` help)
+KEYS = "→ next  ← back  ↓↑ scroll  g N go to  f/r forward/backward  ? keys  q quit"
+
+
 def footer(status: str = "", theme: Theme = NORMAL) -> Text:
-    keys = "→/Enter next  ←/b back  g N go to  f forward  r backward  a play  ? keys  q quit"
+    keys = KEYS
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     if status:
         text.append(status + "  ", theme.warning)

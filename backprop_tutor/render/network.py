@@ -9,8 +9,11 @@ is highlighted. Values come from the step records given; nothing is computed her
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from rich import box
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -18,6 +21,18 @@ from .matrix import number
 
 MAX_UNITS = 5
 MAX_IN = 3  # weights listed per unit before "…"
+#: what marks the unit or weight column the current step touches (colour alone is lost under NO_COLOR)
+MARK = "▶ "
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How much of the picture is drawn: tried from the fullest to the barest until it fits."""
+
+    digits: int
+    max_in: int = MAX_IN  # weights listed per unit
+    weights: bool = True  # the weight columns at all
+    long_labels: bool = True  # "∂L/∂W1, ∂L/∂b1" rather than "∂W1, ∂b1"
 
 
 def _at(value, sample: int, j: int):
@@ -35,12 +50,17 @@ class NetworkView:
     layers   [(title, n_units, element base name)] for the inputs and each layer
     values   step key -> value of every step done so far (the current one included),
              plus "input" -> the table the first layer reads
-    touched  step keys whose unit or weight column is highlighted
+    touched  step keys whose unit or weight column is highlighted (colour and a ▶ mark)
     params   the parameters before the update
+    select   whether a step chooses the record (then the input is blank until it does)
+
+The picture never wraps: it is measured, and drawn with fewer digits, fewer
+weights or no weight columns until it fits the width.
     """
 
     def __init__(self, layers, values: dict, touched: set[str], theme, loss: str = "L",
-                 sample: int = 0, samples: int = 1, params: dict | None = None) -> None:
+                 sample: int = 0, samples: int = 1, params: dict | None = None,
+                 select: bool = False) -> None:
         self.layers = layers
         self.values = values
         self.touched = touched
@@ -49,10 +69,22 @@ class NetworkView:
         self.sample = sample
         self.samples = samples
         self.params = params or {}
+        self.select = select  # a record is chosen by a step (x): show no input before it
         self.digits = min(theme.digits, 3)  # a picture to glance at; the operation below has them all
+        self.fit = Fit(self.digits)
+
+    def fits(self) -> list[Fit]:
+        """From the fullest picture to the barest: fewer digits, fewer weights, no weights."""
+        d = self.digits
+        low = min(d, 2)
+        tries = [Fit(d)]
+        for digits in (d, low):
+            tries += [Fit(digits, max_in=k, long_labels=False) for k in (MAX_IN, 2, 1)]
+        tries += [Fit(d, weights=False), Fit(low, weights=False)]
+        return tries
 
     def _num(self, x) -> str:
-        return number(x, self.digits)
+        return number(x, self.fit.digits)
 
     def _unit(self, l: int, j: int) -> Text:
         title, n, base = self.layers[l]
@@ -65,7 +97,9 @@ class NetworkView:
         name = f"{base}{j + 1}" if n > 1 else base
         out.append(name, self.theme.strong)
         if l == 0:
-            x = v.get("x", v.get("X", v.get("input")))
+            x = v.get("x")
+            if x is None and not self.select:  # no record is chosen later: the data themselves
+                x = v.get("X", v.get("input"))
             out.append(" " + (self._num(_at(x, self.sample, j)) if x is not None else "·"))
             if f"dL/dA{l}" in v:
                 out.append(f" ∂ {self._num(_at(v['dL/dA0'], self.sample, j))}")
@@ -96,43 +130,64 @@ class NetworkView:
             return out
         pw, W, sw = self._stage(f"W{l}")
         pb, B, sb = self._stage(f"b{l}")
-        shown = [number(W[i, j], self.digits) for i in range(min(n_in, MAX_IN))]
-        if n_in > MAX_IN:
+        shown = [self._num(W[i, j]) for i in range(min(n_in, self.fit.max_in))]
+        if n_in > self.fit.max_in:
             shown.append("…")
         out.append(f"{pw}w ", self.theme.strong)
         out.append(" ".join(shown), sw)
         out.append(f" {pb}b ", self.theme.strong)
-        out.append(number(np.ravel(B)[j], self.digits), sb)
+        out.append(self._num(np.ravel(B)[j]), sb)
         return out
+
+    def _label(self, p: str) -> str:
+        stage = self._stage(p)[0]
+        if self.fit.long_labels:
+            return {"→": f"{p} updated", "∂": f"∂{self.loss}/∂{p}"}.get(stage, p)
+        return {"→": f"{p}′", "∂": f"∂{p}"}.get(stage, p)
 
     def _title(self, l: int) -> str:
         if l == 0:
             return self.layers[0][0]
         return self.layers[l][0]
 
-    def __rich_console__(self, console, options):
+    def table(self) -> Table:
+        """The picture under the current `fit`; every cell on one line (a wrapped row
+        would put a value beside the wrong unit)."""
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), expand=False,
                       header_style=self.theme.strong, pad_edge=False)
         hot = self.theme.highlight
         columns = []
+        last = len(self.layers) - 1
         for l in range(len(self.layers)):
-            if l > 0:
+            if l > 0 and self.fit.weights:
                 touched = {f"W{l}", f"b{l}", f"dL/dW{l}", f"dL/db{l}"} & self.touched
-                label = ", ".join({"→": f"{p} updated", "∂": f"∂{self.loss}/∂{p}"}.get(self._stage(p)[0], p)
-                                  for p in (f"W{l}", f"b{l}"))
-                table.add_column(label, style=hot if touched else "", overflow="fold", ratio=None)
+                label = ", ".join(self._label(p) for p in (f"W{l}", f"b{l}"))
+                table.add_column(MARK + label if touched else label, style=hot if touched else "",
+                                 no_wrap=True, overflow="ellipsis")
                 columns.append(lambda j, l=l: self._weights(l, j))
             touched = {f"Z{l}", f"A{l}", f"dL/dZ{l}", f"dL/dA{l}"} & self.touched or \
                 (l == 0 and {"X", "x"} & self.touched) or \
-                (l == len(self.layers) - 1 and {"L"} & self.touched)
-            table.add_column(self._title(l), style=hot if touched else "", no_wrap=True, overflow="ellipsis")
+                (l == last and {"L", "Y", "y"} & self.touched)
+            title = self._title(l)
+            table.add_column(MARK + title if touched else title, style=hot if touched else "",
+                             no_wrap=True, overflow="ellipsis")
             columns.append(lambda j, l=l: self._unit(l, j))
         rows = min(MAX_UNITS, max(n for _, n, _ in self.layers))
         for j in range(rows):
             table.add_row(*[col(j) for col in columns])
+        return table
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        unbounded = options.update(max_width=10_000)  # Measurement.get clamps to max_width
+        for fit in self.fits():
+            self.fit = fit
+            table = self.table()
+            if Measurement.get(console, unbounded, table).maximum <= width:
+                break
         yield table
+        where = "weights into each unit on its row" if self.fit.weights else \
+            "weights left out to fit (a wider window shows them)"
         if self.samples > 1:
-            yield Text(f"values of sample 1 of {self.samples}; weights into each unit on its row",
-                       style=self.theme.dim)
-        else:
-            yield Text("weights into each unit on its row", style=self.theme.dim)
+            where = f"values of sample {self.sample + 1} of {self.samples}; {where}"
+        yield Text(where, style=self.theme.dim)

@@ -23,6 +23,8 @@ SINGLE = {
 HELP = [
     ("→  Enter  Space", "next step"),
     ("←  Backspace  b", "previous step"),
+    ("↓ ↑  j k", "scroll the step a line down / up"),
+    ("PgDn PgUp", "scroll the step a page down / up"),
     ("g NUMBER Enter", "go to step NUMBER"),
     ("f / r", "start of the forward / backward phase"),
     ("Home / End", "first / last step"),
@@ -79,9 +81,30 @@ class Navigator:
     help: bool = False
     playing: bool = False
     message: str = ""
+    #: first line of the step shown; the screen sets `page` (lines in view) and
+    #: `scroll_max` (None until a screen has been drawn) and keeps `scroll` within them
+    scroll: int = 0
+    page: int = 10
+    scroll_max: int | None = None
 
     def move(self, to: int) -> None:
-        self.index = max(0, min(self.total - 1, to))
+        to = max(0, min(self.total - 1, to))
+        if to != self.index:
+            self.scroll, self.scroll_max = 0, None
+        self.index = to
+
+    def _scroll(self, by: int) -> None:
+        top = self.scroll_max
+        if by > 0 and top is not None and self.scroll >= top:
+            self.message = ("the whole step is shown (→ goes to the next)" if top == 0
+                            else "this is the end of the step (→ goes to the next)")
+            return
+        if by < 0 and self.scroll == 0:
+            self.message = "this is the top of the step"
+            return
+        self.scroll = max(0, self.scroll + by)
+        if top is not None:
+            self.scroll = min(top, self.scroll)
 
     def tick(self) -> str:
         """One beat of --auto: the next step, stopping (paused) at the last."""
@@ -91,7 +114,7 @@ class Navigator:
             self.playing = False
             self.message = "end of the steps: playing stopped"
             return "redraw"
-        self.index += 1
+        self.move(self.index + 1)
         return "redraw"
 
     def handle(self, key: str) -> str:
@@ -107,11 +130,19 @@ class Navigator:
         if self.help and key in ("?", "escape"):
             self.help = False
             return "redraw"
-        if key in ("right", "enter", "space", "down", "pagedown", "n"):
+        if key in ("down", "j"):
+            self._scroll(1)
+        elif key in ("up", "k"):
+            self._scroll(-1)
+        elif key == "pagedown":
+            self._scroll(max(1, self.page - 1))
+        elif key == "pageup":
+            self._scroll(-max(1, self.page - 1))
+        elif key in ("right", "enter", "space", "n"):
             if self.index == self.total - 1:
                 self.message = "this is the last step (q quits)"
             self.move(self.index + 1)
-        elif key in ("left", "backspace", "b", "up", "pageup", "p"):
+        elif key in ("left", "backspace", "b", "p"):
             if self.index == 0:
                 self.message = "this is the first step"
             self.move(self.index - 1)

@@ -19,7 +19,6 @@ class Lesson:
         self.steps = list(steps)
         self.theme = theme
         self.view = view
-        self.index_of = {st.key: i for i, st in enumerate(self.steps)}
         self.frame = lru_cache(maxsize=None)(self._frame)
 
     @property
@@ -31,6 +30,16 @@ class Lesson:
         for i, st in enumerate(self.steps):
             starts.setdefault(st.phase, i)
         return starts
+
+    def reuse(self, i: int, key: str) -> str:
+        """Where the value a step reads under `key` comes from: the latest step with that
+        key before step i (a later step, such as an update, is not what it read)."""
+        for j in range(i - 1, -1, -1):
+            if self.steps[j].key == key:
+                return f"{key} (step {j + 1})"
+        if key in self.model.parameters:
+            return f"{key} (initial parameter)"
+        return f"{key} (scenario data)"
 
     def _layers(self):
         s = self.model
@@ -52,12 +61,10 @@ class Lesson:
         if first is not None:
             values["input"] = list(first.inputs.values())[0]
         st = self.steps[i]
-        touched = {st.key}
-        if st.role == "input_grad":
-            touched = {st.key}
         samples = next((int(st.value.shape[0]) for st in self.steps if st.key in ("x", "Z1")), 1)
-        return NetworkView(self._layers(), values, touched, self.theme, loss=s.notation.loss,
-                           samples=samples, params=s.parameters)
+        select = any(step.key == "x" for step in self.steps)
+        return NetworkView(self._layers(), values, {st.key}, self.theme, loss=s.notation.loss,
+                           samples=samples, params=s.parameters, select=select)
 
     def _view(self, step) -> str:
         from ..symbolic import substitution
@@ -75,8 +82,7 @@ class Lesson:
             found = substitution.element_lines(st, lambda x: number(x, self.theme.digits), limit)
             if found is not None:
                 elements, omitted = list(found.lines), found.omitted
-        reuses = [f"{k} (step {self.index_of[k] + 1})" for k in st.reuses if k in self.index_of]
-        reuses += [k for k in st.reuses if k not in self.index_of]
+        reuses = [self.reuse(i, k) for k in st.reuses]
         content = FrameContent(
             step=st, index=i, total=self.total, scenario=self.model.name,
             network=self._network(i), formula=formulas.text(st), derivative=formulas.derivative_text(st),

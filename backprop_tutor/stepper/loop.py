@@ -36,7 +36,13 @@ def _lines(console: Console, renderable, width: int):
 
 
 def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, height: int):
-    """The frame cut to the terminal: header and footer always visible, the body cropped."""
+    """The frame fitted to the terminal: header and footer always visible, the body
+    scrolled to `nav.scroll`.
+
+    When the picture and the operation do not both fit, the operation comes first
+    (its formula, result and warnings lead it) and the picture follows below, where
+    scrolling reaches it.
+    """
     frame = lesson.frame(nav.index)
     status = nav.message
     if nav.goto is not None:
@@ -45,13 +51,32 @@ def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, h
         status = "playing"
     top = _lines(console, frame.header(), width)
     bottom = _lines(console, footer(status, lesson.theme), width)
-    body = _lines(console, help_panel(HELP, lesson.theme) if nav.help else frame.body(), width)
     room = max(1, height - len(top) - len(bottom))
-    if len(body) > room:
-        cut = len(body) - room + 1
-        body = body[:room - 1] + [[Segment(f"… {cut} more lines below (a taller window shows them)",
-                                           console.get_style("dim"))]]
-    return top + body + bottom
+    if nav.help:
+        body = _lines(console, help_panel(HELP, lesson.theme), width)
+    else:
+        op = _lines(console, frame.operation(), width)
+        picture = _lines(console, frame.c.network, width) if frame.c.network is not None else []
+        gap = [[]] * (lesson.theme.spacing if picture else 0)
+        if len(picture) + len(gap) + len(op) <= room:
+            body = picture + gap + op
+        else:
+            body = op + ([[]] + picture if picture else [])
+    if len(body) <= room:
+        nav.scroll, nav.scroll_max, nav.page = 0, 0, room
+        return top + body + bottom
+    view = max(1, room - 1)  # one line says what is above and below
+    nav.scroll_max = len(body) - view
+    nav.scroll = min(nav.scroll, nav.scroll_max)
+    nav.page = view
+    below = len(body) - nav.scroll - view
+    if below:
+        note = f"↓ {below} more lines below (↓ j PgDn scroll"
+        note += ", ↑ k PgUp back)" if nav.scroll else ")"
+    else:
+        note = f"↑ {nav.scroll} lines above (↑ k PgUp scroll back)"
+    shown = body[nav.scroll:nav.scroll + view]
+    return top + shown + [[Segment(note, console.get_style(lesson.theme.dim))]] + bottom
 
 
 def draw(lesson, nav, console: Console) -> None:

@@ -144,7 +144,24 @@ class _Formula:
 
     def evaluate(self, expr) -> float:
         """The formula's value from sympy itself (the tests hold it to the engine's)."""
-        return float(expr.subs(self.values).evalf())
+        return _real(expr.subs(self.values))
+
+
+def _real(expr) -> float:
+    """A sympy value as a float; log(0) and the like give inf or nan, never an error.
+
+    sympy calls log(0) complex infinity (zoo), which float() refuses; a line on
+    the edge of log(0) must still be drawn, with the engine's inf beside it.
+    """
+    value = sp.sympify(expr).evalf()
+    if value.has(sp.nan):
+        return float("nan")
+    if value.has(sp.zoo):
+        return float("inf")
+    try:
+        return float(value)
+    except TypeError:  # a genuinely complex value: not a real number
+        return float("nan")
 
 
 def _base(symbol: str) -> str:
@@ -229,7 +246,7 @@ def _line(f: _Formula, lhs: str, expr, value, middle: str = "") -> str:
     parts.append(shown)
     if filled != shown:
         parts.append(filled)
-    parts.append(f.fmt(value))
+    parts.append(f.fmt(value) + _why_not_finite(f, expr, value))
     # drop a repeated part (e.g. a bias gradient that is just dL/dz)
     out = [parts[0]]
     for p in parts[1:]:
@@ -238,8 +255,22 @@ def _line(f: _Formula, lhs: str, expr, value, middle: str = "") -> str:
     return " = ".join(out)
 
 
+def _why_not_finite(f: _Formula, expr, value) -> str:
+    """' (log 0)' after an infinite result that comes from taking the log of 0."""
+    if np.isfinite(float(value)):
+        return ""
+    for term in sp.sympify(expr).atoms(sp.log):
+        if _real(term.args[0].subs(f.values)) == 0:
+            return " (log 0)"
+    return ""
+
+
 def _weight_names(wname: str):
     return lambda i, j: f"{_base(wname)}{i + 1}{j + 1}{_layer(wname)}"
+
+
+def _bias_name(bname: str):
+    return lambda j: f"{_base(bname)}{j + 1}{_layer(bname)}"
 
 
 def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):
@@ -247,7 +278,7 @@ def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):
     m, n_in = H.shape
     hs = [f.sym(_element(hname, i, n_in, s, m), H[s, i]) for i in range(n_in)]
     ws = [f.sym(_weight_names(wname)(i, j), W[i, j]) for i in range(n_in)]
-    b = f.sym(f"{_base(bname)}{j + 1}{_layer(bname)}", B[j])
+    b = f.sym(_bias_name(bname)(j), B[j])
     return op.symbolic(sp, hs, ws, b), hs, ws, b
 
 
@@ -292,11 +323,11 @@ def _activation_backward(step, fmt, limit):
         f = _Formula(fmt)
         zel = _element(zname, j, k, s, m)
         g = f.sym(_grad(prefix, _element(aname, j, k, s, m)), G[s, j])
-        local = float(derivative.subs(Z_SYM, Zv[s, j]).evalf())
+        local = _real(derivative.subs(Z_SYM, Zv[s, j]))
         d = f.sym(f"{fprime}({zel})", local)
         expr = sp.Mul(g, d)
         line = (f"{_grad(prefix, _element(step.symbol.split('/∂')[-1], j, k, s, m))} = {f.show(expr)}"
-                f" = {f.number(G[s, j])} * {fprime}({f.number(Zv[s, j])})"
+                f" = {f.number(G[s, j])} * {fprime}({fmt(Zv[s, j])})"
                 f" = {f.substituted(expr)} = {fmt(out[s, j])}")
         lines.append(line)
         lines.checks.append((f.evaluate(expr), float(out[s, j])))
@@ -350,7 +381,8 @@ def _linear_backward(step, fmt, limit):
                 g = f.sym(_grad(prefix, _element(gname.split("/∂")[-1], j, k, s, m)), G[s, j])
                 terms.append(g * sp.diff(z, b))
             expr = sp.Add(*terms)
-            lines.add(f, _grad(prefix, f"b{j + 1}"), expr, np.ravel(step.value)[j])
+            bname = step.symbol.split("/∂")[-1]
+            lines.add(f, _grad(prefix, _bias_name(bname)(j)), expr, np.ravel(step.value)[j])
         return Lines(lines, omitted, total)
     # input_grad: dL/dh_si = sum_j dL/dz_sj * dz_sj/dh_si
     (gname, G), (wname, W) = items
@@ -437,7 +469,7 @@ def _update(step, fmt, limit):
     lines = _Collected()
     for r, c in cells:
         f = _Formula(fmt)
-        el = f"{_base(tname)}{c + 1}{_layer(tname)}" if vector else _weight_names(tname)(r, c)
+        el = _bias_name(tname)(c) if vector else _weight_names(tname)(r, c)
         theta = f.sym(el, T[r, c])
         lr = f.sym("η", step.extra["learning_rate"])
         grad = f.sym(_grad(prefix, el), G[r, c])
