@@ -58,3 +58,10 @@ def test_run_section_mistake_is_reported_at_its_line(tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code == 2
         assert f"{path}:{line}: network.layers[1].units: expected a whole number, got text 'four'" in result.output
+
+
+def test_binary_layer_gradient_links_to_the_signed_weights_it_used():
+    steps = {s.key: s for s in Engine(load("bnn-saturation", up_close=True)).steps()}
+    back = steps["dL/dA1"]
+    assert "Wb2" in back.reuses and "W2" not in back.reuses
+    np.testing.assert_array_equal(back.inputs["sign(W2)"], steps["Wb2"].value)

@@ -171,7 +171,7 @@ class Engine:
                 yield Step(key=grad_key(f"A{l - 1}"), phase="backward",
                            symbol=self._grad_symbol(names[l - 1]), op=LINEAR, role="input_grad", layer=l,
                            value=grad_h, inputs={gz_sym: grad_z, wname[l]: wused[l]},
-                           reuses=(grad_key(f"Z{l}"), f"W{l}"))
+                           reuses=(grad_key(f"Z{l}"), f"Wb{l}" if wname[l] != f"W{l}" else f"W{l}"))
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> Iterator[Step]:
         """theta <- theta - eta dL/dtheta for W1, b1, W2, ... in order."""
