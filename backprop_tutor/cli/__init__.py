@@ -12,4 +12,12 @@ def main() -> None:
     # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
     np.seterr(all="ignore")
-    app()
+    from ..errors import TutorError
+
+    try:
+        app()
+    except TutorError as err:  # the one place a library error becomes a message and status 2
+        import sys
+
+        sys.stderr.write(f"{err}\n")
+        sys.exit(err.exit_status)

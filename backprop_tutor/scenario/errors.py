@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..errors import TutorError
 
-class ScenarioError(Exception):
+
+class ScenarioError(TutorError):
     """A mistake in a scenario, reported as `file:line: field: message`.
 
     `where` is `path:line` for a file, or the `--set ...` option that caused it.

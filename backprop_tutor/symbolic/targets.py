@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import TutorError
+
 KINDS = ("W", "b", "Z", "A")
 
 
-class TargetError(ValueError):
+class TargetError(TutorError, ValueError):
     """An unknown or ambiguous target; `offered` lists what the scenario has."""
 
     def __init__(self, target: str, message: str, offered: list[str]) -> None:
