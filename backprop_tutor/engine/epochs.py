@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..ops.binary import SignSTE, sign
+from .network import Network, forward, run_pass, update
 
 
 
@@ -43,100 +43,48 @@ class EpochResult:
         return {"epochs": [e.as_json() for e in self.epochs]}
 
 
-@dataclass
-class Net:
-    """What the loop needs of a network: per layer its kind, activation; the loss."""
-
-    kinds: list[str]  # "linear" or "binary_linear"
-    activations: list  # Activation objects
-    loss: object
-    clip: float = 1.0
-
-    def sign_layers(self) -> list[int]:
-        return [i for i, act in enumerate(self.activations) if isinstance(act, SignSTE)]
+def Net(kinds: list[str], activations: list, loss, clip: float = 1.0, l2: float = 0.0) -> Network:
+    """A network given by its layer kinds ("linear" / "binary_linear"), activations and loss."""
+    return Network(kinds, activations, loss, l2, _Clip(clip))
 
 
-def predict(net: Net, params: dict[str, np.ndarray], x: np.ndarray, chunk: int = 4096) -> np.ndarray:
-    """Output of the network for every row of x (evaluated in chunks)."""
-    weights = [sign(params[f"W{l + 1}"]) if kind == "binary_linear" else params[f"W{l + 1}"]
-               for l, kind in enumerate(net.kinds)]
-    out = []
-    for start in range(0, x.shape[0], chunk):
-        a = x[start:start + chunk]
-        for l, act in enumerate(net.activations):
-            a = act.forward(a @ weights[l] + params[f"b{l + 1}"])
-        out.append(a)
+@dataclass(frozen=True)
+class _Clip:
+    clip: float
+
+
+def predict(net: Network, params: dict[str, np.ndarray], x: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Output of the network for every row of x (the pass's forward, in chunks)."""
+    out = [forward(net, params, x[start:start + chunk])[0][-1] for start in range(0, x.shape[0], chunk)]
     return np.concatenate(out) if out else np.zeros((0, 0))
 
 
-def accuracy(net: Net, params, x: np.ndarray, labels: np.ndarray) -> float:
+def accuracy(net: Network, params, x: np.ndarray, labels: np.ndarray) -> float:
+    """Share of rows classified right: argmax over the outputs, or the 0.5 threshold for one output."""
     if x.shape[0] == 0:
-        return 0.0
-    return float(np.mean(predict(net, params, x).argmax(axis=1) == labels))
+        return float("nan")
+    yhat = predict(net, params, x)
+    guess = (yhat[:, 0] >= 0.5).astype(int) if yhat.shape[1] == 1 else yhat.argmax(axis=1)
+    return float(np.mean(guess == labels))
 
 
-def train_batch(net: Net, params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float,
+def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float,
                 saturation: list[float] | None = None, work: dict | None = None) -> float:
-    """One forward pass, backward pass and update on one batch; returns the batch loss.
-
-    Each op applies its own rule to the whole batch: BinaryLinear / Linear forward
-    and backward, the activation's backward (the STE mask for sign), the loss's
-    gradient, then the update (latent weights of binary layers clipped to [-c, c]).
+    """One forward pass, backward pass and update on one batch (the network pass with
+    recording off); returns the batch loss, penalty included.
 
     `work` (a dict the caller keeps between batches) holds the weight-sized arrays:
     sign(W) and dL/dW are written into the same buffers every batch instead of
     fresh megabyte-sized arrays, which the allocator would otherwise hand back to
     the system and fault in again each batch (that alone made training ~1.5x slower).
     """
-    n = len(net.kinds)
     work = {} if work is None else work
-    hs, zs, ws = [x], [], []
-    for l in range(n):
-        w = params[f"W{l + 1}"]
-        if net.kinds[l] == "binary_linear":
-            wb = _buffer(work, f"sign{l}", w.shape)
-            np.greater_equal(w, 0, out=wb)  # sign(W) = 2 * 1{W >= 0} - 1, as ops.binary.sign
-            wb *= 2.0
-            wb -= 1.0
-        else:
-            wb = w
-        z = hs[-1] @ wb
-        z += params[f"b{l + 1}"]
-        ws.append(wb)
-        zs.append(z)
-        hs.append(net.activations[l].forward(z))
-    yhat = hs[-1]
-    loss = net.loss.forward(yhat, y)
-    grad_a = net.loss.backward(yhat, y)
-    signs = net.sign_layers()
-    for l in range(n - 1, -1, -1):
-        act = net.activations[l]
-        if isinstance(act, SignSTE):
-            mask = act.mask(zs[l])
-            if saturation is not None:
-                saturation[signs.index(l)] += 1.0 - np.count_nonzero(mask) / mask.size
-            grad_z = grad_a * mask
-        else:
-            grad_z = act.backward(zs[l], hs[l + 1], grad_a)
-        # the three rules of Linear.backward / BinaryLinear.backward (ws holds sign(W) for a
-        # binary layer: dL/dH = G sign(W)^T, and dL/dW = H^T G straight through the sign)
-        if l > 0:
-            grad_a = grad_z @ ws[l].T
-        w = params[f"W{l + 1}"]
-        grad_w = np.matmul(hs[l].T, grad_z, out=_buffer(work, f"grad{l}", w.shape))
-        grad_w *= lr
-        w -= grad_w
-        if net.kinds[l] == "binary_linear":  # ClippedGradientDescent, in place
-            np.clip(w, -net.clip, net.clip, out=w)
-        params[f"b{l + 1}"] -= lr * grad_z.sum(axis=0)
-    return loss
-
-
-def _buffer(work: dict, key: str, shape: tuple) -> np.ndarray:
-    buf = work.get(key)
-    if buf is None or buf.shape != shape:
-        buf = work[key] = np.empty(shape)
-    return buf
+    result = run_pass(net, params, x, y, work=work)
+    if saturation is not None:
+        for i, ratio in enumerate(result.saturation):
+            saturation[i] += ratio
+    update(net, params, result.grads, lr, inplace=True)
+    return result.loss
 
 
 def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y_train: np.ndarray,
@@ -149,7 +97,7 @@ def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y
     m = x_train.shape[0]
     n_batches = max(1, -(-m // batch_size))
     result = EpochResult(params=params)
-    n_sign = len(net.sign_layers())
+    n_sign = sum(lay.act.blocked_ratio(np.zeros(1)) is not None for lay in net.layers)
     work: dict = {}
     for epoch in range(1, epochs + 1):
         order = rng.permutation(m)
@@ -169,23 +117,34 @@ def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y
     return result
 
 
-def net_of(scenario) -> Net:
-    return Net(kinds=[layer.kind for layer in scenario.layers],
-               activations=[layer.activation for layer in scenario.layers],
-               loss=scenario.loss, clip=scenario.training.clip)
+def net_of(scenario) -> Network:
+    return Network.of(scenario)
 
 
 def prepared(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Train and test inputs after the scenario's preprocessing (fitted on the train part)."""
-    x, xt = scenario.inputs, scenario.test_inputs
-    if xt is None:
-        xt = np.zeros((0, x.shape[1]))
-    method = scenario.preprocess.get("inputs")
-    if method is not None:
-        stats = method.fit(x)
-        x, xt = method.forward(x, stats), method.forward(xt, stats)
-    yt = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, scenario.targets.shape[1]))
-    return x, scenario.targets, xt, yt
+    """Train and test tables after the scenario's preprocessing of inputs and targets, each
+    method fitted on the training part (the same preprocessing `tutor run` applies)."""
+    x, y = scenario.inputs, scenario.targets
+    xt = scenario.test_inputs if scenario.test_inputs is not None else np.zeros((0, x.shape[1]))
+    yt = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, y.shape[1]))
+    for which in ("inputs", "targets"):
+        method = scenario.preprocess.get(which)
+        if method is None:
+            continue
+        if which == "inputs":
+            stats = method.fit(x)
+            x, xt = method.forward(x, stats), method.forward(xt, stats)
+        else:
+            stats = method.fit(y)
+            y, yt = method.forward(y, stats), method.forward(yt, stats)
+    return x, y, xt, yt
+
+
+def labels_of(targets: np.ndarray) -> np.ndarray:
+    """Class labels of a target table: argmax of one-hot rows, or the 0/1 of a single column."""
+    if targets.shape[1] == 1:
+        return (targets[:, 0] >= 0.5).astype(int)
+    return targets.argmax(axis=1)
 
 
 def train_scenario(scenario, epochs: int | None = None,
@@ -193,9 +152,11 @@ def train_scenario(scenario, epochs: int | None = None,
     """Minibatch training of a scenario with `training.batch: N` for its epochs."""
     t = scenario.training
     x, y, xt, yt = prepared(scenario)
-    return train_epochs(net_of(scenario), scenario.parameters, x, y, y.argmax(axis=1), xt, yt.argmax(axis=1),
-                        lr=t.learning_rate, batch_size=t.batch_size, epochs=epochs or t.epochs, seed=t.seed,
-                        progress=progress)
+    net = Network.of(scenario)
+    raw_test = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, y.shape[1]))
+    return train_epochs(net, net.initial(scenario.parameters), x, y, labels_of(scenario.targets), xt,
+                        labels_of(raw_test), lr=t.learning_rate, batch_size=t.batch_size,
+                        epochs=epochs or t.epochs, seed=t.seed, progress=progress)
 
 
 def batches_per_epoch(scenario) -> int:

@@ -1,8 +1,8 @@
 """Training: repeat the iteration until the stopping rule holds.
 
-Each iteration is the same step sequence `tutor run` shows (forward, loss,
-backward), followed by the update steps unless every gradient norm is already
-below epsilon (eq. 18.20: the update is made only while the rule does not hold).
+Each iteration is the network pass `tutor run` shows (forward, loss, backward),
+followed by the update unless every gradient norm is already below epsilon
+(eq. 18.20: the update is made only while the rule does not hold).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..scenario.model import Scenario
-from .engine import Engine, grad_key, param_names
+from .engine import Engine
+from .network import run_pass, update
 
 
 @dataclass
@@ -29,23 +30,16 @@ class TrainResult:
 def evaluate(engine: Engine, params: dict[str, np.ndarray]) -> tuple[float, dict[str, float]]:
     """Loss and gradient norms on the whole (preprocessed) data set."""
     data = engine.data(full=True)
-    loss, norms = 0.0, {}
-    for step in engine.forward_backward(params, data.x, data.y):
-        if step.key == "L":
-            loss = float(step.value)
-        elif step.key.startswith("dL/dW") or step.key.startswith("dL/db"):
-            norms[step.key[4:]] = float(np.linalg.norm(step.value))
-    order = param_names(engine.scenario.depth)
-    return loss, {name: norms[name] for name in order}
+    result = run_pass(engine.network, params, data.x, data.y)
+    return result.loss, {name: float(np.linalg.norm(result.grads[name])) for name in engine.network.param_names()}
 
 
 def train(scenario: Scenario, iterations: int | None = None,
           progress: Callable[[int, float], None] | None = None) -> TrainResult:
     engine = Engine(scenario)
-    t = scenario.training
+    net, t = engine.network, scenario.training
     total = iterations if iterations is not None else t.max_iterations
     params = {k: v.copy() for k, v in engine.params.items()}
-    names = param_names(scenario.depth)
     full = engine.data(full=True)
     m = full.x.shape[0]
     result = TrainResult(iterations=0)
@@ -55,18 +49,12 @@ def train(scenario: Scenario, iterations: int | None = None,
             x, y = full.x[k:k + 1], full.y[k:k + 1]
         else:
             x, y = full.x, full.y
-        grads, loss = {}, 0.0
-        for step in engine.forward_backward(params, x, y):
-            if step.key == "L":
-                loss = float(step.value)
-            elif step.phase == "backward":
-                grads[step.key] = step.value
-        if t.epsilon and all(np.linalg.norm(grads[grad_key(p)]) < t.epsilon for p in names):
+        step = run_pass(net, params, x, y)
+        if t.epsilon and all(np.linalg.norm(g) < t.epsilon for g in step.grads.values()):
             result.stopped_by = "epsilon"  # no update: final_loss holds this loss
             break
-        result.loss.append(loss)
-        for step in engine.update(params, grads):
-            params[step.key] = step.value
+        result.loss.append(step.loss)
+        params = update(net, params, step.grads, t.learning_rate)
         result.iterations += 1
         if progress is not None:
             progress(i + 1, result.loss[-1])

@@ -8,7 +8,11 @@ from .losses import LOSSES, Loss
 from .preprocess import PREPROCESSING, Preprocess
 from .update import GradientDescent, L2Penalty
 
+#: a layer's `type` in a scenario -> its affine op
+AFFINE = {"linear": Linear, "binary_linear": BinaryLinear}
+
 __all__ = [
+    "AFFINE",
     "ACTIVATIONS",
     "Activation",
     "register",

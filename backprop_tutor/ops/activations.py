@@ -13,9 +13,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import Op, presents
+from .update import GradientDescent
+from .diagnostics import dead_units, saturated_units
 
-class Activation:
-    """One element-wise activation. Subclasses set `name` and the three forms."""
+
+class Activation(Op):
+    """One element-wise activation. Subclasses set `name` and the three forms.
+
+    The network calls `apply` and `grads`, which take the op's learnable
+    parameters (`theta`, by slot) as they stand in the current iteration; an
+    activation without learnable parameters has them as `forward` / `backward`.
+    """
 
     name: str = ""
     title: str = ""
@@ -30,27 +39,56 @@ class Activation:
         args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
         return f"{self.name}({args})" if args else self.name
 
-    @property
-    def label(self) -> str:
-        """How the activation is written in a formula: sigma, tanh, ReLU ..."""
-        return self.title or self.name
-
     # numeric forms --------------------------------------------------------
     def forward(self, z: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"forward of activation {self.name!r} is not defined")
+        self.missing("forward")
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         """f'(z) element by element, given z and a = f(z)."""
-        raise NotImplementedError(f"derivative of activation {self.name!r} is not defined")
+        self.missing("derivative")
 
     def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         """dL/dZ = dL/dA (element-wise times) f'(Z)   (eq. 18.18)."""
         return grad_a * self.derivative(z, a)
 
+    def apply(self, z: np.ndarray, theta: dict) -> np.ndarray:
+        """A = f(Z) with the learnable parameters `theta` (by slot)."""
+        return self.forward(z)
+
+    def grads(self, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray, theta: dict):
+        """(dL/dZ, {slot: dL/dparameter}) from dL/dA."""
+        return self.backward(z, a, grad_a), {}
+
+    def updater(self, slot: str):
+        """The update rule of a learnable parameter of this activation."""
+        return GradientDescent()
+
+    def blocked_ratio(self, z: np.ndarray) -> float | None:
+        """For an op whose backward blocks part of the gradient: the share blocked."""
+        return None
+
+    def step_extra(self, z: np.ndarray) -> dict:
+        """Op-specific numbers its forward and backward steps show."""
+        return {}
+
+    def complement(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """1 - a, computed without cancellation where the op knows how (a loss on a
+        probability reads it: log(1 - yhat) near yhat = 1)."""
+        return 1.0 - a
+
     # symbolic form --------------------------------------------------------
     def symbolic(self, sp, z):
         """f(z) as a sympy expression of the scalar symbol z."""
-        raise NotImplementedError(f"symbolic form of activation {self.name!r} is not defined")
+        self.missing("symbolic form")
+
+    def diagnose(self, step) -> list:
+        """Warnings about this activation's units, from its forward or backward step."""
+        if step.role not in ("forward", "backward"):
+            return []
+        return self.unit_warnings(step.args["z"], step.args["a"], step.layer)
+
+    def unit_warnings(self, z: np.ndarray, a: np.ndarray, layer: int | None) -> list:
+        return []
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -85,8 +123,14 @@ class Sigmoid(Activation):
         # cancellation in 1 - a, so a saturated unit shows f'(z) = 1.5e-36, not 0
         return _sigmoid(z) * _sigmoid(-z)
 
+    def complement(self, z, a):
+        return _sigmoid(-z)  # 1 - sigma(z) exactly: 1 - a would keep only the rounding of a near 1
+
     def symbolic(self, sp, z):
         return 1 / (1 + sp.exp(-z))
+
+    def unit_warnings(self, z, a, layer):
+        return saturated_units(self, z, a, 0.25, layer)
 
 
 class Tanh(Activation):
@@ -104,6 +148,9 @@ class Tanh(Activation):
     def symbolic(self, sp, z):
         return sp.tanh(z)
 
+    def unit_warnings(self, z, a, layer):
+        return saturated_units(self, z, a, 1.0, layer)
+
 
 class ReLU(Activation):
     name = "relu"
@@ -118,6 +165,9 @@ class ReLU(Activation):
 
     def symbolic(self, sp, z):
         return sp.Piecewise((z, z > 0), (0, True))
+
+    def unit_warnings(self, z, a, layer):
+        return dead_units(z, layer)
 
 
 class LeakyReLU(Activation):
@@ -199,7 +249,7 @@ class Softmax(Activation):
         return a * (grad_a - (grad_a * a).sum(axis=1, keepdims=True))
 
     def derivative(self, z, a):
-        raise NotImplementedError("softmax has no element-wise derivative; use backward")
+        self.missing("element-wise derivative (softmax mixes its row; use backward)")
 
     def symbolic(self, sp, z):
         """z is a list of the row's symbols; returns the list of softmax outputs."""
@@ -212,7 +262,14 @@ ACTIVATIONS: dict[str, type[Activation]] = {
 }
 
 
+
 def register(cls: type[Activation]) -> type[Activation]:
     """Add an activation to the table (later operations use this, e.g. sign + STE)."""
     ACTIVATIONS[cls.name] = cls
     return cls
+
+presents(Activation, "forward", rule="activation.forward")
+presents(Activation, "backward", rule="activation.backward")
+presents(Activation, "param_grad", rule="activation.param")
+presents(Softmax, "forward", rule="activation.mixing_forward")
+presents(Softmax, "backward", rule="activation.mixing_backward")

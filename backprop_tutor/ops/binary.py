@@ -134,6 +134,13 @@ class SignSTE(Activation):
     def backward(self, z, a, grad_a):
         return np.where(self.mask(z), grad_a, 0.0)
 
+    def blocked_ratio(self, z):
+        return self.saturation(z)
+
+    def step_extra(self, z) -> dict:
+        """What a sign step shows besides its values: the mask, the saturated ratio, t."""
+        return {"mask": self.mask(z), "saturated": self.saturation(z), "threshold": self.threshold}
+
     # symbolic forms -------------------------------------------------------
     def ste_factor(self, sp, z):
         """The straight-through factor 1{|z| <= t} as a sympy expression."""
@@ -182,6 +189,36 @@ class WeightSign(Activation):
         return _straight_through_function(sp, "sign", factor)(z)
 
 
+class ClippedGradientDescent(GradientDescent):
+    """theta <- clip(theta - eta dL/dtheta, -c, c): the latent-weight update of a binary layer."""
+
+    name = "clipped_gradient_descent"
+    title = "gradient-descent update, latent weights clipped"
+
+    def __init__(self, clip: float = 1.0) -> None:
+        self.clip = float(clip)
+
+    def forward(self, theta, grad, lr):
+        return np.clip(theta - lr * grad, -self.clip, self.clip)
+
+    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+        """The same update written into theta (the training loop's fast path)."""
+        super().forward_inplace(theta, grad, lr)
+        np.clip(theta, -self.clip, self.clip, out=theta)
+        return theta
+
+    def extra(self) -> dict:
+        return {"clip": self.clip}
+
+    def symbolic(self, sp, theta, grad, lr):
+        """Entry by entry: theta' = min(c, max(-c, theta - eta g))."""
+        if getattr(theta, "is_Matrix", False):
+            theta, grad = sp.Symbol(f"{theta.name}_ij"), sp.Symbol(f"({grad.name})_ij")
+        c = sp.Integer(int(self.clip)) if self.clip == int(self.clip) else sp.Float(self.clip)
+        inner = sp.Add(theta, -lr * grad, evaluate=False)
+        return sp.Min(c, sp.Max(-c, inner, evaluate=False), evaluate=False)
+
+
 class BinaryLinear(Linear):
     """Z = H sign(W) + 1 b^T, with real-valued latent weights W (n_in x n_out).
 
@@ -192,12 +229,33 @@ class BinaryLinear(Linear):
     name = "binary_linear"
     title = "binary affine map"
     binarize = WeightSign()
+    weight_op = binarize
+
+    def __init__(self, clip: float = 1.0) -> None:
+        self.clipped = ClippedGradientDescent(clip)
+
+    @classmethod
+    def of(cls, training=None) -> "BinaryLinear":
+        return cls(1.0 if training is None else training.clip)
 
     def forward(self, h, w, b):
         return h @ sign(w) + b
 
-    def backward(self, grad_z, h, w):
-        return grad_z @ sign(w).T, h.T @ grad_z, grad_z.sum(axis=0)
+    def weights(self, w, out=None):
+        """sign(W), written into `out` when given (the same numbers as `sign`)."""
+        if out is None:
+            return sign(w)
+        np.greater_equal(w, 0, out=out)
+        out *= 2.0
+        out -= 1.0
+        return out
+
+    def backward(self, grad_z, h, w, need_input=True, out=None):
+        """`w` is the latent W (a test calls it so) or already sign(W): sign is idempotent."""
+        return super().backward(grad_z, h, sign(w), need_input, out)
+
+    def updater(self, slot):
+        return self.clipped if slot == "W" else self.update_op
 
     # symbolic forms -------------------------------------------------------
     def symbolic(self, sp, h, w_column, b):
@@ -218,30 +276,3 @@ class BinaryLinear(Linear):
             "W": sp.MatMul(H.T, G),  # straight through sign(W)
             "b": sp.MatMul(G.T, ones),
         }
-
-
-class ClippedGradientDescent(GradientDescent):
-    """theta <- clip(theta - eta dL/dtheta, -c, c): the latent-weight update of a binary layer."""
-
-    name = "clipped_gradient_descent"
-    title = "gradient-descent update, latent weights clipped"
-
-    def __init__(self, clip: float = 1.0) -> None:
-        self.clip = float(clip)
-
-    def forward(self, theta, grad, lr):
-        return np.clip(theta - lr * grad, -self.clip, self.clip)
-
-    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
-        """The same update written into theta (the training loop's fast path)."""
-        theta -= lr * grad
-        np.clip(theta, -self.clip, self.clip, out=theta)
-        return theta
-
-    def symbolic(self, sp, theta, grad, lr):
-        """Entry by entry: theta' = min(c, max(-c, theta - eta g))."""
-        if getattr(theta, "is_Matrix", False):
-            theta, grad = sp.Symbol(f"{theta.name}_ij"), sp.Symbol(f"({grad.name})_ij")
-        c = sp.Integer(int(self.clip)) if self.clip == int(self.clip) else sp.Float(self.clip)
-        inner = sp.Add(theta, -lr * grad, evaluate=False)
-        return sp.Min(c, sp.Max(-c, inner, evaluate=False), evaluate=False)

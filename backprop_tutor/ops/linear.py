@@ -10,21 +10,51 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import Op, presents
+from .update import GradientDescent
 
-class Linear:
+
+class Linear(Op):
     name = "linear"
     title = "affine map"
+    learnable = ("W", "b")
+    #: the op that turns the stored W into the matrix multiplied by (None: W itself)
+    weight_op = None
+    #: the update of each learnable parameter
+    update_op = GradientDescent()
+
+    @classmethod
+    def of(cls, training=None) -> "Linear":
+        """The op for a layer of a scenario trained with `training` (None: the defaults)."""
+        return cls()
 
     def forward(self, h: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
         return h @ w + b
 
-    def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray):
-        """(dL/dH, dL/dW, dL/db) from dL/dZ.
+    def weights(self, w: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """The matrix the layer multiplies by (`out`: a buffer it may be written into)."""
+        return w
+
+    def apply(self, h: np.ndarray, w_used: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Z = H W + b with the matrix from `weights` (the network's forward)."""
+        z = h @ w_used
+        z += b
+        return z
+
+    def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray, need_input: bool = True,
+                 out: np.ndarray | None = None):
+        """(dL/dH, dL/dW, dL/db) from dL/dZ; `w` is the matrix the forward multiplied by.
 
         dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
-        so each sample's contribution arrives pre-scaled.
+        so each sample's contribution arrives pre-scaled. `need_input=False` skips
+        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW.
         """
-        return grad_z @ w.T, h.T @ grad_z, grad_z.sum(axis=0)
+        grad_h = grad_z @ w.T if need_input else None
+        return grad_h, np.matmul(h.T, grad_z, out=out), grad_z.sum(axis=0)
+
+    def updater(self, slot: str):
+        """The update rule of the learnable parameter in `slot`."""
+        return self.update_op
 
     # symbolic forms --------------------------------------------------------
     def symbolic(self, sp, h, w_column, b):
@@ -44,3 +74,7 @@ class Linear:
             "W": sp.MatMul(H.T, G),  # (18.15)
             "b": sp.MatMul(G.T, ones),  # (18.16)
         }
+
+
+presents(Linear, "forward", rule="affine.forward")
+presents(Linear, "weight_grad", "bias_grad", "input_grad", rule="affine.grads")

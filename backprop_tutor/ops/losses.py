@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import Op, presents
+from .diagnostics import LOG_EDGE, log_edge
+
 REDUCTIONS = ("mean", "sum")
 
 
@@ -23,7 +26,13 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(x == 0, 0.0, x * np.log(y))
 
 
-class Loss:
+def _ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x / y, with 0 / y = 0 even where y is 0 (the derivative of a term weighted by 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x / y)
+
+
+class Loss(Op):
     name: str = ""
     title: str = ""
     #: options this loss takes in a scenario, with their allowed values
@@ -43,26 +52,43 @@ class Loss:
         return 1 / m if self.samples == "mean" else sp.Integer(1)
 
     # numeric forms ---------------------------------------------------------
-    def term(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"loss {self.name!r} has no element term")
+    # `one_minus` is 1 - yhat as the output activation computes it without
+    # cancellation (Activation.complement); losses that never read 1 - yhat ignore it.
+    def term(self, yhat: np.ndarray, y: np.ndarray, one_minus=None) -> np.ndarray:
+        self.missing("element term")
 
-    def term_grad(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"loss {self.name!r} has no element gradient")
+    def term_grad(self, yhat: np.ndarray, y: np.ndarray, one_minus=None) -> np.ndarray:
+        self.missing("element gradient")
 
-    def forward(self, yhat: np.ndarray, y: np.ndarray) -> float:
+    def forward(self, yhat: np.ndarray, y: np.ndarray, one_minus=None) -> float:
         m, k = yhat.shape
         with np.errstate(divide="ignore", invalid="ignore"):
-            return float(self.scale(m, k) * self.term(yhat, y).sum())
+            return float(self.scale(m, k) * self.term(yhat, y, one_minus).sum())
 
-    def backward(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def backward(self, yhat: np.ndarray, y: np.ndarray, one_minus=None) -> np.ndarray:
         """dL/dYhat, the same shape as yhat."""
         m, k = yhat.shape
         with np.errstate(divide="ignore", invalid="ignore"):
-            return self.scale(m, k) * self.term_grad(yhat, y)
+            return self.scale(m, k) * self.term_grad(yhat, y, one_minus)
 
     # symbolic form -----------------------------------------------------------
     def symbolic_term(self, sp, yhat, y):
-        raise NotImplementedError(f"loss {self.name!r} has no symbolic form")
+        self.missing("symbolic form")
+
+    def entries(self, step) -> int:
+        """The loss step shows one line per prediction entry, then the total."""
+        n = int(np.size(step.args["yhat"]))
+        return n + 1 if step.role == "loss" else n
+
+    def log_edges(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+        """Where the loss takes the log of (almost) 0; None for a loss without a log."""
+        return None
+
+    def diagnose(self, step) -> list:
+        if step.role not in ("loss", "loss_grad"):
+            return []
+        edge = self.log_edges(np.atleast_2d(step.args["yhat"]), np.atleast_2d(step.args["y"]))
+        return [] if edge is None else log_edge(edge, step.layer)
 
     def describe(self) -> str:
         return self.title
@@ -72,12 +98,18 @@ class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
     title = "binary cross-entropy"
 
-    def term(self, yhat, y):
-        return -(_xlogy(y, yhat) + _xlogy(1.0 - y, 1.0 - yhat))
+    def term(self, yhat, y, one_minus=None):
+        one_minus = 1.0 - yhat if one_minus is None else one_minus
+        return -(_xlogy(y, yhat) + _xlogy(1.0 - y, one_minus))
 
-    def term_grad(self, yhat, y):
-        # (18.23): -y/yhat + (1-y)/(1-yhat)
-        return -y / yhat + (1.0 - y) / (1.0 - yhat)
+    def term_grad(self, yhat, y, one_minus=None):
+        # (18.23): -y/yhat + (1-y)/(1-yhat); a term weighted by 0 contributes 0, and so
+        # does its derivative (no 0/0 where a prediction equals its 0/1 target exactly)
+        one_minus = 1.0 - yhat if one_minus is None else one_minus
+        return -_ratio(y, yhat) + _ratio(1.0 - y, one_minus)
+
+    def log_edges(self, yhat, y):
+        return ((yhat <= LOG_EDGE) & (y > 0)) | ((yhat >= 1 - LOG_EDGE) & (y < 1))
 
     def symbolic_term(self, sp, yhat, y):
         return -(y * sp.log(yhat) + (1 - y) * sp.log(1 - yhat))
@@ -109,10 +141,10 @@ class MeanSquaredError(Loss):
             c = c / k
         return c
 
-    def term(self, yhat, y):
+    def term(self, yhat, y, one_minus=None):
         return (yhat - y) ** 2
 
-    def term_grad(self, yhat, y):
+    def term_grad(self, yhat, y, one_minus=None):
         return 2.0 * (yhat - y)
 
     def symbolic_term(self, sp, yhat, y):
@@ -131,12 +163,14 @@ class CrossEntropy(Loss):
     name = "cross_entropy"
     title = "softmax cross-entropy"
 
-    def term(self, yhat, y):
+    def term(self, yhat, y, one_minus=None):
         return -_xlogy(y, yhat)
 
-    def term_grad(self, yhat, y):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(y == 0, 0.0, -y / yhat)
+    def term_grad(self, yhat, y, one_minus=None):
+        return -_ratio(y, yhat)
+
+    def log_edges(self, yhat, y):
+        return (yhat <= LOG_EDGE) & (y > 0)
 
     def symbolic_term(self, sp, yhat, y):
         return -y * sp.log(yhat)
@@ -145,3 +179,6 @@ class CrossEntropy(Loss):
 LOSSES: dict[str, type[Loss]] = {
     cls.name: cls for cls in (BinaryCrossEntropy, MeanSquaredError, CrossEntropy)
 }
+
+presents(Loss, "loss", rule="loss.loss")
+presents(Loss, "loss_grad", rule="loss.grad")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import Op, presents
 
-class Preprocess:
+
+class Preprocess(Op):
     name: str = ""
     title: str = ""
 
@@ -75,3 +77,5 @@ class Pixels(Preprocess):
 PREPROCESSING: dict[str, type[Preprocess]] = {
     cls.name: cls for cls in (MinMax, Standardize, Pixels)
 }
+
+presents(Preprocess, "preprocess", rule="update.preprocess")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import Op, presents
 
-class GradientDescent:
+
+class GradientDescent(Op):
     """theta <- theta - eta * dL/dtheta   (eq. 18.19)."""
 
     name = "gradient_descent"
@@ -14,12 +16,22 @@ class GradientDescent:
     def forward(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         return theta - lr * grad
 
+    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+        """The same update written into theta; `grad` is used as scratch (the fast path)."""
+        grad *= lr
+        theta -= grad
+        return theta
+
+    def extra(self) -> dict:
+        """The numbers a step of this update shows besides the learning rate."""
+        return {}
+
     def symbolic(self, sp, theta, grad, lr):
         add = sp.MatAdd if getattr(theta, "is_Matrix", False) else sp.Add
         return add(theta, -lr * grad, evaluate=False)
 
 
-class L2Penalty:
+class L2Penalty(Op):
     """s = lambda/2 * sum of squared weights (biases are not penalised); ds/dW = lambda W."""
 
     name = "l2"
@@ -31,6 +43,14 @@ class L2Penalty:
     def backward(self, w: np.ndarray, lam: float) -> np.ndarray:
         return lam * w
 
+    @staticmethod
+    def applies_to(slot: str) -> bool:
+        """Which learnable parameters are penalised: the weights, not biases or slopes."""
+        return slot == "W"
+
     def symbolic(self, sp, w, lam):
         """The penalty on one weight entry."""
         return lam / 2 * w**2
+
+
+presents(GradientDescent, "update", rule="update.update")

@@ -28,10 +28,6 @@ def _mat(name: str, value) -> sp.MatrixSymbol:
     return sp.MatrixSymbol(name, *_shape(value))
 
 
-def _names(step):
-    return list(step.inputs.items())
-
-
 def activation_function(op) -> sp.Function:
     return sp.Function(op.label)
 
@@ -69,65 +65,12 @@ def loss_element(op, m: int, k: int):
 
 
 def equation(step) -> sp.Eq | None:
-    role, op = step.role, step.op
-    items = _names(step)
-    lhs = _mat(step.symbol, step.value) if role not in ("loss",) else sp.Symbol(step.symbol)
-    if role == "forward" and op.name == "linear":
-        (h, hv), (w, wv), (b, bv) = items
-        return sp.Eq(lhs, op.matrix_forward(sp, _mat(h, hv), _mat(w, wv), _mat(b, bv)), evaluate=False)
-    if role == "forward":
-        (zname, zv), = items
-        return sp.Eq(lhs, activation_function(op)(_mat(zname, zv)), evaluate=False)
-    if role == "backward":
-        (g, gv), (zname, zv), _ = items
-        G = _mat(g, gv)
-        if not op.elementwise:
-            # row by row: dL/dz = J(z)^T dL/da with the softmax Jacobian J = diag(a) - a a^T
-            jac = sp.MatrixSymbol(f"J_{op.label}({zname})", G.shape[1], G.shape[1])
-            return sp.Eq(lhs, sp.MatMul(G, jac.T), evaluate=False)
-        f_prime = sp.MatrixSymbol(f"{op.label}′({zname})", *G.shape)
-        return sp.Eq(lhs, sp.HadamardProduct(G, f_prime), evaluate=False)
-    if role in ("weight_grad", "bias_grad", "input_grad"):
-        if role == "weight_grad":
-            (h, hv), (g, gv), *rest = items
-            H, G = _mat(h, hv), _mat(g, gv)
-            rule = op.matrix_rules(sp, H, sp.MatrixSymbol("W", H.shape[1], G.shape[1]),
-                                   sp.MatrixSymbol("b", G.shape[1], 1), G)["W"]
-            if rest:
-                (wname, wv), = rest
-                rule = rule + sp.Symbol("λ") * _mat(wname, wv)
-        elif role == "bias_grad":
-            (g, gv), = items
-            G = _mat(g, gv)
-            rule = op.matrix_rules(sp, sp.MatrixSymbol("H", G.shape[0], 1), sp.MatrixSymbol("W", 1, G.shape[1]),
-                                   sp.MatrixSymbol("b", G.shape[1], 1), G)["b"]
-        else:
-            (g, gv), (w, wv) = items
-            G, W = _mat(g, gv), _mat(w, wv)
-            rule = op.matrix_rules(sp, sp.MatrixSymbol("H", G.shape[0], W.shape[0]), W,
-                                   sp.MatrixSymbol("b", G.shape[1], 1), G)["H"]
-        return sp.Eq(lhs, rule, evaluate=False)
-    if role == "loss":
-        total, _ = loss_element(op, step.extra["m"], step.extra["k"])
-        if step.extra.get("l2"):
-            total = total + sp.Symbol("λ") / 2 * sp.Symbol("‖W‖²")
-        return sp.Eq(lhs, total, evaluate=False)
-    if role == "loss_grad":
-        _, grad = loss_element(op, step.extra["m"], step.extra["k"])
-        k = step.extra["k"]
-        i, j = sp.symbols("i j", integer=True)
-        name = step.symbol
-        target = sp.Indexed(name, i, j) if k > 1 else sp.Indexed(name, i)
-        return sp.Eq(target, grad, evaluate=False)
-    if role == "update":
-        (theta, tv), (g, gv) = items
-        rhs = op.symbolic(sp, _mat(theta, tv), _mat(g, gv), sp.Symbol("η"))
-        return sp.Eq(sp.MatrixSymbol(theta + "′", *_shape(tv)), rhs, evaluate=False)
-    if role == "preprocess":
-        x = sp.Symbol("x")
-        stats = {k: sp.Symbol(f"x_{k}") for k in step.extra["stats"]}
-        return sp.Eq(sp.Symbol("x′"), op.symbolic(sp, x, stats), evaluate=False)
-    return None
+    """The step's formula, from the presentation rule its op registered (None for a data step)."""
+    if step.op is None:
+        return None
+    from .present import rule
+
+    return rule(step)[0](step)
 
 
 def text(step) -> str:

@@ -1,0 +1,132 @@
+"""Step records of one pass: the recorder the network pass hands each operation to.
+
+The pass computes; the recorder only names what was computed (keys, the
+scenario's notation, the chain-rule links) and keeps it as `Step` records.
+"""
+
+from __future__ import annotations
+
+from .step import Step
+
+
+def grad_key(name: str) -> str:
+    return f"dL/d{name}"
+
+
+class Recorder:
+    """Collects the Step records of one pass, in teaching order."""
+
+    def __init__(self, scenario, x_key: str = "X") -> None:
+        self.s = scenario
+        self.n = scenario.depth
+        self.steps: list[Step] = []
+        self.keys = {0: x_key}  # the key of each layer's input values
+        self.wname: dict[int, str] = {}  # the matrix each layer multiplies by: W<l> or sign(W<l>)
+        self.wkey: dict[int, str] = {}
+
+    # names --------------------------------------------------------------------
+    def act_name(self, l: int) -> str:
+        return self.s.notation.inputs if l == 0 else self.s.notation.act(l, self.n)
+
+    def gsym(self, of: str) -> str:
+        return f"∂{self.s.notation.loss}/∂{of}"
+
+    def add(self, names: dict | None = None, **kw) -> None:
+        self.steps.append(Step(names={"loss": self.s.notation.loss, **(names or {})}, **kw))
+
+    # forward ------------------------------------------------------------------
+    def weight_transform(self, lay, W, w_used) -> None:
+        l, op = lay.layer, lay.affine.weight_op
+        self.wname[l], self.wkey[l] = f"{op.label}(W{l})", f"Wb{l}"
+        self.add(key=f"Wb{l}", phase="forward", symbol=self.wname[l], op=op, role="forward", layer=l,
+                 value=w_used, inputs={f"W{l}": W}, extra={"latent": f"W{l}", "layer_op": lay.affine},
+                 quantity="Wb", slots=("z",), names={"z": f"W{l}", "out": self.wname[l]})
+
+    def affine(self, lay, h, w_used, b, z) -> None:
+        l = lay.layer
+        wname = self.wname.setdefault(l, f"W{l}")
+        wreuse = (self.wkey[l],) if l in self.wkey else ()
+        self.add(key=f"Z{l}", phase="forward", symbol=self.s.notation.pre(l), op=lay.affine, role="forward",
+                 layer=l, value=z, inputs={self.act_name(l - 1): h, wname: w_used, f"b{l}": b},
+                 reuses=((self.keys[l - 1],) if l > 1 else ()) + wreuse, quantity="Z",
+                 slots=("h", "w", "b"),
+                 names={"h": self.act_name(l - 1), "w": wname, "b": f"b{l}", "out": self.s.notation.pre(l)})
+
+    def activation(self, lay, z, a, theta) -> None:
+        l = lay.layer
+        self.keys[l] = f"A{l}"
+        inputs = {self.s.notation.pre(l): z, **{f"{slot}{l}": v for slot, v in theta.items()}}
+        self.add(key=f"A{l}", phase="forward", symbol=self.act_name(l), op=lay.act, role="forward", layer=l,
+                 value=a, inputs=inputs, reuses=(f"Z{l}",), extra=lay.act.step_extra(z), quantity="A",
+                 slots=("z", *theta),
+                 names={"z": self.s.notation.pre(l), "a": self.act_name(l), "out": self.act_name(l),
+                        **{slot: f"{slot}{l}" for slot in theta}})
+
+    def loss(self, net, yhat, y, data_loss, penalty) -> None:
+        m, k = yhat.shape
+        self.add(key="L", phase="loss", symbol=self.s.notation.loss, op=net.loss, role="loss",
+                 value=data_loss + penalty, inputs={self.act_name(self.n): yhat, self.s.notation.targets: y},
+                 reuses=(f"A{self.n}",), quantity="L", slots=("yhat", "y"),
+                 names={"yhat": self.act_name(self.n), "y": self.s.notation.targets},
+                 extra={"scale": net.loss.scale(m, k), "m": m, "k": k, "data_loss": data_loss,
+                        "penalty": penalty, "l2": net.l2})
+
+    # backward -----------------------------------------------------------------
+    def loss_grad(self, net, yhat, y, g) -> None:
+        m, k = yhat.shape
+        out = self.act_name(self.n)
+        self.add(key=grad_key(f"A{self.n}"), phase="backward", symbol=self.gsym(out), op=net.loss,
+                 role="loss_grad", layer=self.n, value=g, inputs={out: yhat, self.s.notation.targets: y},
+                 reuses=(f"A{self.n}",), extra={"scale": net.loss.scale(m, k), "m": m, "k": k},
+                 quantity="A", grad=True, of_symbol=out, slots=("yhat", "y"),
+                 names={"yhat": out, "y": self.s.notation.targets, "out": out})
+
+    def activation_grad(self, lay, g, z, a, gz) -> None:
+        l, pre, name = lay.layer, self.s.notation.pre(lay.layer), self.act_name(lay.layer)
+        self.add(key=grad_key(f"Z{l}"), phase="backward", symbol=self.gsym(pre), op=lay.act, role="backward",
+                 layer=l, value=gz, inputs={self.gsym(name): g, pre: z, name: a},
+                 reuses=(grad_key(f"A{l}"), f"Z{l}", f"A{l}"), extra=lay.act.step_extra(z),
+                 quantity="Z", grad=True, of_symbol=pre, slots=("g", "z", "a"),
+                 names={"g": name, "z": pre, "a": name, "out": pre})
+
+    def param_grad(self, lay, slot, value, g, z) -> None:
+        l, name = lay.layer, f"{slot}{lay.layer}"
+        self.add(key=grad_key(name), phase="backward", symbol=self.gsym(name), op=lay.act, role="param_grad",
+                 layer=l, value=value, inputs={self.gsym(self.act_name(l)): g, self.s.notation.pre(l): z},
+                 reuses=(grad_key(f"A{l}"), f"Z{l}"), quantity=slot, grad=True, param=name, of_symbol=name,
+                 slots=("g", "z"), extra={"slot": slot},
+                 names={"g": self.act_name(l), "z": self.s.notation.pre(l), "out": name})
+
+    def affine_grads(self, lay, h, gz, w_used, W, gw, gb, gh, l2) -> None:
+        l = lay.layer
+        gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.act_name(l - 1)
+        extra = {"l2": l2} if l2 else {}
+        if lay.affine.weight_op is not None:
+            extra["straight_through"] = f"dL/d{self.wname[l]} is passed unchanged to the latent W{l}"
+        self.add(key=grad_key(f"W{l}"), phase="backward", symbol=self.gsym(f"W{l}"), op=lay.affine,
+                 role="weight_grad", layer=l, value=gw,
+                 inputs={hname: h, gz_sym: gz, **({f"W{l}": W} if l2 else {})},
+                 reuses=(self.keys[l - 1], grad_key(f"Z{l}")), extra=extra, quantity="W", grad=True,
+                 param=f"W{l}", of_symbol=f"W{l}", slots=("h", "g", "w"),
+                 names={"h": hname, "g": self.s.notation.pre(l), "w": f"W{l}", "out": f"W{l}"})
+        self.add(key=grad_key(f"b{l}"), phase="backward", symbol=self.gsym(f"b{l}"), op=lay.affine,
+                 role="bias_grad", layer=l, value=gb, inputs={gz_sym: gz}, reuses=(grad_key(f"Z{l}"),),
+                 quantity="b", grad=True, param=f"b{l}", of_symbol=f"b{l}", slots=("g",),
+                 names={"g": self.s.notation.pre(l), "out": f"b{l}"})
+        if gh is not None:
+            self.add(key=grad_key(f"A{l - 1}"), phase="backward", symbol=self.gsym(hname), op=lay.affine,
+                     role="input_grad", layer=l, value=gh, inputs={gz_sym: gz, self.wname[l]: w_used},
+                     reuses=(grad_key(f"Z{l}"), self.wkey.get(l, f"W{l}")), quantity="A", grad=True,
+                     of_symbol=hname, slots=("g", "w"),
+                     names={"g": self.s.notation.pre(l), "w": self.wname[l], "out": hname})
+
+    # update -------------------------------------------------------------------
+    def update(self, name, op, theta, grad, new, lr) -> None:
+        self.add(key=name, phase="update", symbol=name, op=op, role="update", layer=_layer_of(name), value=new,
+                 inputs={name: theta, self.gsym(name): grad}, reuses=(grad_key(name),),
+                 extra={"learning_rate": lr, **op.extra()}, quantity=name.rstrip("0123456789"),
+                 param=name, slots=("theta", "g"), names={"theta": name, "out": name})
+
+
+def _layer_of(name: str) -> int:
+    return int(name[len(name.rstrip("0123456789")):])

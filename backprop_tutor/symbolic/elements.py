@@ -1,0 +1,236 @@
+"""Element-by-element formulas with the numbers put in, built by sympy: the parts every
+presentation rule shares (the printer, number placeholders, element names).
+
+For a small layer a student checks one entry at a time, as the height/weight
+notes write it:
+
+    z1 = x * w11 + b1 = 0.5 * 0.5 + 0 = 0.25
+
+Each line comes from the operation's own scalar symbolic form; numbers are put in
+by swapping each symbol for a placeholder that prints as the number, so the
+structure of the formula stays visible; the result printed is the engine's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+def default_format(x: float, digits: int = 6) -> str:
+    x = float(x)
+    if x == 0:
+        return "0"
+    if not np.isfinite(x):
+        return str(x)
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return f"{mant}e{int(exp)}"
+    return text
+
+
+class ElementPrinter(StrPrinter):
+    """sympy's str printer, with terms and factors kept in the order of the lesson
+    (inputs before weights, the bias last) and ` * ` between factors."""
+
+    def __init__(self, rank: dict, settings=None):
+        super().__init__(settings or {})
+        self.rank = rank
+
+    def _key(self, expr) -> int:
+        ranks = [self.rank[s] for s in expr.free_symbols if s in self.rank]
+        return min(ranks) if ranks else 10**6
+
+    def _term_key(self, expr):
+        return (bool(expr.could_extract_minus_sign()), self._key(expr))
+
+    def _print_Dummy(self, expr):
+        return expr.name
+
+    def _print_Add(self, expr, order=None):
+        terms = sorted(expr.args, key=self._term_key)
+        out = ""
+        for k, term in enumerate(terms):
+            text = self._print(term)
+            if text.startswith("-") and k:
+                out += " - " + text[1:]
+            elif k:
+                out += " + " + text
+            else:
+                out = text
+        return out
+
+    def _print_Mul(self, expr):
+        coeff, rest = expr.as_coeff_Mul()
+        factors = sp.Mul.make_args(rest)
+        if all(f.is_Symbol for f in factors) and coeff in (1, -1):
+            body = " * ".join(self._print(f) for f in sorted(factors, key=self._key))
+            return ("-" if coeff == -1 else "") + body
+        return super()._print_Mul(expr)
+
+
+class _Collected(list):
+    """Element lines plus, for each, (sympy's value of the formula, the engine's value)."""
+
+    def __init__(self):
+        super().__init__()
+        self.checks: list[tuple[float, float]] = []
+
+    def add(self, f, lhs, expr, value, middle=""):
+        self.append(_line(f, lhs, expr, value, middle))
+        self.checks.append((f.evaluate(expr), float(value)))
+
+
+@dataclass
+class Lines:
+    """The element lines of one step; `omitted` counts those left out to fit."""
+
+    lines: list[str]
+    omitted: int = 0
+    total: int = 0
+
+    @property
+    def checks(self) -> list[tuple[float, float]]:
+        return getattr(self.lines, "checks", [])
+
+
+class _Formula:
+    """Symbols, their numbers and their print order for one element line."""
+
+    def __init__(self, fmt: Callable[[float], str]):
+        self.fmt = fmt
+        self.values: dict[sp.Symbol, float] = {}
+        self.rank: dict = {}
+
+    def sym(self, name: str, value: float) -> sp.Symbol:
+        s = sp.Symbol(name)
+        self.values[s] = float(value)
+        self.rank.setdefault(s, len(self.rank))
+        return s
+
+    def number(self, value: float) -> str:
+        text = self.fmt(value)
+        return f"({text})" if text.startswith("-") else text
+
+    def show(self, expr) -> str:
+        return ElementPrinter(self.rank).doprint(expr)
+
+    def substituted(self, expr) -> str:
+        swap = {}
+        for s in expr.free_symbols:
+            if s in self.values:
+                d = sp.Dummy(self.number(self.values[s]))
+                swap[s] = d
+                self.rank[d] = self.rank[s]
+        return self.show(expr.xreplace(swap))
+
+    def evaluate(self, expr) -> float:
+        """The formula's value from sympy itself (the tests hold it to the engine's)."""
+        return _real(expr.subs(self.values))
+
+
+def _real(expr) -> float:
+    """A sympy value as a float; log(0) and the like give inf or nan, never an error.
+
+    sympy calls log(0) complex infinity (zoo), which float() refuses; a line on
+    the edge of log(0) must still be drawn, with the engine's inf beside it.
+    """
+    value = sp.sympify(expr).evalf()
+    if value.has(sp.nan):
+        return float("nan")
+    if value.has(sp.zoo):
+        return float("inf")
+    try:
+        return float(value)
+    except TypeError:  # a genuinely complex value: not a real number
+        return float("nan")
+
+
+def _base(symbol: str) -> str:
+    """The element name of a matrix symbol: X -> x, A1 -> a, Z2 -> z, Ŷ -> ŷ."""
+    return symbol.rstrip("0123456789′").lower()
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _layer(symbol: str) -> str:
+    """The layer mark the notes put on an element, from the matrix symbol: W2 -> ⁽²⁾, X -> ''."""
+    digits = symbol.rstrip("′")[len(symbol.rstrip("′").rstrip("0123456789")):]
+    return f"⁽{digits.translate(SUPERSCRIPT)}⁾" if digits else ""
+
+
+def _element(symbol: str, j: int, units: int, s: int, samples: int) -> str:
+    base = _base(symbol)
+    name = base + (str(j + 1) if units > 1 or symbol[-1:].isdigit() else "") + _layer(symbol)
+    return name + (f"[{s + 1}]" if samples > 1 else "")
+
+
+def _loss_prefix(step) -> str:
+    """'∂L': the scenario's loss symbol as a gradient's numerator."""
+    return f"∂{step.names['loss']}"
+
+
+def _grad(prefix: str, element: str) -> str:
+    return f"{prefix}/∂{element}"
+
+
+def _cells(shape, limit):
+    rows, cols = shape
+    cells = [(s, j) for s in range(rows) for j in range(cols)]
+    return cells[:limit], max(0, len(cells) - limit), len(cells)
+
+
+def _2d(v) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    return v.reshape(1, -1) if v.ndim < 2 else v
+
+
+def _line(f: _Formula, lhs: str, expr, value, middle: str = "") -> str:
+    parts = [lhs]
+    if middle:
+        parts.append(middle)
+    shown, filled = f.show(expr), f.substituted(expr)
+    parts.append(shown)
+    if filled != shown:
+        parts.append(filled)
+    parts.append(f.fmt(value) + _why_not_finite(f, expr, value))
+    # drop a repeated part (e.g. a bias gradient that is just dL/dz)
+    out = [parts[0]]
+    for p in parts[1:]:
+        if p != out[-1]:
+            out.append(p)
+    return " = ".join(out)
+
+
+def _why_not_finite(f: _Formula, expr, value) -> str:
+    """' (log 0)' after an infinite result that comes from taking the log of 0."""
+    if np.isfinite(float(value)):
+        return ""
+    for term in sp.sympify(expr).atoms(sp.log):
+        if _real(term.args[0].subs(f.values)) == 0:
+            return " (log 0)"
+    return ""
+
+
+def _weight_names(wname: str):
+    return lambda i, j: f"{_base(wname)}{i + 1}{j + 1}{_layer(wname)}"
+
+
+def _bias_name(bname: str):
+    return lambda j: f"{_base(bname)}{j + 1}{_layer(bname)}"
+
+
+def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):
+    """z_sj as the op's symbolic form, with symbols registered in print order."""
+    m, n_in = H.shape
+    hs = [f.sym(_element(hname, i, n_in, s, m), H[s, i]) for i in range(n_in)]
+    ws = [f.sym(_weight_names(wname)(i, j), W[i, j]) for i in range(n_in)]
+    b = f.sym(_bias_name(bname)(j), B[j])
+    return op.symbolic(sp, hs, ws, b), hs, ws, b
+
+

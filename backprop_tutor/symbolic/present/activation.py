@@ -1,0 +1,84 @@
+"""How an activation's steps are presented: A = f(Z) and dL/dZ = dL/dA ⊙ f′(Z)."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..formulas import _mat, activation_derivative, activation_function, Z_SYM
+from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
+                        _line, _linear_z, _loss_prefix, _real, _weight_names)
+
+
+def forward_elements(step, fmt, limit):
+    zname, Zv = step.names["z"], step.args["z"]
+    Zv, A = _2d(Zv), _2d(step.value)
+    cells, omitted, total = _cells(A.shape, limit)
+    lines = _Collected()
+    for s, j in cells:
+        f = _Formula(fmt)
+        z = f.sym(_element(zname, j, A.shape[1], s, A.shape[0]), Zv[s, j])
+        expr = step.op.symbolic(sp, z)
+        call = f"{step.op.label}({z.name})"
+        lines.append(_line(f, _element(step.symbol, j, A.shape[1], s, A.shape[0]), expr, A[s, j],
+                           middle=call))
+    return Lines(lines, omitted, total)
+
+
+def backward_elements(step, fmt, limit):
+    zname, aname = step.names["z"], step.names["g"]
+    G, Zv, out = _2d(step.args["g"]), _2d(step.args["z"]), _2d(step.value)
+    prefix = _loss_prefix(step)
+    derivative = activation_derivative(step.op)
+    fprime = f"{step.op.label}′"
+    cells, omitted, total = _cells(out.shape, limit)
+    lines = _Collected()
+    m, k = out.shape
+    for s, j in cells:
+        f = _Formula(fmt)
+        zel = _element(zname, j, k, s, m)
+        g = f.sym(_grad(prefix, _element(aname, j, k, s, m)), G[s, j])
+        local = _real(derivative.subs(Z_SYM, Zv[s, j]))
+        d = f.sym(f"{fprime}({zel})", local)
+        expr = sp.Mul(g, d)
+        line = (f"{_grad(prefix, _element(step.names['out'], j, k, s, m))} = {f.show(expr)}"
+                f" = {f.number(G[s, j])} * {fprime}({fmt(Zv[s, j])})"
+                f" = {f.substituted(expr)} = {fmt(out[s, j])}")
+        lines.append(line)
+        lines.checks.append((f.evaluate(expr), float(out[s, j])))
+    return Lines(lines, omitted, total)
+
+
+
+
+def forward_equation(step):
+    zname, zv = step.names["z"], step.args["z"]
+    return sp.Eq(_mat(step.symbol, step.value), activation_function(step.op)(_mat(zname, zv)), evaluate=False)
+
+
+def backward_equation(step):
+    (g, gv), *_ = step.inputs.items()
+    zname = step.names["z"]
+    G = _mat(g, gv)
+    lhs = _mat(step.symbol, step.value)
+    f_prime = sp.MatrixSymbol(f"{step.op.label}′({zname})", *G.shape)
+    return sp.Eq(lhs, sp.HadamardProduct(G, f_prime), evaluate=False)
+
+
+def no_elements(step, fmt, limit):
+    """A step shown as a matrix formula only (softmax mixes its row)."""
+    return None
+
+
+def mixing_backward_equation(step):
+    """Row by row: dL/dz = J(z)^T dL/da with the softmax Jacobian J = diag(a) - a a^T."""
+    (g, gv), *_ = step.inputs.items()
+    G = _mat(g, gv)
+    jac = sp.MatrixSymbol(f"J_{step.op.label}({step.names['z']})", G.shape[1], G.shape[1])
+    return sp.Eq(_mat(step.symbol, step.value), sp.MatMul(G, jac.T), evaluate=False)
+
+
+# an activation that mixes its row (softmax) is shown by its matrix formula only
+mixing_forward_equation = forward_equation
+mixing_forward_elements = no_elements
+mixing_backward_elements = no_elements

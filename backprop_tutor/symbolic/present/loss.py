@@ -1,0 +1,82 @@
+"""How the loss and its gradient are presented."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..formulas import loss_element
+from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
+                        _line, _linear_z, _loss_prefix, _real, _weight_names)
+
+
+def _loss_symbols(step):
+    return step.names["yhat"], _2d(step.args["yhat"]), step.names["y"], _2d(step.args["y"])
+
+
+def loss_elements(step, fmt, limit):
+    op = step.op
+    yhname, Yh, yname, Y = _loss_symbols(step)
+    m, k = Yh.shape
+    c = step.extra["scale"]
+    lines = _Collected()
+    terms = []
+    cells, omitted, total = _cells((m, k), limit - 1 if m * k > 1 else limit)
+    loss_symbol = step.symbol
+    if m * k == 1:
+        f = _Formula(fmt)
+        yh = f.sym(_element(yhname, 0, 1, 0, 1), Yh[0, 0])
+        y = f.sym(_element(yname, 0, 1, 0, 1), Y[0, 0])
+        expr = op.scale_symbolic(sp, sp.Integer(m), sp.Integer(k)) * op.symbolic_term(sp, yh, y)
+        lines.add(f, loss_symbol, expr, step.extra["data_loss"])
+    else:
+        values = op.term(Yh, Y)
+        for s, j in cells:
+            f = _Formula(fmt)
+            yh = f.sym(_element(yhname, j, k, s, m), Yh[s, j])
+            y = f.sym(_element(yname, j, k, s, m), Y[s, j])
+            name = "ℓ" + (f"[{s + 1}]" if k == 1 else f"[{s + 1},{j + 1}]")
+            lines.add(f, name, op.symbolic_term(sp, yh, y), values[s, j])
+            terms.append(name)
+        scale = op.scale_symbolic(sp, sp.Integer(m), sp.Integer(k))
+        names = "ℓ[1] + … + ℓ[m]".replace("m", str(m)) if k == 1 else "Σ ℓ"
+        lines.append(f"{loss_symbol} = {scale} * ({names}) = {fmt(step.extra['data_loss'])}")
+    if step.extra.get("penalty"):
+        lines.append(f"{loss_symbol} = data loss + λ/2 ‖W‖² = {fmt(step.extra['data_loss'])} + "
+                     f"{fmt(step.extra['penalty'])} = {fmt(step.value)}")
+    return Lines(lines, omitted, total + (1 if m * k > 1 else 0))
+
+
+def grad_elements(step, fmt, limit):
+    op = step.op
+    yhname, Yh, yname, Y = _loss_symbols(step)
+    m, k = Yh.shape
+    out = _2d(step.value)
+    prefix = _loss_prefix(step)
+    cells, omitted, total = _cells((m, k), limit)
+    lines = _Collected()
+    for s, j in cells:
+        f = _Formula(fmt)
+        yel = _element(yhname, j, k, s, m)
+        yh = f.sym(yel, Yh[s, j])
+        y = f.sym(_element(yname, j, k, s, m), Y[s, j])
+        scale = op.scale_symbolic(sp, sp.Integer(m), sp.Integer(k))
+        expr = sp.diff(scale * op.symbolic_term(sp, yh, y), yh)
+        lines.add(f, _grad(prefix, yel), expr, out[s, j])
+    return Lines(lines, omitted, total)
+
+
+
+
+def loss_equation(step):
+    total, _ = loss_element(step.op, step.extra["m"], step.extra["k"])
+    if step.extra.get("l2"):
+        total = total + sp.Symbol("λ") / 2 * sp.Symbol("‖W‖²")
+    return sp.Eq(sp.Symbol(step.symbol), total, evaluate=False)
+
+
+def grad_equation(step):
+    _, grad = loss_element(step.op, step.extra["m"], step.extra["k"])
+    i, j = sp.symbols("i j", integer=True)
+    target = sp.Indexed(step.symbol, i, j) if step.extra["k"] > 1 else sp.Indexed(step.symbol, i)
+    return sp.Eq(target, grad, evaluate=False)
