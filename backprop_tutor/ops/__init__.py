@@ -6,6 +6,7 @@ from .binary import BinaryLinear, ClippedGradientDescent, SignSTE  # registers `
 from .linear import Linear
 from .losses import LOSSES, Loss
 from .preprocess import PREPROCESSING, Preprocess
+from .prelu import PReLU  # registers `prelu`
 from .update import GradientDescent, L2Penalty
 
 #: a layer's `type` in a scenario -> its affine op
@@ -24,6 +25,7 @@ __all__ = [
     "Loss",
     "PREPROCESSING",
     "Preprocess",
+    "PReLU",
     "GradientDescent",
     "L2Penalty",
 ]

@@ -34,6 +34,7 @@ def title_of(step) -> str:
         "weight_grad": "gradient of the weights",
         "bias_grad": "gradient of the biases (a sum over the batch)",
         "input_grad": "gradient passed back to the previous layer",
+        "param_grad": f"gradient of the {getattr(step.op, 'title', '')} parameter {step.extra.get('slot', '')}",
         "update": "gradient-descent update",
     }.get(step.role, "")
     return what

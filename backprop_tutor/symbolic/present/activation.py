@@ -82,3 +82,36 @@ def mixing_backward_equation(step):
 mixing_forward_equation = forward_equation
 mixing_forward_elements = no_elements
 mixing_backward_elements = no_elements
+
+
+def _param_derivative(step):
+    """(z symbol, parameter symbol, d f(z; p) / d p) from the op's symbolic form."""
+    z, p = Z_SYM, sp.Symbol(step.names["out"])
+    return z, p, sp.diff(step.op.symbolic(sp, z, **{step.extra["slot"]: p}), p)
+
+
+def param_equation(step):
+    """dL/dp = sum over every entry of dL/da * da/dp, with da/dp derived by sympy."""
+    z, p, d = _param_derivative(step)
+    i, j = sp.symbols("i j", integer=True)
+    (g, _), (zname, _) = step.inputs.items()
+    rhs = sp.Sum(sp.Indexed(g, i, j) * d.subs(z, sp.Indexed(zname, i, j)), (i, 1, sp.Symbol("m")),
+                 (j, 1, sp.Symbol("k")))
+    return sp.Eq(sp.Symbol(step.symbol), rhs, evaluate=False)
+
+
+def param_elements(step, fmt, limit):
+    z, p, d = _param_derivative(step)
+    G, Zv = _2d(step.args["g"]), _2d(step.args["z"])
+    m, k = G.shape
+    prefix, aname, zname = _loss_prefix(step), step.names["g"], step.names["z"]
+    f = _Formula(fmt)
+    terms = []
+    for s_, j in _cells((m, k), 10**6)[0]:
+        g = f.sym(_grad(prefix, _element(aname, j, k, s_, m)), G[s_, j])
+        local = f.sym(f"∂{_element(aname, j, k, s_, m)}/∂{p}", _real(d.subs(z, Zv[s_, j])))
+        terms.append(g * local)
+    lines = _Collected()
+    lines.add(f, _grad(prefix, p.name), sp.Add(*terms), float(step.value))
+    lines.append(f"where ∂a/∂{p} = {sp.sstr(d)}, derived from a = {sp.sstr(step.op.symbolic(sp, z, **{step.extra['slot']: p}))}")
+    return Lines(lines, 0, 1)

@@ -1,0 +1,279 @@
+"""The engine against an independent autodiff (the `autograd` package).
+
+Hypothesis draws small scenarios covering every activation, every loss, the
+preprocessing of inputs and targets, L2, full-batch / record / minibatch training
+and saturated outputs. A reference written here with autograd.numpy (nothing from
+the tutor but the drawn numbers) gives the forward values, the loss, every
+gradient and every updated parameter; `tutor run`'s steps, `train` (record and full
+batch) and epoch training must agree with it within 1e-9 relative.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as onp
+import pytest
+
+ag = pytest.importorskip("autograd")
+import autograd.numpy as anp  # noqa: E402
+from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
+
+from backprop_tutor.engine import Engine, train  # noqa: E402
+from backprop_tutor.engine.epochs import train_scenario  # noqa: E402
+from backprop_tutor.scenario import load_file  # noqa: E402
+
+HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "prelu"]
+RTOL = 1e-9
+
+
+def _sigmoid(x):
+    return 0.5 * (anp.tanh(x / 2) + 1)
+
+
+def _log_sigmoid(x):
+    return -anp.logaddexp(0.0, -x)
+
+
+def act_ref(name, z, alpha):
+    if name == "identity":
+        return z
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return anp.tanh(z)
+    if name == "relu":
+        return anp.where(z > 0, z, 0.0 * z)
+    if name == "leaky_relu":
+        return anp.where(z > 0, z, 0.01 * z)
+    if name == "elu":
+        return anp.where(z > 0, z, anp.exp(anp.where(z > 0, 0.0, z)) - 1)
+    if name == "swish":
+        return z * _sigmoid(z)
+    if name == "prelu":
+        return anp.where(z > 0, z, alpha * z)
+    if name == "softmax":
+        return anp.exp(z - logsumexp(z))
+    raise AssertionError(name)
+
+
+def logsumexp(z):
+    top = onp.max(z._value if hasattr(z, "_value") else z, axis=1, keepdims=True)
+    return top + anp.log(anp.sum(anp.exp(z - top), axis=1, keepdims=True))
+
+
+def reference_loss(spec, params, x, y):
+    """(loss with L2, the list of (Z, A) per layer) written independently of the tutor."""
+    h, values = x, []
+    n = len(spec["layers"])
+    for l, (units, act) in enumerate(spec["layers"], start=1):
+        z = anp.dot(h, params[f"W{l}"]) + params[f"b{l}"]
+        h = act_ref(act, z, params.get(f"alpha{l}"))
+        values.append((z, h))
+    z, yhat = values[-1]
+    m, k = yhat.shape
+    loss = spec["loss"]
+    if loss == "binary_cross_entropy":  # sigmoid output: log(yhat) and log(1 - yhat) from z
+        data = -anp.sum(y * _log_sigmoid(z) + (1 - y) * _log_sigmoid(-z)) / m
+    elif loss == "cross_entropy":
+        data = -anp.sum(y * (z - logsumexp(z))) / m
+    else:
+        data = anp.sum((yhat - y) ** 2) / (m * k)
+    penalty = 0.5 * spec["l2"] * sum(anp.sum(params[f"W{l}"] ** 2) for l in range(1, n + 1))
+    return data + penalty, values
+
+
+def preprocess(method, table):
+    if method == "minmax":
+        lo, hi = table.min(axis=0), table.max(axis=0)
+        span = onp.where(hi - lo == 0, 1.0, hi - lo)
+        return (table - lo) / span
+    if method == "standardize":
+        sd = table.std(axis=0)
+        return (table - table.mean(axis=0)) / onp.where(sd == 0, 1.0, sd)
+    return table
+
+
+@st.composite
+def scenarios(draw):
+    n_in = draw(st.integers(1, 3))
+    depth = draw(st.integers(1, 3))
+    loss = draw(st.sampled_from(["binary_cross_entropy", "cross_entropy", "mse"]))
+    layers = [(draw(st.integers(1, 3)), draw(st.sampled_from(HIDDEN))) for _ in range(depth - 1)]
+    k = 1 if loss == "binary_cross_entropy" else draw(st.integers(2, 3))
+    out = {"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax"}.get(loss) or draw(st.sampled_from(HIDDEN))
+    layers.append((k, out))
+    m = draw(st.integers(2, 4))
+    num = st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3))
+    saturate = draw(st.booleans())  # a large weight scale drives sigmoid/tanh/softmax outputs to the edge
+    scale = 20.0 if saturate else 1.0
+    widths = [n_in] + [u for u, _ in layers]
+    params = {}
+    for l in range(1, len(widths)):
+        params[f"W{l}"] = [[draw(num) * scale for _ in range(widths[l])] for _ in range(widths[l - 1])]
+        params[f"b{l}"] = [draw(num) for _ in range(widths[l])]
+    x = [[draw(num) * 3 for _ in range(n_in)] for _ in range(m)]
+    if loss == "mse":
+        y = [[draw(num) for _ in range(k)] for _ in range(m)]
+    elif loss == "cross_entropy":
+        y = [[1.0 if j == draw(st.integers(0, k - 1)) else 0.0 for j in range(k)] for _ in range(m)]
+        y = [row if sum(row) == 1 else [1.0] + [0.0] * (k - 1) for row in y]
+    else:
+        y = [[float(draw(st.integers(0, 1)))] for _ in range(m)]
+    alphas = {l: draw(st.sampled_from([0.1, 0.25, 0.5])) for l, (_, a) in enumerate(layers, 1) if a == "prelu"}
+    return {
+        "layers": layers, "loss": loss, "params": params, "x": x, "y": y, "alphas": alphas,
+        "l2": draw(st.sampled_from([0.0, 0.0, 0.1])),
+        "pre_x": draw(st.sampled_from(["none", "minmax", "standardize"])),
+        "pre_y": draw(st.sampled_from(["none", "minmax"])) if loss == "mse" else "none",
+        "batch": draw(st.sampled_from(["full", "record", 2])),
+        "record": draw(st.integers(0, m - 1)),
+        "lr": draw(st.sampled_from([0.1, 0.5])),
+    }
+
+
+def write(spec, tmp_path) -> str:
+    def act(l, name):
+        return {"name": "prelu", "alpha": spec["alphas"][l]} if name == "prelu" else name
+
+    training = {"learning_rate": spec["lr"], "max_iterations": 3}
+    if spec["batch"] == "record":
+        training.update(batch="record", record=spec["record"])
+    elif spec["batch"] == "full":
+        training["batch"] = "full"
+    else:
+        training.update(batch=spec["batch"], epochs=2, seed=3, step_batch=len(spec["x"]))
+    doc = {
+        "name": "drawn", "title": "drawn",
+        "data": {"inputs": spec["x"], "targets": spec["y"],
+                 "preprocess": {"inputs": spec["pre_x"], "targets": spec["pre_y"]}},
+        "network": {"inputs": len(spec["x"][0]),
+                    "layers": [{"units": u, "activation": act(l, a)} for l, (u, a) in enumerate(spec["layers"], 1)]},
+        "parameters": spec["params"],
+        "loss": {"type": spec["loss"], "l2": spec["l2"]} if spec["l2"] else {"type": spec["loss"]},
+        "training": training,
+    }
+    path = tmp_path / "drawn.yaml"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # JSON is YAML
+    return str(path)
+
+
+def initial(spec):
+    params = {k: onp.array(v, dtype=float) for k, v in spec["params"].items()}
+    params.update({f"alpha{l}": onp.array(a) for l, a in spec["alphas"].items()})
+    return params
+
+
+def sgd(spec, params, x, y):
+    """One reference iteration: (loss, forward values, gradients, updated parameters)."""
+    loss, values = reference_loss(spec, params, x, y)
+    grads = ag.grad(lambda p: reference_loss(spec, p, x, y)[0])(params)
+    new = {k: params[k] - spec["lr"] * grads[k] for k in params}
+    return float(loss), values, grads, new
+
+
+def representable(values):
+    """Outputs saturated up to |z| = 600 are drawn; beyond about 745 a probability of
+    exp(-|z|) is 0 in floating point and no float computation of it can be exact."""
+    assume(onp.abs(values[-1][0]).max() <= 600)
+
+
+def close(got, want, what):
+    got, want = onp.asarray(got, dtype=float), onp.asarray(want, dtype=float)
+    assert got.shape == want.shape, what
+    scale = onp.maximum(onp.abs(want), 1e-300)
+    ok = (onp.abs(got - want) <= RTOL * scale + 1e-13) | (got == want)
+    assert ok.all(), f"{what}: engine {got} vs autodiff {want}"
+
+
+def tables(spec):
+    x = preprocess(spec["pre_x"], onp.array(spec["x"], dtype=float))
+    y = preprocess(spec["pre_y"], onp.array(spec["y"], dtype=float))
+    return x, y
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@SETTINGS
+@given(spec=scenarios())
+def test_run_matches_autodiff(spec, tmp_path_factory):
+    path = write(spec, tmp_path_factory.mktemp("s"))
+    steps = {s.key: s for s in Engine(load_file(path)).steps()}
+    x, y = tables(spec)
+    if spec["batch"] == "record":
+        x, y = x[spec["record"]:spec["record"] + 1], y[spec["record"]:spec["record"] + 1]
+    loss, values, grads, new = sgd(spec, initial(spec), x, y)
+    representable(values)
+    for l, (z, a) in enumerate(values, start=1):
+        close(steps[f"Z{l}"].value, z, f"Z{l}")
+        close(steps[f"A{l}"].value, a, f"A{l}")
+    close(steps["L"].value, loss, "L")
+    for name in grads:
+        close(steps[f"dL/d{name}"].value, grads[name], f"dL/d{name}")
+        close(steps[name].value, new[name], f"updated {name}")
+
+
+@SETTINGS
+@given(spec=scenarios().filter(lambda s: s["batch"] != 2))
+def test_train_matches_autodiff(spec, tmp_path_factory):
+    path = write(spec, tmp_path_factory.mktemp("s"))
+    result = train(load_file(path), iterations=3)
+    x, y = tables(spec)
+    params = initial(spec)
+    for i in range(3):
+        if spec["batch"] == "record":
+            k = (spec["record"] + i) % len(x)
+            xb, yb = x[k:k + 1], y[k:k + 1]
+        else:
+            xb, yb = x, y
+        loss, values, _, params = sgd(spec, params, xb, yb)
+        representable(values)
+        close(result.loss[i], loss, f"loss of iteration {i + 1}")
+    for name in params:
+        close(result.params[name], params[name], f"{name} after 3 iterations")
+    final, _ = reference_loss(spec, params, x, y)
+    close(result.final_loss, final, "final loss")
+
+
+@SETTINGS
+@given(spec=scenarios().filter(lambda s: s["batch"] == 2))
+def test_epoch_training_matches_autodiff(spec, tmp_path_factory):
+    path = write(spec, tmp_path_factory.mktemp("s"))
+    result = train_scenario(load_file(path))
+    x, y = tables(spec)
+    params, rng = initial(spec), onp.random.default_rng(3)
+    for epoch in result.epochs:
+        order, losses = rng.permutation(len(x)), []
+        for start in range(0, len(x), 2):
+            idx = order[start:start + 2]
+            loss, values, _, params = sgd(spec, params, x[idx], y[idx])
+            representable(values)
+            losses.append(loss)
+        close(epoch.loss, onp.mean(losses), f"epoch {epoch.epoch} loss (L2 included)")
+    for name in params:
+        close(result.params[name], params[name], f"{name} after the epochs")
+
+
+def test_bce_gradient_where_the_output_equals_its_target():
+    """A term weighted by 0 contributes 0, and so does its derivative (no 0/0)."""
+    from backprop_tutor.ops import LOSSES
+
+    bce = LOSSES["binary_cross_entropy"]()
+    yhat, y = onp.array([[1.0], [0.0], [0.5]]), onp.array([[1.0], [0.0], [1.0]])
+    assert onp.isfinite(bce.forward(yhat, y))
+    onp.testing.assert_array_equal(bce.backward(yhat, y), [[-1 / 3], [1 / 3], [-2 / 3]])
+
+
+def test_saturated_sigmoid_gradient_is_exact():
+    """At z = 36, 1 - yhat rounds badly; computed as sigma(-z) the gradient is exact."""
+    from backprop_tutor.ops import ACTIVATIONS, LOSSES
+
+    z = onp.array([[36.0]])
+    sig, bce = ACTIVATIONS["sigmoid"](), LOSSES["binary_cross_entropy"]()
+    a, y = sig.forward(z), onp.array([[0.0]])
+    g = bce.backward(a, y, sig.complement(z, a))
+    gz = sig.backward(z, a, g)
+    exact = 1 / (1 + onp.exp(-36.0))  # dL/dz = yhat - y
+    assert abs(gz[0, 0] - exact) <= 1e-15
+    assert bce.forward(a, y, sig.complement(z, a)) == pytest.approx(36.0 + onp.log1p(onp.exp(-36.0)), rel=1e-15)
