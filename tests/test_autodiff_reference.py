@@ -175,7 +175,8 @@ def sgd(spec, params, x, y):
 def representable(values):
     """Outputs saturated up to |z| = 600 are drawn; beyond about 745 a probability of
     exp(-|z|) is 0 in floating point and no float computation of it can be exact."""
-    assume(onp.abs(values[-1][0]).max() <= 600)
+    z = onp.asarray(values[-1][0])
+    assume(onp.abs(z).max() <= 600 and onp.ptp(z, axis=1).max() <= 600)
 
 
 def close(got, want, what):
@@ -192,7 +193,7 @@ def tables(spec):
     return x, y
 
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @SETTINGS

@@ -99,7 +99,7 @@ class Engine:
         """One full iteration from the scenario's initial parameters, one step per operation."""
         data = self.data(record)
         yield from data.steps
-        x_key = "x" if any(st.role == "select" for st in data.steps) else "X"
+        x_key = "x" if any(st.key == "x" for st in data.steps) else "X"
         rec = Recorder(self.scenario, x_key)
         result = run_pass(self.network, self.params, data.x, data.y, rec)
         update(self.network, self.params, result.grads, self.scenario.training.learning_rate, rec)

@@ -77,4 +77,6 @@ class Linear(Op):
 
 
 presents(Linear, "forward", rule="affine.forward")
-presents(Linear, "weight_grad", "bias_grad", "input_grad", rule="affine.grads")
+presents(Linear, "weight_grad", rule="affine.weight")
+presents(Linear, "bias_grad", rule="affine.bias")
+presents(Linear, "input_grad", rule="affine.input")

@@ -56,6 +56,20 @@ class StepView:
         self.elements = elements or []
         self.omitted = omitted
 
+    def constants(self) -> list[Text]:
+        """The constants the step used, from its record: eta, m and k, lambda."""
+        ex, n = self.step.extra, lambda v: number(v, self.digits)
+        out = []
+        if "learning_rate" in ex:
+            out.append(Text(f"η = {n(ex['learning_rate'])}"))
+        if "m" in ex:
+            out.append(Text(f"m = {ex['m']} samples, k = {ex['k']} outputs"))
+        if ex.get("l2") and "penalty" in ex:
+            out.append(Text(f"λ = {n(ex['l2'])}: data loss {n(ex['data_loss'])} + L2 penalty {n(ex['penalty'])}"))
+        elif ex.get("l2") and "data_loss" not in ex:
+            out.append(Text(f"λ = {n(ex['l2'])}"))
+        return out
+
     def __rich_console__(self, console, options):
         st = self.step
         color = PHASE_STYLE.get(st.phase, "white")
@@ -69,17 +83,8 @@ class StepView:
         if self.derivative:
             parts.append(Text("where", style="dim"))
             parts.append(Text(self.derivative))
-        if st.role == "update":
-            parts.append(Text(f"η = {number(st.extra['learning_rate'], self.digits)}"))
-        if st.role in ("loss", "loss_grad"):
-            parts.append(Text(f"m = {st.extra['m']} samples, k = {st.extra['k']} outputs"))
-        if st.role == "loss" and st.extra.get("l2"):
-            parts.append(Text(f"λ = {number(st.extra['l2'], self.digits)}: data loss "
-                              f"{number(st.extra['data_loss'], self.digits)} + L2 penalty "
-                              f"{number(st.extra['penalty'], self.digits)}"))
-        if st.role == "weight_grad" and st.extra.get("l2"):
-            parts.append(Text(f"λ = {number(st.extra['l2'], self.digits)}"))
-        if st.role == "preprocess":
+        parts.extend(self.constants())
+        if "stats" in st.extra:
             stats = "  ".join(f"x_{k} = {', '.join(number(v, self.digits) for v in vals)}"
                               for k, vals in st.extra["stats"].items())
             if stats:

@@ -22,75 +22,66 @@ def forward_elements(step, fmt, limit):
     return Lines(lines, omitted, total)
 
 
-def grads_elements(step, fmt, limit):
-    """Each gradient entry as a sum over the affine map's own derivatives."""
-    op, role = step.op, step.role
-    prefix = _loss_prefix(step)
-    items = list(step.inputs.items())
-    out = _2d(step.value)
+def _terms(f, op, pick, hname, H, wname, W, G, gname, prefix, s, j, m, k):
+    """dL/dz_sj * dz_sj/d(entry): one term of a gradient entry, the derivative taken by sympy."""
+    z, hs, ws, b = _linear_z(op, f, hname, H, wname, W, "b", np.zeros(k), s, j)
+    g = f.sym(_grad(prefix, _element(gname, j, k, s, m)), G[s, j])
+    return g * sp.diff(z, pick(hs, ws, b))
+
+
+def weight_elements(step, fmt, limit):
+    """dL/dw_ij = sum over samples of dL/dz_sj * dz_sj/dw_ij (+ lambda w_ij)."""
+    H, G, out = _2d(step.args["h"]), _2d(step.args["g"]), _2d(step.value)
+    prefix, names = _loss_prefix(step), step.names
+    wname = names["out"]
+    m, n_in = H.shape
+    k = G.shape[1]
+    cells, omitted, total = _cells((n_in, k), limit)
     lines = _Collected()
-    if role == "weight_grad":
-        (hname, H), (gname, G), *rest = items
-        H, G = _2d(H), _2d(G)
-        m, n_in = H.shape
-        k = G.shape[1]
-        wname = step.names["out"]
-        cells, omitted, total = _cells((n_in, k), limit)
-        for i, j in cells:
-            f = _Formula(fmt)
-            terms = []
-            for s in range(m):
-                W = np.zeros((n_in, k))
-                z, hs, ws, b = _linear_z(op, f, hname, H, wname, W, "b", np.zeros(k), s, j)
-                g = f.sym(_grad(prefix, _element(step.names["g"], j, k, s, m)), G[s, j])
-                terms.append(g * sp.diff(z, ws[i]))
-            expr = sp.Add(*terms)
-            for s in list(f.values):  # the zero weights and biases only served the derivative
-                if s.name.startswith(_base(wname)) or s.name.startswith("b"):
-                    f.values.pop(s, None)
-            if rest:
-                (wn, Wv), = rest
-                lam = f.sym("λ", step.extra["l2"])
-                expr = expr + lam * f.sym(_weight_names(wn)(i, j), _2d(Wv)[i, j])
-            lhs = _grad(prefix, _weight_names(wname)(i, j))
-            lines.add(f, lhs, expr, out[i, j])
-        return Lines(lines, omitted, total)
-    if role == "bias_grad":
-        (gname, G), = items
-        G = _2d(G)
-        m, k = G.shape
-        cells, omitted, total = _cells((1, k), limit)
-        for _, j in cells:
-            f = _Formula(fmt)
-            terms = []
-            for s in range(m):
-                z, hs, ws, b = _linear_z(op, f, "h", np.zeros((m, 1)), "w", np.zeros((1, k)), "b",
-                                         np.zeros(k), s, j)
-                g = f.sym(_grad(prefix, _element(step.names["g"], j, k, s, m)), G[s, j])
-                terms.append(g * sp.diff(z, b))
-            expr = sp.Add(*terms)
-            bname = step.names["out"]
-            lines.add(f, _grad(prefix, _bias_name(bname)(j)), expr, np.ravel(step.value)[j])
-        return Lines(lines, omitted, total)
-    # input_grad: dL/dh_si = sum_j dL/dz_sj * dz_sj/dh_si
-    (gname, G), (wname, W) = items
-    G, W = _2d(G), _2d(W)
-    m, k = G.shape
-    n_in = W.shape[0]
-    hname = step.names["out"]
-    cells, omitted, total = _cells((m, n_in), limit)
-    for s, i in cells:
+    for i, j in cells:
         f = _Formula(fmt)
-        terms = []
-        for j in range(k):
-            z, hs, ws, b = _linear_z(op, f, hname, np.zeros((m, n_in)), wname, W, "b", np.zeros(k), s, j)
-            g = f.sym(_grad(prefix, _element(step.names["g"], j, k, s, m)), G[s, j])
-            terms.append(g * sp.diff(z, hs[i]))
-        expr = sp.Add(*terms)
-        lines.add(f, _grad(prefix, _element(hname, i, n_in, s, m)), expr, out[s, i])
+        expr = sp.Add(*[_terms(f, step.op, lambda hs, ws, b, i=i: ws[i], names["h"], H, wname,
+                               np.zeros((n_in, k)), G, names["g"], prefix, s, j, m, k) for s in range(m)])
+        for sym in list(f.values):  # the zero weights and biases only served the derivative
+            if sym.name.startswith(_base(wname)) or sym.name.startswith("b"):
+                f.values.pop(sym, None)
+        if "l2" in step.extra and len(step.inputs) > 2:
+            lam = f.sym("λ", step.extra["l2"])
+            expr = expr + lam * f.sym(_weight_names(names["w"])(i, j), _2d(step.args["w"])[i, j])
+        lines.add(f, _grad(prefix, _weight_names(wname)(i, j)), expr, out[i, j])
     return Lines(lines, omitted, total)
 
 
+def bias_elements(step, fmt, limit):
+    """dL/db_j = sum over samples of dL/dz_sj * dz_sj/db_j."""
+    G = _2d(step.args["g"])
+    m, k = G.shape
+    prefix, names = _loss_prefix(step), step.names
+    cells, omitted, total = _cells((1, k), limit)
+    lines = _Collected()
+    for _, j in cells:
+        f = _Formula(fmt)
+        expr = sp.Add(*[_terms(f, step.op, lambda hs, ws, b: b, "h", np.zeros((m, 1)), "w", np.zeros((1, k)),
+                               G, names["g"], prefix, s, j, m, k) for s in range(m)])
+        lines.add(f, _grad(prefix, _bias_name(names["out"])(j)), expr, np.ravel(step.value)[j])
+    return Lines(lines, omitted, total)
+
+
+def input_elements(step, fmt, limit):
+    """dL/dh_si = sum over units of dL/dz_sj * dz_sj/dh_si."""
+    G, W, out = _2d(step.args["g"]), _2d(step.args["w"]), _2d(step.value)
+    m, k = G.shape
+    n_in = W.shape[0]
+    prefix, names = _loss_prefix(step), step.names
+    hname = names["out"]
+    cells, omitted, total = _cells((m, n_in), limit)
+    lines = _Collected()
+    for s, i in cells:
+        f = _Formula(fmt)
+        expr = sp.Add(*[_terms(f, step.op, lambda hs, ws, b, i=i: hs[i], hname, np.zeros((m, n_in)), names["w"],
+                               W, G, names["g"], prefix, s, j, m, k) for j in range(k)])
+        lines.add(f, _grad(prefix, _element(hname, i, n_in, s, m)), expr, out[s, i])
+    return Lines(lines, omitted, total)
 
 
 def forward_equation(step):
@@ -99,25 +90,33 @@ def forward_equation(step):
                  evaluate=False)
 
 
-def grads_equation(step):
-    """dL/dW = H^T G (+ lambda W), dL/db = G^T 1, dL/dH = G W^T: the op's own matrix rules."""
-    items, op = list(step.inputs.items()), step.op
-    if step.role == "weight_grad":
-        (h, hv), (g, gv), *rest = items
-        H, G = _mat(h, hv), _mat(g, gv)
-        rule = op.matrix_rules(sp, H, sp.MatrixSymbol("W", H.shape[1], G.shape[1]),
-                               sp.MatrixSymbol("b", G.shape[1], 1), G)["W"]
-        if rest:
-            (wname, wv), = rest
-            rule = rule + sp.Symbol("λ") * _mat(wname, wv)
-    elif step.role == "bias_grad":
-        (g, gv), = items
-        G = _mat(g, gv)
-        rule = op.matrix_rules(sp, sp.MatrixSymbol("H", G.shape[0], 1), sp.MatrixSymbol("W", 1, G.shape[1]),
-                               sp.MatrixSymbol("b", G.shape[1], 1), G)["b"]
-    else:
-        (g, gv), (w, wv) = items
-        G, W = _mat(g, gv), _mat(w, wv)
-        rule = op.matrix_rules(sp, sp.MatrixSymbol("H", G.shape[0], W.shape[0]), W,
-                               sp.MatrixSymbol("b", G.shape[1], 1), G)["H"]
+def _rules(step, H, W, G):
+    b = sp.MatrixSymbol("b", G.shape[1], 1)
+    return step.op.matrix_rules(sp, H, W, b, G)
+
+
+def weight_equation(step):
+    """dL/dW = H^T G (+ lambda W): the op's own matrix rule."""
+    (h, hv), (g, gv), *rest = step.inputs.items()
+    H, G = _mat(h, hv), _mat(g, gv)
+    rule = _rules(step, H, sp.MatrixSymbol("W", H.shape[1], G.shape[1]), G)["W"]
+    if rest:
+        (wname, wv), = rest
+        rule = rule + sp.Symbol("λ") * _mat(wname, wv)
+    return sp.Eq(_mat(step.symbol, step.value), rule, evaluate=False)
+
+
+def bias_equation(step):
+    """dL/db = G^T 1."""
+    (g, gv), = step.inputs.items()
+    G = _mat(g, gv)
+    rule = _rules(step, sp.MatrixSymbol("H", G.shape[0], 1), sp.MatrixSymbol("W", 1, G.shape[1]), G)["b"]
+    return sp.Eq(_mat(step.symbol, step.value), rule, evaluate=False)
+
+
+def input_equation(step):
+    """dL/dH = G W^T (sign(W)^T for a binary layer)."""
+    (g, gv), (w, wv) = step.inputs.items()
+    G, W = _mat(g, gv), _mat(w, wv)
+    rule = _rules(step, sp.MatrixSymbol("H", G.shape[0], W.shape[0]), W, G)["H"]
     return sp.Eq(_mat(step.symbol, step.value), rule, evaluate=False)
