@@ -25,7 +25,7 @@ class EpochRecord:
     epoch: int
     loss: float
     train_accuracy: float
-    test_accuracy: float
+    test_accuracy: float | None  # None: the scenario has no test set
     saturation: list[float]
 
     def as_json(self) -> dict:
@@ -69,10 +69,19 @@ def predict(net: Net, params: dict[str, np.ndarray], x: np.ndarray, chunk: int =
     return np.concatenate(out) if out else np.zeros((0, 0))
 
 
-def accuracy(net: Net, params, x: np.ndarray, labels: np.ndarray) -> float:
+def accuracy(net: Net, params, x: np.ndarray, labels: np.ndarray) -> float | None:
+    """Share of rows classified right (None when there are no rows: no test set). One
+    output column is a yes/no answer read at the 0.5 threshold; several, by argmax."""
     if x.shape[0] == 0:
-        return 0.0
-    return float(np.mean(predict(net, params, x).argmax(axis=1) == labels))
+        return None
+    out = predict(net, params, x)
+    guess = (out[:, 0] >= 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
+    return float(np.mean(guess == labels))
+
+
+def labels_of(y: np.ndarray) -> np.ndarray:
+    """Class of each target row: argmax of one-hot rows, or y >= 0.5 for one column."""
+    return (y[:, 0] >= 0.5).astype(int) if y.shape[1] == 1 else y.argmax(axis=1)
 
 
 def train_batch(net: Net, params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float,
@@ -193,7 +202,7 @@ def train_scenario(scenario, epochs: int | None = None,
     """Minibatch training of a scenario with `training.batch: N` for its epochs."""
     t = scenario.training
     x, y, xt, yt = prepared(scenario)
-    return train_epochs(net_of(scenario), scenario.parameters, x, y, y.argmax(axis=1), xt, yt.argmax(axis=1),
+    return train_epochs(net_of(scenario), scenario.parameters, x, y, labels_of(y), xt, labels_of(yt),
                         lr=t.learning_rate, batch_size=t.batch_size, epochs=epochs or t.epochs, seed=t.seed,
                         progress=progress)
 
