@@ -14,7 +14,7 @@ def main() -> None:
 
     from ..errors import TutorError
     from ..textsafe import visible
-    from .app import quiet_stdout
+    from ..output import quiet_stdout
 
     # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import TutorError
+from ..output import quiet_stdout
 from ..textsafe import visible
 
 #: write errors that end a command with a message (a closed pipe ends it quietly)
@@ -27,15 +28,6 @@ WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF)
 
 class OutputError(TutorError):
     """The output could not be written (a full disk, a closed terminal)."""
-
-
-def quiet_stdout() -> None:
-    """Send whatever is still to be written to nowhere: the reader has gone."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # pragma: no cover - stdout already closed
-        pass
 
 
 class Group(TyperGroup):
@@ -116,9 +108,9 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
+    from ..output import console as make
 
-    return Console(stderr=stderr, highlight=False)
+    return make(stderr)
 
 
 def print_json(data) -> None:

@@ -167,7 +167,8 @@ class Checker:
 def shorten(value: Any, most: int = 60) -> str:
     """repr(value), cut to `most` characters (a huge number is described by its length)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        k = int(value.bit_length() * 0.30102999566398)
+        return f"a whole number of {k + 1 if abs(value) >= 10**k else k} digits"
     text = repr(value)
     return text if len(text) <= most else text[:most - 5] + "...'" if isinstance(value, str) else text[:most] + "..."
 

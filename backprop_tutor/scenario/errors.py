@@ -28,7 +28,7 @@ class ScenarioErrors(ScenarioError):
     `where`, `field` and `message` are the first mistake's."""
 
     def __init__(self, errors: list[ScenarioError]) -> None:
-        self.errors = _unique(errors)
+        self.errors = sorted(_unique(errors), key=_place)
         first = self.errors[0]
         super().__init__(first.where, first.field, first.message)
 
@@ -39,6 +39,12 @@ class ScenarioErrors(ScenarioError):
         if len(self.errors) > MAX_ERRORS:
             shown.append(f"... and {len(self.errors) - MAX_ERRORS} more mistakes")
         return "\n".join(shown)
+
+
+def _place(err: ScenarioError) -> tuple:
+    """Errors in file order: by file, then line; an option's after the file's."""
+    name, _, line = err.where.rpartition(":")
+    return (0, name, int(line)) if line.isdigit() else (1, err.where, 0)
 
 
 def _unique(errors: list[ScenarioError]) -> list[ScenarioError]:

@@ -26,9 +26,9 @@ _LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "]")
 
 
 def char_name(ch: str) -> str:
-    """U+001B (ESCAPE): a character named so a reader can find it."""
+    """U+001B ESCAPE: a character named so a reader can find it."""
     name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE"}.get(ch, "a control character")
-    return f"U+{ord(ch):04X} ({name})"
+    return f"U+{ord(ch):04X} {name}"
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

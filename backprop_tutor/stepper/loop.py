@@ -14,6 +14,7 @@ from rich.segment import Segment, Segments
 from rich.text import Text
 
 from ..render.frame import footer, help_panel, separator
+from .. import output
 from . import terminal
 from .keys import HELP, Navigator, decode
 from .lesson import Lesson
@@ -143,7 +144,7 @@ def interactive(lesson: Lesson, console: Console, auto: float | None = None, fd:
 
 def run(model, steps, theme, view: str = "auto", auto: float | None = None) -> None:
     lesson = Lesson(model, steps, theme, view)
-    console = Console(highlight=False)
+    console = output.console()
     reason = terminal.interactive()
     if reason:
         Console(stderr=True, highlight=False).print(
