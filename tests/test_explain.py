@@ -4,7 +4,6 @@ a finite difference and the numbers the source documents print."""
 import json
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -254,25 +253,39 @@ training: {{learning_rate: 0.1, batch: full}}
 """
 
 
-def test_six_layers_first_weights_well_under_two_seconds(tmp_path):
+def test_six_layers_first_weights(tmp_path):
+    # its speed is a benchmark figure (python benchmarks/startup.py), not a wall-clock assertion
     path = tmp_path / "deep6.yaml"
     path.write_text(deep_scenario(6), encoding="utf-8")
     model = load(str(path))
-    derive.explain(model, parse("dL/dW2", model))  # warm sympy's caches
-    start = time.perf_counter()
     ex = derive.explain(model, parse("dL/dW1", model))
-    elapsed = time.perf_counter() - start
     np.testing.assert_allclose(ex.value, ex.engine_value, rtol=1e-10, atol=1e-15)
     np.testing.assert_allclose(ex.value, ex.finite_difference, rtol=1e-4, atol=1e-9)
-    assert elapsed < 1.0, elapsed
-    # a whole fresh process, sympy import included
-    start = time.perf_counter()
+    # a whole fresh process
     proc = subprocess.run([sys.executable, "-m", "backprop_tutor", "explain", "dL/dW1", "-s", str(path), "--json"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert time.perf_counter() - start < 2.0
     # linear growth with depth, no blow-up
     assert len(ex.factors) == 2 * 6 + 1  # the loss, then per layer an activation and a linear map
+
+
+#: what `tutor explain` never needs: step mode, epoch training, progress bars, data sets, heavy libraries
+NOT_FOR_EXPLAIN = ("backprop_tutor.stepper", "backprop_tutor.render.frame", "backprop_tutor.engine.epochs",
+                   "backprop_tutor.render.epochs", "backprop_tutor.render.train", "backprop_tutor.data",
+                   "rich.progress", "scipy", "matplotlib", "pandas", "torch", "IPython", "pexpect", "hypothesis")
+
+
+def test_explain_imports_only_what_it_needs():
+    code = ("import sys\nfrom backprop_tutor.cli import main\n"
+            "sys.argv = ['tutor', 'explain', 'dL/dW1', '-s', 'logistic-4x2', '--json']\n"
+            "try:\n    main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    loaded = set(proc.stderr.split())
+    assert "sympy" in loaded and "backprop_tutor.symbolic.derive" in loaded
+    needless = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_EXPLAIN))
+    assert not needless, needless
 
 
 def test_element_of_a_deep_net_with_sums(tmp_path):

@@ -7,15 +7,48 @@ status 2, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
+import math
+import os
 import sys
 from contextlib import contextmanager
 
 import typer
+from typer.core import TyperGroup
 
 from .. import __version__
+from ..errors import TutorError
+from ..output import quiet_stdout
+from ..textsafe import visible
+
+#: write errors that end a command with a message (a closed pipe ends it quietly)
+WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF)
+
+
+class OutputError(TutorError):
+    """The output could not be written (a full disk, a closed terminal)."""
+
+
+class Group(TyperGroup):
+    """Commands whose output goes to a closed pipe end quietly with status 0
+    (`tutor run logistic-4x2 | head -1`); one that cannot write says so, status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            quiet_stdout()
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            if exc.errno not in WRITE_ERRORS:
+                raise
+            quiet_stdout()
+            raise OutputError(f"tutor: cannot write the output ({exc.strerror or exc})") from None
+
 
 app = typer.Typer(
+    cls=Group,
     name="tutor",
     help=(
         "Teach neural-network backpropagation one operation at a time.\n\n"
@@ -47,7 +80,7 @@ def root(
 
 
 def fail(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(visible(message), err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -75,13 +108,24 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
+    from ..output import console as make
 
-    return Console(stderr=stderr, highlight=False)
+    return make(stderr)
 
 
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, allow_nan=False, default=_jsonable) + "\n")
+    sys.stdout.write(json.dumps(_finite_all(data), allow_nan=False, default=_jsonable) + "\n")
+
+
+def _finite_all(data):
+    """JSON has no NaN or infinity: every such number, at any depth, becomes null."""
+    if isinstance(data, dict):
+        return {k: _finite_all(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite_all(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
 
 
 def _jsonable(value):  # pragma: no cover - numpy scalars only

@@ -6,7 +6,9 @@ from typing import Optional
 
 import typer
 
-from .app import app, console, fail, finite, load, print_json, scenario_errors
+from ..scenario.limits import MAX_ITERATIONS, MAX_LIST_ROWS
+from ..textsafe import literal, visible
+from .app import EXIT_BAD_INPUT, app, console, fail, finite, load, print_json
 
 SET_HELP = "Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable)."
 
@@ -24,22 +26,45 @@ def list_scenarios() -> None:
     table.add_column("network", ratio=2)
     table.add_column("loss", ratio=2)
     table.add_column("source", ratio=2, overflow="fold")
-    for name in catalog.builtin_names():
-        raw = catalog.summary(catalog.resolve(name))
-        net = raw.get("network") or {}
-        widths = [str(net.get("inputs", "?"))]
-        for layer in net.get("layers") or []:
-            if isinstance(layer, dict):
-                act = layer.get("activation")
-                act = act.get("name") if isinstance(act, dict) else act
-                widths.append(f"{layer.get('units')} {act or layer.get('type', '')}".strip())
-        loss = raw.get("loss")
-        loss = loss.get("type") if isinstance(loss, dict) else loss
-        src = raw.get("source")
-        src = src.get("document", "") if isinstance(src, dict) else (src or "")
-        table.add_row(f"[bold]{name}[/]\n[dim]{raw.get('title', '')}[/]", " → ".join(widths),
-                      str(loss or "").replace("_", " "), str(src))
+    names = catalog.builtin_names()
+    for name in names[:MAX_LIST_ROWS]:
+        table.add_row(*_list_row(name, catalog.summary(catalog.resolve(name))))
+    if len(names) > MAX_LIST_ROWS:
+        table.add_row(f"... and {len(names) - MAX_LIST_ROWS} more", "", "", "")
     console().print(table)
+
+
+def _list_row(name: str, raw: dict) -> tuple:
+    """One row of `tutor list`, from a file's raw fields: every text printed as it is."""
+    from rich.text import Text
+
+    net = raw.get("network") if isinstance(raw.get("network"), dict) else {}
+    widths = [str(net.get("inputs", "?"))]
+    layers = net.get("layers") if isinstance(net.get("layers"), list) else []
+    for layer in layers[:MAX_LIST_ROWS]:
+        if isinstance(layer, dict):
+            act = layer.get("activation")
+            act = act.get("name") if isinstance(act, dict) else act
+            widths.append(f"{layer.get('units')} {act or layer.get('type', '')}".strip())
+    loss = raw.get("loss")
+    loss = loss.get("type") if isinstance(loss, dict) else loss
+    src = raw.get("source")
+    src = src.get("document", "") if isinstance(src, dict) else (src or "")
+    title = Text.assemble(literal(name, "bold"), "\n", literal(raw.get("title", ""), "dim", newlines=False))
+    return (title, literal(" → ".join(widths)), literal(str(loss or "").replace("_", " ")), literal(str(src)))
+
+
+def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str) -> None:
+    """--projector and --auto belong to step mode; --view also shapes the printed run."""
+    if view not in ("auto", "element", "matrix"):
+        fail(f"--view: expected element, matrix or auto, got {view!r}")
+    if step and as_json:
+        fail("--step and --json: choose one; --json prints every step as one JSON object")
+    for given, option in ((projector, "--projector"), (auto is not None, "--auto")):
+        if given and not step:
+            fail(f"{option} only applies to step mode; add --step")
+    if as_json and view != "auto":
+        fail("--view shapes the printed steps; --json always holds whole matrices")
 
 
 @app.command()
@@ -64,8 +89,7 @@ def run(
     """Run one iteration (forward, loss, backward, update), printing every operation."""
     from ..engine import Engine
 
-    if view not in ("auto", "element", "matrix"):
-        fail(f"--view: expected element, matrix or auto, got {view!r}")
+    _step_options(step, as_json, projector, auto, view)
     model = load(scenario, settings, sample, up_close=True)
     steps = list(Engine(model).steps())
     if step and not as_json:
@@ -82,8 +106,11 @@ def run(
     from ..render.steps import StepView
     from ..symbolic import formulas, substitution
 
+    from rich.text import Text
+
     out = console()
-    out.print(f"[bold]{model.title}[/]\n[dim]{model.source}[/]\n{model.shape_text()}, loss: {model.loss.describe()}")
+    out.print(Text.assemble(literal(model.title, "bold"), "\n", literal(model.source, "dim"), "\n",
+                            literal(f"{model.shape_text()}, loss: {model.loss.describe()}")))
     for i, step in enumerate(steps, 1):
         found = None
         if substitution.wants_elements(step, view):
@@ -96,7 +123,7 @@ def run(
 @app.command()
 def train(
     scenario: str = typer.Argument(..., help="A built-in scenario name or a .yaml file."),
-    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1,
+    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
                                              help="Number of iterations (default: the scenario's max_iterations)."),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the losses and final norms."),
@@ -144,13 +171,33 @@ def train(
 def validate(
     files: list[str] = typer.Argument(..., help="Scenario .yaml files (or built-in names) to check."),
 ) -> None:
-    """Check scenario files without running them (exit status 2 on the first mistake)."""
-    from ..scenario import catalog, load_file
+    """Check scenario files without running them: every mistake of every file is reported
+    (exit status 2 if any file has one)."""
+    from ..scenario import ScenarioError, catalog, load_file
+    from ..scenario.errors import combined
 
     out = console()
+    failed = 0
     for name in files:
-        with scenario_errors():
+        try:
             path = catalog.resolve(name)
+        except ScenarioError as err:
+            failed += 1
+            typer.echo(visible(err), err=True)
+            continue
+        found, model = [], None
+        try:
             model = load_file(path)
+        except ScenarioError as err:
+            found.append(err)
+        try:
             load_file(path, up_close=True)  # the `run:` overrides must give a valid scenario too
-        out.print(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}")
+        except ScenarioError as err:
+            found.append(err)
+        if found:
+            failed += 1
+            typer.echo(visible(combined(found)), err=True)
+        else:
+            out.print(literal(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"))
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)

@@ -14,6 +14,8 @@ from typing import Optional
 
 import typer
 
+from ..scenario.limits import MAX_COMPARE_VALUES
+from ..textsafe import literal, visible
 from .app import app, console, fail, load, print_json
 
 VARY_HELP = "FIELD=V1,V2,...: the field to change and its values, e.g. ste.threshold=1,25."
@@ -31,7 +33,10 @@ def run_epochs(model, epochs: int | None = None, label: str = ""):
     from rich.progress import Progress
 
     with Progress(transient=True, console=err) as bar:
-        task = bar.add_task(f"training {label or model.name}", total=total_epochs * per_epoch)
+        from rich.markup import escape
+
+        task = bar.add_task(escape(visible(f"training {label or model.name}", newlines=False)),
+                            total=total_epochs * per_epoch)
 
         def progress(epoch: int, batch: int, record) -> None:
             bar.update(task, completed=(epoch - 1) * per_epoch + batch)
@@ -53,7 +58,7 @@ def print_epochs(model, result, as_json: bool) -> None:
     title = f"trained {model.name}: {model.shape_text()}"
     if model.ste_threshold is not None:
         title += f"; straight-through window |z| <= {model.ste_threshold:g}"
-    console().print(EpochTable(result.epochs, title))
+    console().print(EpochTable(result.epochs, literal(title, newlines=False)))
 
 
 def parse_vary(option: str) -> tuple[str, list[str]]:
@@ -61,6 +66,9 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
     items = [v.strip() for v in values.split(",") if v.strip()]
     if not sep or not field.strip() or not items:
         fail(f"--vary {option}: expected FIELD=V1,V2,..., e.g. --vary ste.threshold=1,25")
+    if len(items) > MAX_COMPARE_VALUES:
+        fail(f"--vary {option}: {len(items)} values; compare trains once per value and shows at most "
+             f"{MAX_COMPARE_VALUES} side by side")
     return field.strip(), items
 
 
@@ -85,4 +93,4 @@ def compare(
         return
     from ..render.epochs import SideBySide
 
-    console().print(SideBySide([(label, r.epochs) for label, _, r in runs]))
+    console().print(SideBySide([(literal(label, newlines=False), r.epochs) for label, _, r in runs]))

@@ -16,7 +16,9 @@ Everything here is numpy and the standard library only.
 from __future__ import annotations
 
 import gzip
+import math
 import struct
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,28 +78,54 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> ImageSet:
     return ImageSet("digits", xt, yt, xs, ys)
 
 
+#: a data set's images and labels as float64 may take at most this many bytes (MNIST: ~440 MB)
+BUDGET = 1024 * 2**20
+#: an IDX file holds labels (1 dimension) or images (2 or 3)
+IDX_DIMS = (1, 2, 3)
+
+
+def _budget(what: str, count: int) -> None:
+    if count * 8 > BUDGET:
+        raise DataError(f"{what} would take {_size(count * 8)} as numbers; a data set may take at most "
+                        f"{_size(BUDGET)}")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:.3g} GB" if n >= 1e8 else f"{n / 1e6:.3g} MB"
+
+
+def _idx_header(f, path: Path) -> tuple[np.dtype, tuple]:
+    head = f.read(4)
+    if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _IDX_TYPES:
+        raise DataError(f"{path} is not an IDX file (bad magic number)")
+    dims = head[3]
+    if dims not in IDX_DIMS:
+        raise DataError(f"{path} has {dims} dimensions; an IDX file of MNIST holds labels (1 dimension) "
+                        f"or images (3)")
+    raw = f.read(4 * dims)
+    if len(raw) < 4 * dims:
+        raise DataError(f"{path} is cut short: its header promises {dims} dimensions")
+    return np.dtype(_IDX_TYPES[head[2]]), struct.unpack(f">{dims}I", raw)
+
+
 def read_idx(path: str | Path) -> np.ndarray:
-    """One IDX file (optionally gzipped): the magic number says type and dimensions."""
+    """One IDX file (optionally gzipped): the magic number says type and dimensions. The
+    header is checked against the file's size and the budget before the data is read."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        raise DataError(f"cannot read {path} ({exc.strerror or exc})") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
-        raise DataError(f"{path} is not an IDX file (bad magic number)")
-    dims = raw[3]
-    header = 4 + 4 * dims
-    if len(raw) < header:
-        raise DataError(f"{path} is cut short: its header promises {dims} dimensions")
-    shape = struct.unpack(f">{dims}I", raw[4:header])
-    dtype = np.dtype(_IDX_TYPES[raw[2]])
-    count = int(np.prod(shape)) if shape else 0
-    if len(raw) - header != count * dtype.itemsize:
-        raise DataError(f"{path} holds {len(raw) - header} bytes of data but its header promises "
-                        f"{count * dtype.itemsize} for shape {shape}")
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
+            dtype, shape = _idx_header(f, path)
+            count = math.prod(shape)
+            _budget(str(path), count)
+            want = count * dtype.itemsize
+            data = f.read(want + 1)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
+    if len(data) != want:
+        more = "more than" if len(data) > want else str(len(data))
+        raise DataError(f"{path} holds {more} bytes of data but its header promises {want} for shape {shape}")
+    return np.frombuffer(data, dtype=dtype).reshape(shape)
 
 
 def _idx_file(folder: Path, stem: str) -> Path:
@@ -108,32 +136,75 @@ def _idx_file(folder: Path, stem: str) -> Path:
                     f"{', '.join(IDX_NAMES.values())}")
 
 
+def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> None:
+    """Check one array's .npy header (dtype, shape, size) before numpy allocates it."""
+    info = zf.getinfo(f"{key}.npy")
+    with zf.open(info) as member:
+        try:
+            version = np.lib.format.read_magic(member)
+            reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = reader(member)
+        except (ValueError, SyntaxError, TypeError) as exc:
+            raise DataError(f"{path}: {key} is not a numpy array ({exc})") from None
+    if dtype.hasobject or dtype.kind not in "biuf":
+        raise DataError(f"{path}: {key} holds {dtype} values; expected numbers")
+    count = math.prod(shape)
+    _budget(f"{path}: {key} (shape {shape})", count)
+    if count * dtype.itemsize > info.file_size:
+        raise DataError(f"{path}: {key} promises shape {shape} but the file holds only {info.file_size} bytes")
+
+
+def _read_npz(path: Path) -> dict:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            missing = [k for k in IDX_NAMES if f"{k}.npy" not in names]
+            if missing:
+                raise DataError(f"{path} lacks {', '.join(missing)}; an MNIST .npz holds "
+                                f"x_train, y_train, x_test, y_test")
+            for key in IDX_NAMES:
+                _npz_member(zf, key, path)
+        with np.load(path, allow_pickle=False) as f:
+            return {k: f[k] for k in IDX_NAMES}
+    except DataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise DataError(f"cannot read {path} as .npz ({exc})") from None
+
+
+def _check_split(path: Path, name: str, x: np.ndarray, y: np.ndarray) -> None:
+    if x.ndim < 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
+        raise DataError(f"{path}: {name} images {x.shape} and labels {y.shape} do not match")
+    if y.dtype.kind == "f" and not (np.all(np.isfinite(y)) and np.all(y == np.round(y))):
+        raise DataError(f"{path}: {name} labels must be whole numbers 0..9; some are not (nan, inf or fractions)")
+    if y.dtype.kind not in "biuf":
+        raise DataError(f"{path}: {name} labels hold {y.dtype} values; expected digits 0..9")
+    if y.size and (y.min() < 0 or y.max() > 9):
+        raise DataError(f"{path}: {name} labels must be digits 0..9, but they run from {y.min():g} to {y.max():g}")
+    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
+        raise DataError(f"{path}: {name} images hold nan or infinite pixels")
+
+
 def mnist(path: str | Path) -> ImageSet:
-    """MNIST from a folder of IDX files or an .npz file; nothing is downloaded."""
+    """MNIST from a folder of IDX files or an .npz file; nothing is downloaded.
+
+    A test set may be empty (the scenario then has no test set); the training set may not."""
     path = Path(path).expanduser()
     if path.is_dir():
         parts = {key: read_idx(_idx_file(path, stem)) for key, stem in IDX_NAMES.items()}
     elif path.suffix == ".npz" and path.is_file():
-        try:
-            with np.load(path, allow_pickle=False) as f:
-                missing = [k for k in IDX_NAMES if k not in f.files]
-                if missing:
-                    raise DataError(f"{path} lacks {', '.join(missing)}; an MNIST .npz holds "
-                                    f"x_train, y_train, x_test, y_test")
-                parts = {k: f[k] for k in IDX_NAMES}
-        except (OSError, ValueError) as exc:
-            if isinstance(exc, DataError):
-                raise
-            raise DataError(f"cannot read {path} as .npz ({exc})") from None
+        parts = _read_npz(path)
     else:
         raise DataError(f"{path} is neither a folder of MNIST IDX files nor an .npz file")
+    _budget(str(path), sum(v.size for v in parts.values()))
     for split_name in ("train", "test"):
-        x, y = parts[f"x_{split_name}"], parts[f"y_{split_name}"]
-        if x.ndim < 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
-            raise DataError(f"{path}: {split_name} images {x.shape} and labels {y.shape} do not match")
-        if y.size and (y.min() < 0 or y.max() > 9):
-            raise DataError(f"{path}: {split_name} labels must be digits 0..9")
-    flat = {k: v.reshape(v.shape[0], -1).astype(float) if k.startswith("x") else v.astype(int)
+        _check_split(path, split_name, parts[f"x_{split_name}"], parts[f"y_{split_name}"])
+    if parts["x_train"].shape[0] == 0 or math.prod(parts["x_train"].shape[1:]) == 0:
+        raise DataError(f"{path}: the training set is empty; it needs images")
+    train_pixels, test_pixels = math.prod(parts["x_train"].shape[1:]), math.prod(parts["x_test"].shape[1:])
+    if parts["x_test"].shape[0] and test_pixels != train_pixels:
+        raise DataError(f"{path}: test images have {test_pixels} pixels but training images {train_pixels}")
+    flat = {k: v.reshape(v.shape[0], train_pixels).astype(float) if k.startswith("x") else v.astype(int)
             for k, v in parts.items()}
     return ImageSet("mnist", flat["x_train"], flat["y_train"], flat["x_test"], flat["y_test"])
 

@@ -25,7 +25,7 @@ class EpochRecord:
     epoch: int
     loss: float
     train_accuracy: float
-    test_accuracy: float
+    test_accuracy: float | None  # None: the scenario has no test set
     saturation: list[float]
 
     def as_json(self) -> dict:
@@ -59,13 +59,19 @@ def predict(net: Network, params: dict[str, np.ndarray], x: np.ndarray, chunk: i
     return np.concatenate(out) if out else np.zeros((0, 0))
 
 
-def accuracy(net: Network, params, x: np.ndarray, labels: np.ndarray) -> float:
-    """Share of rows classified right: argmax over the outputs, or the 0.5 threshold for one output."""
+def accuracy(net: Network, params, x: np.ndarray, labels: np.ndarray) -> float | None:
+    """Share of rows classified right (None when there are no rows: no test set). One
+    output column is a yes/no answer read at the 0.5 threshold; several, by argmax."""
     if x.shape[0] == 0:
-        return float("nan")
-    yhat = predict(net, params, x)
-    guess = (yhat[:, 0] >= 0.5).astype(int) if yhat.shape[1] == 1 else yhat.argmax(axis=1)
+        return None
+    out = predict(net, params, x)
+    guess = (out[:, 0] >= 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
     return float(np.mean(guess == labels))
+
+
+def labels_of(y: np.ndarray) -> np.ndarray:
+    """Class of each target row: argmax of one-hot rows, or y >= 0.5 for one column."""
+    return (y[:, 0] >= 0.5).astype(int) if y.shape[1] == 1 else y.argmax(axis=1)
 
 
 def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, lr: float,
@@ -138,13 +144,6 @@ def prepared(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
             stats = method.fit(y)
             y, yt = method.forward(y, stats), method.forward(yt, stats)
     return x, y, xt, yt
-
-
-def labels_of(targets: np.ndarray) -> np.ndarray:
-    """Class labels of a target table: argmax of one-hot rows, or the 0/1 of a single column."""
-    if targets.shape[1] == 1:
-        return (targets[:, 0] >= 0.5).astype(int)
-    return targets.argmax(axis=1)
 
 
 def train_scenario(scenario, epochs: int | None = None,

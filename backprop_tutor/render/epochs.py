@@ -13,8 +13,8 @@ from rich.text import Text
 from .train import sparkline
 
 
-def percent(x: float) -> str:
-    return f"{100 * x:.2f}%"
+def percent(x: float | None) -> str:
+    return "no test set" if x is None else f"{100 * x:.2f}%"
 
 
 def epoch_line(record) -> str:
@@ -63,7 +63,10 @@ class Curves:
             spark = sparkline([0.0, 1.0] + values, 64)[2:]
             lines.append(Text.assemble((f"{name:<17}", "dim"), (spark, "yellow"), f"  {percent(values[-1])}"))
 
-        row("test accuracy", [r.test_accuracy for r in rs])
+        if rs and rs[0].test_accuracy is None:
+            lines.append(Text.assemble((f"{'test accuracy':<17}", "dim"), "no test set"))
+        else:
+            row("test accuracy", [r.test_accuracy for r in rs])
         row("train accuracy", [r.train_accuracy for r in rs])
         for i in range(len(rs[0].saturation) if rs else 0):
             row(f"saturated sign {i + 1}", [r.saturation[i] for r in rs])

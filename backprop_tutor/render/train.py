@@ -54,4 +54,4 @@ class TrainView:
         for name, norm in r.grad_norms.items():
             table.add_row(f"‖∂{self.loss_symbol}/∂{name}‖", number(norm))
         lines.append(table)
-        yield Panel(Group(*lines), title=f"trained {self.scenario.name}", title_align="left")
+        yield Panel(Group(*lines), title=Text(f"trained {self.scenario.name}"), title_align="left")

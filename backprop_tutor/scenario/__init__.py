@@ -3,13 +3,14 @@ engine a validated Scenario, or raises ScenarioError with file, line and field."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from . import catalog, overrides
+from . import catalog, limits, overrides
 from .errors import ScenarioError
 from .model import Layer, Notation, Scenario, Training
 from .validate import validate
-from .yamlsource import Source, load_text
+from .yamlsource import Source, decode, load_text, too_big
 
 __all__ = ["ScenarioError", "Scenario", "Layer", "Notation", "Training", "load", "load_file", "catalog"]
 
@@ -21,16 +22,25 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
     path = Path(path)
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{shown}:1", "", "the file is not UTF-8 text; save it as UTF-8") from None
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > limits.MAX_FILE_BYTES:
+                raise ScenarioError(f"{shown}:1", "", too_big(size))
+            raw = f.read(limits.MAX_FILE_BYTES + 1)  # a file still growing is cut here
     except OSError as exc:
         raise ScenarioError(shown, "", f"cannot read the file ({exc.strerror or exc})") from None
+    if len(raw) > limits.MAX_FILE_BYTES:
+        raise ScenarioError(f"{shown}:1", "", too_big(len(raw)))
+    text = decode(raw, shown)
     source = load_text(text, shown)
-    if up_close:
-        overrides.apply_run_section(source)
-    overrides.apply(source, settings or [])
-    return validate(source)
+    changes = overrides.planned(source, settings or [], up_close)
+    overrides.apply_changes(source, changes)
+    try:
+        return validate(source)
+    except ScenarioError as err:
+        if not changes:
+            raise
+        raise overrides.blame(err, lambda: load_text(text, shown), changes, validate) from None
 
 
 def load(name_or_path: str, settings: list[str] | None = None, up_close: bool = False) -> Scenario:

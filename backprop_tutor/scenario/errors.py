@@ -20,3 +20,45 @@ class ScenarioError(TutorError):
     def __str__(self) -> str:
         field = f"{self.field}: " if self.field else ""
         return f"{self.where}: {field}{self.message}"
+
+
+class ScenarioErrors(ScenarioError):
+    """Several mistakes in one scenario, one `file:line: field: message` line each.
+
+    `where`, `field` and `message` are the first mistake's."""
+
+    def __init__(self, errors: list[ScenarioError]) -> None:
+        self.errors = sorted(_unique(errors), key=_place)
+        first = self.errors[0]
+        super().__init__(first.where, first.field, first.message)
+
+    def __str__(self) -> str:
+        from .limits import MAX_ERRORS
+
+        shown = [ScenarioError.__str__(e) for e in self.errors[:MAX_ERRORS]]
+        if len(self.errors) > MAX_ERRORS:
+            shown.append(f"... and {len(self.errors) - MAX_ERRORS} more mistakes")
+        return "\n".join(shown)
+
+
+def _place(err: ScenarioError) -> tuple:
+    """Errors in file order: by file, then line; an option's after the file's."""
+    name, _, line = err.where.rpartition(":")
+    return (0, name, int(line)) if line.isdigit() else (1, err.where, 0)
+
+
+def _unique(errors: list[ScenarioError]) -> list[ScenarioError]:
+    flat, seen = [], set()
+    for err in errors:
+        for one in getattr(err, "errors", [err]):
+            text = ScenarioError.__str__(one)
+            if text not in seen:
+                seen.add(text)
+                flat.append(one)
+    return flat
+
+
+def combined(errors: list[ScenarioError]) -> ScenarioError:
+    """One error as itself, several as a ScenarioErrors."""
+    errors = _unique(errors)
+    return errors[0] if len(errors) == 1 else ScenarioErrors(errors)

@@ -14,6 +14,7 @@ from rich.segment import Segment, Segments
 from rich.text import Text
 
 from ..render.frame import footer, help_panel, separator
+from .. import output
 from . import terminal
 from .keys import HELP, Navigator, decode
 from .lesson import Lesson
@@ -91,52 +92,59 @@ def draw(lesson, nav, console: Console) -> None:
     console.print(Segments(out), end="")
 
 
+class _StepScreen(terminal.Screen):
+    """The alternate screen with a hidden cursor; taken again after `fg`, then redrawn."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.dirty = True
+
+    def enter(self) -> None:
+        self.console.set_alt_screen(True)
+        self.console.show_cursor(False)
+        self.dirty = True
+
+    def leave(self) -> None:
+        self.console.show_cursor(True)
+        self.console.set_alt_screen(False)
+
+
 def interactive(lesson: Lesson, console: Console, auto: float | None = None, fd: int | None = None) -> None:
+    """The keyboard loop. Ctrl-C ends it with KeyboardInterrupt (status 130)."""
     fd = sys.stdin.fileno() if fd is None else fd
     nav = Navigator(lesson.total, lesson.phase_starts(), playing=bool(auto))
     beat = auto or DEFAULT_BEAT
     size = None
-    with terminal.keyboard(fd):
-        console.set_alt_screen(True)
-        console.show_cursor(False)
-        try:
-            redraw = True
-            next_beat = time.monotonic() + beat
-            while True:
-                if redraw or console.size != size:
-                    size = console.size
-                    draw(lesson, nav, console)
-                    redraw = False
-                timeout = POLL
-                if nav.playing:
-                    timeout = max(0.0, min(POLL, next_beat - time.monotonic()))
-                try:
-                    data = terminal.read(fd, timeout)
-                except KeyboardInterrupt:
-                    return
-                if data is None:
-                    if nav.playing and time.monotonic() >= next_beat:
-                        redraw = bool(nav.tick())
-                        next_beat = time.monotonic() + beat
-                    continue
-                if data == b"":  # the terminal went away
-                    return
-                for key in decode(data):
-                    if nav.handle(key) == "quit":
-                        return
-                    redraw = True
-                if nav.playing:
+    screen = _StepScreen(console)
+    with terminal.keyboard(fd, screen):
+        next_beat = time.monotonic() + beat
+        while True:
+            if screen.dirty or console.size != size:
+                size = console.size
+                draw(lesson, nav, console)
+                screen.dirty = False
+            timeout = POLL
+            if nav.playing:
+                timeout = max(0.0, min(POLL, next_beat - time.monotonic()))
+            data = terminal.read(fd, timeout)
+            if data is None:
+                if nav.playing and time.monotonic() >= next_beat:
+                    screen.dirty = bool(nav.tick())
                     next_beat = time.monotonic() + beat
-        except KeyboardInterrupt:
-            return
-        finally:
-            console.show_cursor(True)
-            console.set_alt_screen(False)
+                continue
+            if data == b"":  # the terminal went away
+                return
+            for key in decode(data):
+                if nav.handle(key) == "quit":
+                    return
+                screen.dirty = True
+            if nav.playing:
+                next_beat = time.monotonic() + beat
 
 
 def run(model, steps, theme, view: str = "auto", auto: float | None = None) -> None:
     lesson = Lesson(model, steps, theme, view)
-    console = Console(highlight=False)
+    console = output.console()
     reason = terminal.interactive()
     if reason:
         Console(stderr=True, highlight=False).print(

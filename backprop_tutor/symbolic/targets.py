@@ -166,6 +166,8 @@ def _shape(target: Target, scenario) -> tuple[int, ...]:
     if target.kind == "b":
         return (widths[target.layer],)
     rows = 1 if scenario.training.batch == "record" else len(scenario.inputs)
+    if scenario.training.batch == "minibatch":  # `tutor run` and explain show one batch of step_batch rows
+        rows = min(rows, scenario.training.step_batch)
     return (rows, widths[target.layer])
 
 

@@ -1,0 +1,111 @@
+"""The data section: an inline table, or a data set (shipped digits, MNIST by path)."""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+from typing import Any
+
+import numpy as np
+
+from ..ops import PREPROCESSING
+from . import limits
+from .checker import Checker, Skip
+from .yamlsource import Path
+
+DATASET_FIELDS = {"dataset": "", "test_fraction": "", "seed": "", "preprocess": "", "targets": ""}
+TABLE_FIELDS = {"inputs": "", "targets": "", "preprocess": "", "dataset": ""}
+
+
+def _dataset_path(c: Checker, name: str, path: Path) -> FilePath:
+    """The file or folder `data.dataset` names (beside the scenario when relative)."""
+    if len(name) > limits.MAX_PATH_CHARS or any(len(part) > limits.MAX_NAME_CHARS for part in name.split("/")):
+        c.fail(path, f"the path is {len(name):,} characters long, or has a part longer than "
+                     f"{limits.MAX_NAME_CHARS}; give a shorter path to the data set")
+    if "\0" in name:
+        c.fail(path, "the path holds a NUL character; give a plain path to the data set")
+    try:
+        where = FilePath(name).expanduser()
+        if not where.is_absolute() and not where.exists() and c.raw.name:
+            beside = FilePath(c.raw.name).parent / where
+            where = beside if beside.exists() else where
+        found = where.exists()
+    except (OSError, RuntimeError, ValueError) as exc:
+        c.fail(path, f"cannot look at {name!r} ({getattr(exc, 'strerror', None) or exc})")
+    if not found:
+        c.fail(path, f"{name!r} is not 'digits' and there is no such file or folder; give "
+                     f"'digits' or a path to MNIST (a folder of IDX files or an .npz "
+                     f"file); nothing is downloaded")
+    return where
+
+
+def dataset(c: Checker, d: dict, path: Path):
+    """`dataset: digits` (shipped) or `dataset: PATH` (MNIST IDX folder or .npz); one-hot targets."""
+    from .. import data as datasets
+
+    c.mapping(d, path, DATASET_FIELDS, ("dataset",))
+    name = c.text(d["dataset"], path + ("dataset",))
+    fraction = c.number(d.get("test_fraction", 0.25), path + ("test_fraction",), low=0, high=0.9)
+    seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
+    c.choice(d.get("targets", "one_hot"), path + ("targets",), ("one_hot",), "target encoding")
+    if name == "digits":
+        return datasets.digits(fraction, seed)
+    where = _dataset_path(c, name, path + ("dataset",))
+    try:
+        return datasets.mnist(where)
+    except datasets.DataError as err:
+        c.fail(path + ("dataset",), str(err))
+
+
+def data(c: Checker, raw: Any, path: Path):
+    """(inputs, targets, preprocessing, image set or None)."""
+    images = None
+    if isinstance(raw, dict) and "dataset" in raw:
+        images = dataset(c, raw, path)
+        d = raw
+        x, y = images.x_train, one_hot(images.y_train)
+    else:
+        d = c.mapping(raw, path, TABLE_FIELDS, ("inputs", "targets"))
+        x = c.attempt(c.matrix, d["inputs"], path + ("inputs",), None, None, "input table")
+        y = c.attempt(c.matrix, d["targets"], path + ("targets",), None, None, "target table")
+    pre = c.attempt(_preprocess, c, d.get("preprocess"), path + ("preprocess",), default={})
+    if x is None or y is None:
+        raise Skip
+    if y.shape[0] != x.shape[0]:
+        c.fail(path + ("targets",), f"there are {y.shape[0]} target rows for {x.shape[0]} input rows; "
+                                    f"give one target row per input row")
+    return x, y, pre, images
+
+
+def _preprocess(c: Checker, spec: Any, p: Path) -> dict:
+    pre: dict = {}
+    if spec is None or spec == "none":
+        return pre
+    if isinstance(spec, str):
+        spec = {"inputs": spec}
+    c.mapping(spec, p, ("inputs", "targets"))
+    allowed = ("none",) + tuple(PREPROCESSING)
+    for which in ("inputs", "targets"):
+        if which in spec:
+            method = c.attempt(c.choice, spec[which], p + (which,), allowed, "preprocessing")
+            if method not in (None, "none"):
+                pre[which] = PREPROCESSING[method]()
+    return pre
+
+
+def one_hot(labels):
+    from ..data import one_hot as encode
+
+    return encode(labels)
+
+
+def targets_fit_loss(c: Checker, loss, y: np.ndarray, method) -> None:
+    """Cross-entropies read targets as probabilities: 0 <= y <= 1 once preprocessed."""
+    if loss.name not in ("binary_cross_entropy", "cross_entropy"):
+        return
+    scaled = method.forward(y, method.fit(y)) if method is not None else y
+    low, high = float(scaled.min()), float(scaled.max())
+    if low < 0 or high > 1:
+        where = "after preprocessing, " if method is not None else ""
+        c.fail(("data", "targets"),
+               f"{loss.title} needs targets between 0 and 1, but {where}they run from {low:g} to "
+               f"{high:g}; scale them (data.preprocess: {{targets: minmax}}) or use loss type mse")

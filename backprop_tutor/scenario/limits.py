@@ -1,0 +1,56 @@
+"""The documented size limits of a scenario (docs/scenario-format.md, "Limits").
+
+A scenario file is untrusted data: these bounds keep every command's time and memory
+small and predictable, and everything beyond them is refused before it is read or
+allocated, with the size it would need.
+"""
+
+from __future__ import annotations
+
+#: largest scenario file read (bytes); larger data belongs in a data set file
+MAX_FILE_BYTES = 256 * 1024
+#: deepest nesting of mappings and lists (a scenario needs 4 or 5 levels)
+MAX_DEPTH = 32
+#: most values a file may hold once every alias is expanded
+MAX_VALUES = 200_000
+#: most rows of an inline table (data.inputs, data.targets, a weight matrix)
+MAX_ROWS = 10_000
+#: most layers in a network
+MAX_LAYERS = 64
+#: most units in one layer
+MAX_UNITS = 100_000
+#: most iterations of `tutor train` (file or --iterations) and epochs
+MAX_ITERATIONS = 1_000_000
+MAX_EPOCHS = 10_000
+#: working memory of one network: its parameters, their gradients and copies, and the
+#: activations of one batch (bytes, float64)
+MEMORY_BUDGET = 512 * 2**20
+#: a data set's images and labels as float64 (MNIST needs about 440 MB)
+DATASET_BUDGET = 1024 * 2**20
+#: longest data set path, and longest part of it (most file systems stop at 255)
+MAX_PATH_CHARS = 4096
+MAX_NAME_CHARS = 255
+#: `tutor compare --vary` values, `tutor list` rows shown, errors listed per file
+MAX_COMPARE_VALUES = 8
+MAX_LIST_ROWS = 100
+MAX_ERRORS = 20
+#: whole numbers beyond this (seeds, records) are refused
+MAX_INT = 2**63 - 1
+
+
+def size_text(n_bytes: float) -> str:
+    """1.5 GB, 300 MB, 12 kB: a size for a message (never fails on huge numbers)."""
+    if n_bytes >= 1e30:
+        return "more than 10^30 bytes"
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.3g} {unit}"
+    return f"{int(n_bytes)} bytes"
+
+
+def network_bytes(widths: list[int], batch_rows: int) -> int:
+    """Working memory of training a network of these widths on `batch_rows` rows at a time:
+    4 copies of every parameter (value, gradient, update, a step record) and 4 of every
+    activation of the batch (Z, A and their gradients)."""
+    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    return 8 * (4 * params + 4 * batch_rows * sum(widths))

@@ -1,0 +1,152 @@
+"""The network and parameters sections: layers, activations, weights and their draw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import ACTIVATIONS
+from . import limits
+from .checker import Checker, Skip
+from .model import Layer
+from .yamlsource import Path
+
+INIT_METHODS = ("normal", "xavier", "he", "uniform")
+LAYER_TYPES = ("linear", "binary_linear")
+
+
+def activation(c: Checker, value: Any, path: Path, is_output: bool):
+    """`sigmoid`, or `{name: leaky_relu, slope: 0.1}`."""
+    if isinstance(value, dict):
+        if "name" not in value:
+            c.fail(path, f"an activation mapping needs a 'name'; allowed names: {', '.join(ACTIVATIONS)}")
+        name = c.choice(value["name"], path + ("name",), tuple(ACTIVATIONS), "activation")
+        cls = ACTIVATIONS[name]
+        c.mapping(value, path, ("name",) + cls.parameters)
+        params = {k: c.number(value[k], path + (k,)) for k in cls.parameters if k in value}
+    else:
+        name = c.choice(value, path, tuple(ACTIVATIONS), "activation")
+        cls = ACTIVATIONS[name]
+        params = {}
+    if not cls.elementwise and not is_output:
+        c.fail(path, f"{name} is only allowed on the output layer; hidden layers take an element-wise "
+                     f"activation ({', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)})")
+    return cls(**params)
+
+
+def network(c: Checker, raw: dict, path: Path, n_inputs_data: int | None):
+    """(inputs, layers); a layer with a mistake is recorded and the others are still checked."""
+    d = c.mapping(raw, path, ("inputs", "layers"), ("layers",))
+    n_in = c.attempt(c.integer, d.get("inputs", n_inputs_data or 1), path + ("inputs",), 1, limits.MAX_UNITS)
+    if n_in is not None and n_inputs_data is not None and n_in != n_inputs_data:
+        c.note(path + ("inputs",), f"the network takes {n_in} inputs but each data row has "
+                                   f"{n_inputs_data}; they must agree")
+    layers_raw = d["layers"]
+    if not isinstance(layers_raw, list) or not layers_raw:
+        c.fail(path + ("layers",), "expected a list of layers, each `{units: N, activation: NAME}`")
+    if len(layers_raw) > limits.MAX_LAYERS:
+        c.fail(path + ("layers",), f"{len(layers_raw):,} layers; a network may have at most {limits.MAX_LAYERS}")
+    layers = [c.attempt(_layer, c, lay, path + ("layers", i), i == len(layers_raw) - 1)
+              for i, lay in enumerate(layers_raw)]
+    if n_in is None or any(lay is None for lay in layers):
+        raise Skip
+    return n_in, layers
+
+
+def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
+    c.mapping(lay, p, ("units", "activation", "type"), ("units", "activation"))
+    units = c.attempt(c.integer, lay["units"], p + ("units",), 1, limits.MAX_UNITS)
+    spec = lay["activation"]
+    if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
+        c.fail(p + ("activation", "threshold"), "every sign layer reads the one straight-through window "
+                                                "`ste: {threshold: T}`; set it there")
+    act = c.attempt(activation, c, spec, p + ("activation",), is_output)
+    kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, "layer type")
+    if units is None or act is None:
+        raise Skip
+    return Layer(units, act, kind)
+
+
+def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
+    n_layers = len(widths) - 1
+    names = {}
+    for l in range(1, n_layers + 1):
+        names[f"W{l}"] = f"the {widths[l - 1]} x {widths[l]} weight matrix of layer {l}"
+        names[f"b{l}"] = f"the {widths[l]} biases of layer {l}"
+    allowed = dict(names, init="an initialiser {method: normal|xavier|he, seed: N, sigma: S}")
+    d = c.mapping(raw if raw is not None else {}, path, allowed)
+    init = _init(c, d["init"], path + ("init",)) if "init" in d else {}
+    rng = np.random.default_rng(init.get("seed", 0))
+    params = {}
+    for l in range(1, n_layers + 1):
+        n_in, n_out = widths[l - 1], widths[l]
+        w_key, b_key = f"W{l}", f"b{l}"
+        # draw first, so that giving one matrix explicitly does not change the others
+        drawn_w = _draw(init, rng, n_in, n_out) if init else None
+        with c.collect():
+            if w_key in d:
+                params[w_key] = c.matrix(d[w_key], path + (w_key,), n_in, n_out, what=f"weight matrix {w_key}")
+            elif drawn_w is not None:
+                params[w_key] = drawn_w
+            else:
+                c.fail(path, f"missing {w_key} ({names[w_key]}); give it, or add "
+                             f"`init: {{method: xavier, seed: 0}}` to draw the missing parameters")
+        with c.collect():
+            params[b_key] = _bias(c, d, path, b_key, l, n_out, init)
+    return params, init
+
+
+def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict) -> np.ndarray:
+    if b_key in d:
+        b = c.matrix(d[b_key], path + (b_key,), what=f"bias vector {b_key}")
+        if b.size != n_out or min(b.shape) != 1:
+            c.fail(path + (b_key,), f"wrong shape: {b_key} has {b.size} numbers, but layer {l} has "
+                                    f"{n_out} units; give a flat list of {n_out} numbers")
+        return b.reshape(-1)
+    if init:
+        return np.zeros(n_out)
+    c.fail(path, f"missing {b_key} (the {n_out} biases of layer {l}); give it, or add an `init` to start "
+                 f"from zeros")
+
+
+def _init(c: Checker, spec: Any, p: Path) -> dict:
+    if isinstance(spec, str):
+        spec = {"method": spec}
+    c.mapping(spec, p, ("method", "seed", "sigma", "limit"), ("method",))
+    init = {"method": c.choice(spec["method"], p + ("method",), INIT_METHODS, "initialiser"),
+            "seed": c.integer(spec.get("seed", 0), p + ("seed",), low=0),
+            "sigma": c.number(spec.get("sigma", 0.01), p + ("sigma",), low=0)}
+    if init["method"] == "uniform":
+        init["limit"] = c.number(spec.get("limit", 0.1), p + ("limit",), low=0, low_open=True)
+    return init
+
+
+def _draw(init: dict, rng: np.random.Generator, n_in: int, n_out: int) -> np.ndarray:
+    if init["method"] == "uniform":  # U(-limit, limit), e.g. the latent weights of binary layers
+        return rng.uniform(-init["limit"], init["limit"], (n_in, n_out))
+    z = rng.standard_normal((n_in, n_out))
+    if init["method"] == "normal":
+        return init["sigma"] * z
+    if init["method"] == "xavier":
+        return z * np.sqrt(2.0 / (n_in + n_out))
+    return z * np.sqrt(2.0 / n_in)  # he
+
+
+def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
+    """The one window t that every sign layer reads (1 when not given)."""
+    from ..ops import SignSTE
+
+    t = 1.0
+    if raw is not None:
+        d = c.mapping(raw, path, ("threshold",), ("threshold",))
+        t = c.number(d["threshold"], path + ("threshold",), low=0)
+    signs = [i for i, lay in enumerate(layers) if isinstance(lay.activation, SignSTE)]
+    if not signs:
+        if raw is not None:
+            c.fail(path, "there is no sign layer to read the straight-through window; "
+                         "give a layer `activation: sign` or remove `ste`")
+        return None
+    for i in signs:
+        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind)
+    return t

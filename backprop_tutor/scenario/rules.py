@@ -1,0 +1,132 @@
+"""Loss, training and notation sections, and the checks across sections that a
+teacher would want: an output that can feed its loss, distinct symbols, a network
+that fits the memory budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ops import LOSSES
+from . import limits
+from .checker import Checker
+from .model import Notation, Training
+from .yamlsource import Path
+
+NOTATION_CHOICES = {"activation": ("A", "H", "a", "h"), "loss": ("L", "J")}
+#: outputs binary cross-entropy can read: log(ŷ) and log(1 - ŷ) need 0 < ŷ < 1
+PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
+
+
+def loss(c: Checker, raw: Any, path: Path, output_activation):
+    if isinstance(raw, str):
+        raw = {"type": raw}
+    if not isinstance(raw, dict) or "type" not in raw:
+        c.fail(path, f"expected `type: NAME` (allowed: {', '.join(LOSSES)}), optionally with `l2: LAMBDA`")
+    name = c.choice(raw["type"], path + ("type",), tuple(LOSSES), "loss")
+    cls = LOSSES[name]
+    c.mapping(raw, path, ("type", "l2") + tuple(cls.options))
+    opts = {}
+    for key, allowed in cls.options.items():
+        if key in raw:
+            opts[key] = c.choice(raw[key], path + (key,), allowed, key)
+    l2 = c.number(raw.get("l2", 0.0), path + ("l2",), low=0)
+    if output_activation is not None:
+        _output_feeds_loss(c, name, output_activation, path)
+    return cls(**opts), l2
+
+
+def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
+    if name == "cross_entropy" and output.name != "softmax":
+        c.fail(path + ("type",), "cross_entropy needs a softmax output layer; use binary_cross_entropy "
+                                 "for a sigmoid output, or set the last layer's activation to softmax")
+    if name == "binary_cross_entropy" and output.name not in PROBABILITY_OUTPUTS:
+        c.fail(path + ("type",), f"binary_cross_entropy takes log(ŷ) and log(1 - ŷ), but a {output.name} "
+                                 f"output is not always between 0 and 1 (the loss would be nan); use a "
+                                 f"sigmoid output layer, or loss type mse")
+
+
+def softmax_units(c: Checker, layers: list, path: Path) -> None:
+    """A softmax over one unit always outputs 1: nothing could be learned."""
+    last = layers[-1]
+    if last.activation.name == "softmax" and last.units == 1:
+        c.fail(path + (len(layers) - 1, "activation"),
+               "softmax over a single unit always outputs 1, so nothing can be learned; use sigmoid for "
+               "one output unit, or give the layer one unit per class")
+
+
+def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
+    d = c.mapping(raw if raw is not None else {}, path,
+                  ("learning_rate", "batch", "record", "max_iterations", "epsilon",
+                   "epochs", "seed", "clip", "step_batch"))
+    lr = c.number(d.get("learning_rate", 0.1), path + ("learning_rate",), low=0, low_open=True)
+    batch = d.get("batch", "full")
+    seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
+    clip = c.number(d.get("clip", 1.0), path + ("clip",), low=0, low_open=True)
+    step_batch = c.integer(d.get("step_batch", 4), path + ("step_batch",), 1, limits.MAX_ROWS)
+    step_batch = min(m, step_batch) if m else step_batch
+    epochs = c.integer(d.get("epochs", 1), path + ("epochs",), 1, limits.MAX_EPOCHS)
+    iters = c.integer(d.get("max_iterations", 1000), path + ("max_iterations",), 1, limits.MAX_ITERATIONS)
+    if isinstance(batch, int) and not isinstance(batch, bool):
+        size = c.integer(batch, path + ("batch",), 1)
+        return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
+                        max_iterations=iters, seed=seed, clip=clip, step_batch=step_batch)
+    batch = c.choice(batch, path + ("batch",), ("full", "record"), "batch (full, record or a number of samples)")
+    record = c.integer(d.get("record", 0), path + ("record",), low=0)
+    if m is not None and record >= m:
+        c.fail(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")
+    eps = c.number(d.get("epsilon", 0.0), path + ("epsilon",), low=0)
+    # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
+    # scenario into record mode, so they are accepted and left aside here)
+    return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
+
+
+def notation(c: Checker, raw: Any, path: Path) -> Notation:
+    d = c.mapping(raw if raw is not None else {}, path,
+                  ("activation", "loss", "inputs", "targets", "preactivation", "output"))
+    kw = {}
+    for key in ("activation", "loss"):
+        if key in d:
+            with c.collect():
+                kw[key] = c.choice(d[key], path + (key,), NOTATION_CHOICES[key], f"{key} symbol").upper()
+    for key in ("inputs", "targets", "preactivation", "output"):
+        if key in d:
+            with c.collect():
+                text = c.text(d[key], path + (key,))
+                if not (0 < len(text) <= 8) or not all(ch.isalnum() or ch in "^_̂" for ch in text):
+                    c.fail(path + (key,), f"{text[:20]!r} is not a symbol; allowed: up to 8 letters or digits")
+                kw[key] = text
+    return Notation(**kw)
+
+
+def distinct_symbols(c: Checker, note: Notation, n_layers: int, path: Path) -> None:
+    """Every printed name (X, Y, Z1, A1, ..., L) must name one thing only."""
+    names: dict[str, str] = {}
+    fields = [("inputs", note.inputs), ("targets", note.targets), ("loss", note.loss)]
+    for l in range(1, n_layers + 1):
+        fields += [("preactivation", note.pre(l)), ("activation" if l < n_layers or not note.output else "output",
+                                                    note.act(l, n_layers))]
+    for field, name in fields:
+        if name in names and names[name] != field:
+            other = names[name]
+            blamed = other if path + (other,) in c.raw.overrides and path + (field,) not in c.raw.overrides else field
+            c.fail(path + (blamed,), f"the symbol {name} would name both the {other} and the {field}; "
+                                     f"give them different letters")
+        names.setdefault(name, field)
+
+
+def memory_budget(c: Checker, widths: list[int], rows: int, path: Path) -> None:
+    """Refuse a network whose parameters and one batch would not fit MEMORY_BUDGET, before drawing it."""
+    need = limits.network_bytes(widths, rows)
+    if need > limits.MEMORY_BUDGET:
+        widest = max(range(1, len(widths)), key=lambda l: widths[l])
+        c.fail(path + ("layers", widest - 1, "units"),
+               f"this network would need about {limits.size_text(need)} of memory (its "
+               f"{sum(a * b + b for a, b in zip(widths, widths[1:])):,} parameters and a batch of {rows:,} "
+               f"rows); the limit is {limits.size_text(limits.MEMORY_BUDGET)}: use fewer or narrower layers")
+
+
+def batch_rows(t: Training | None, m: int) -> int:
+    """Rows one step works on: the whole table, or a minibatch (predictions go 4096 at a time)."""
+    if t is not None and t.batch == "minibatch":
+        return min(m, max(t.batch_size, 4096))
+    return m

@@ -1,0 +1,67 @@
+"""Characters that YAML cannot read, or that look like the ones it expects.
+
+A control character, or a no-break space or full-width colon typed where YAML wants
+a space or a colon, is reported at its own line and column, by name, so a teacher
+can find a character that the editor does not show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: what YAML 1.1 allows in a file: tab, newlines, printable ASCII, NEL and most of Unicode
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: characters that look like the space, colon, comma, dash or brackets YAML expects
+LOOKALIKES = {
+    "\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f": "a narrow no-break space",
+    "\u2000": "an en quad", "\u2001": "an em quad", "\u2002": "an en space", "\u2003": "an em space",
+    "\u2009": "a thin space", "\u200b": "a zero-width space", "\u3000": "an ideographic space",
+    "\ufeff": "a zero-width no-break space",
+    "\uff1a": "a full-width colon", "\uff0c": "a full-width comma", "\uff3b": "a full-width bracket",
+    "\uff3d": "a full-width bracket", "\uff5b": "a full-width brace", "\uff5d": "a full-width brace",
+    "\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
+}
+_LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "]")
+
+
+def char_name(ch: str) -> str:
+    """U+001B ESCAPE: a character named so a reader can find it."""
+    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE"}.get(ch, "a control character")
+    return f"U+{ord(ch):04X} {name}"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def unreadable_character(text: str) -> tuple[int, str] | None:
+    """(line, message) of the first character YAML refuses (a control character), else None."""
+    found = _UNREADABLE.search(text)
+    if not found:
+        return None
+    line, column = _position(text, found.start())
+    return line, (f"the character {char_name(found.group())} at column {column} is not allowed in a "
+                  f"scenario; remove it (write only printable text)")
+
+
+def syntax_location(exc) -> tuple[int, str]:
+    """The line a YAML syntax error should be reported at, and its problem."""
+    # inside [..] or {..} the parser notices a mistake only on a later line; the
+    # bracket that was left open is where the student should look
+    in_flow = (exc.context or "").startswith("while parsing a flow")
+    mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
+    return (mark.line + 1 if mark else 1), exc.problem or "invalid YAML"
+
+
+def lookalike_near(text: str, line: int) -> tuple[int, str] | None:
+    """A look-alike character on the error's line or the two before it: (its line, problem)."""
+    lines = text.split("\n")
+    for number in range(min(line, len(lines)), max(0, line - 3), -1):
+        found = _LOOKALIKE.search(lines[number - 1])
+        if found:
+            ch = found.group()
+            return number, (f"{LOOKALIKES[ch]} ({char_name(ch)}) at column {found.start() + 1} where YAML "
+                            f"expects a plain ASCII character; retype it")
+    return None
