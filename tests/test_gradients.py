@@ -110,7 +110,7 @@ OUTPUTS = [  # (output activation, loss spec, target kind)
     ("tanh", {"type": "mse", "samples": "sum", "outputs": "sum", "half": True}, "real"),
     ("softmax", {"type": "mse", "outputs": "sum"}, "onehot"),
 ]
-HIDDEN = ELEMENTWISE + ["leaky_relu", "elu", "swish"]
+HIDDEN = ELEMENTWISE + ["leaky_relu", "elu", "swish", "prelu"]
 
 
 def random_scenario(rng, hidden: list[str], output, loss, targets, l2: float):
@@ -157,7 +157,7 @@ def test_whole_network_gradients_match_finite_difference(seed, hidden, out, l2):
     output, loss, targets = out
     scenario = random_scenario(rng, hidden, output, loss, targets, l2)
     engine = Engine(scenario)
-    params = {k: v.copy() for k, v in scenario.parameters.items()}
+    params = {k: v.copy() for k, v in engine.params.items()}  # W, b and any learnable slope (alpha)
     x, y = scenario.inputs, scenario.targets
     _, grads, pre = loss_and_grads(engine, params, x, y)
     # ReLU-like units at a kink have no derivative; finite differences straddle it
@@ -177,3 +177,18 @@ def test_every_activation_and_loss_is_exercised():
     covered = set(HIDDEN) | {o[0] for o in OUTPUTS}
     assert covered >= set(ACTIVATIONS) - {"sign"}
     assert {o[1]["type"] for o in OUTPUTS} == set(LOSSES)
+
+
+def test_prelu_alpha_gradient_matches_central_difference():
+    """PReLU's learnable slope: dL/dalpha from its rule against a central difference."""
+    from backprop_tutor.ops import PReLU
+
+    rng = np.random.default_rng(7)
+    z, g = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    op = PReLU(0.3)
+    alpha = np.array(0.3)
+    gz, grads = op.grads(g, z, op.apply(z, {"alpha": alpha}), {"alpha": alpha})
+    numeric = central_difference(lambda: float((op.apply(z, {"alpha": alpha}) * g).sum()), alpha)
+    np.testing.assert_allclose(grads["alpha"], numeric, rtol=1e-6, atol=1e-8)
+    numeric_z = central_difference(lambda: float((op.apply(z, {"alpha": alpha}) * g).sum()), z)
+    np.testing.assert_allclose(gz, numeric_z, rtol=1e-6, atol=1e-8)
