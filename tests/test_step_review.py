@@ -73,10 +73,11 @@ def frame_text(les, i, width=80):
 # 1. a chain-rule link names the step whose value was read -------------------------------
 
 @pytest.mark.parametrize("name, key, expected", [
-    ("logistic-4x2", "dL/dA1", ["dL/dZ2 (step 7)", "W2 (initial parameter)"]),
-    ("height-weight", "dL/dA1", ["dL/dZ2 (step 11)", "W2 (initial parameter)"]),
-    ("logistic-4x2", "dL/dW1", ["X (scenario data)", "dL/dZ1 (step 11)"]),
-    ("height-weight", "dL/dW1", ["x (step 3)", "dL/dZ1 (step 15)"]),
+    # links name a value as the scenario's notation writes it (J or L, H or A, Ŷ), as the panel does
+    ("logistic-4x2", "dL/dA1", ["∂J/∂Z2 (step 7)", "W2 (initial parameter)"]),
+    ("height-weight", "dL/dA1", ["∂L/∂Z2 (step 11)", "W2 (initial parameter)"]),
+    ("logistic-4x2", "dL/dW1", ["X (scenario data)", "∂J/∂Z1 (step 11)"]),
+    ("height-weight", "dL/dW1", ["x (step 3)", "∂L/∂Z1 (step 15)"]),
 ])
 def test_reuse_points_to_an_earlier_step(name, key, expected):
     les = lesson(name)
@@ -192,7 +193,7 @@ def test_80x24_shows_result_warning_and_chain_rule_first():
     assert "saturated σ: unit 2" in text and "chain rule: reuses" in text
     assert "more lines below" in text
     nav.index = 6  # step 7: its chain-rule line was hidden below the picture
-    assert "chain rule: reuses dL/dA2 (step 6)" in "\n".join(screen(les, nav))
+    assert "chain rule: reuses ∂J/∂Ŷ (step 6)" in "\n".join(screen(les, nav))
 
 
 def test_scrolling_reveals_the_rest_and_comes_back():

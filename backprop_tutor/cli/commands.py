@@ -102,22 +102,17 @@ def run(
         print_json({"scenario": model.name,
                     "steps": [{"key": s.key, "phase": s.phase, "value": finite(s.json_value())} for s in steps]})
         return
-    from ..render.matrix import number
-    from ..render.steps import StepView
-    from ..symbolic import formulas, substitution
-
     from rich.text import Text
+
+    from ..render.theme import NORMAL
+    from ..stepper.lesson import Lesson
 
     out = console()
     out.print(Text.assemble(literal(model.title, "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(f"{model.shape_text()}, loss: {model.loss.describe()}")))
-    for i, step in enumerate(steps, 1):
-        found = None
-        if substitution.wants_elements(step, view):
-            found = substitution.element_lines(step, lambda x: number(x, digits or 6), limit=8)
-        out.print(StepView(step, i, len(steps), model.name, formulas.text(step), formulas.derivative_text(step),
-                           digits or 6, elements=found.lines if found else None,
-                           omitted=found.omitted if found else 0))
+    lesson = Lesson(model, steps, NORMAL.with_digits(digits), view)
+    for i in range(lesson.total):  # the same view of each step as step mode draws
+        out.print(lesson.printed(i))
 
 
 @app.command()

@@ -34,8 +34,30 @@ class FrameContent:
     elements: list[str] = field(default_factory=list)
     omitted: int = 0
     view: str = "matrix"
-    reuses: list[str] = field(default_factory=list)  # "dL/dA2 (step 10)"
+    reuses: list[str] = field(default_factory=list)  # "∂J/∂A2 (step 10)"
     warnings: list[str] = field(default_factory=list)
+    #: larger matrices (a printed run) rather than the corner that fits a screen
+    full: bool = False
+
+
+def constants(step, digits: int) -> list[str]:
+    """The constants a step used, read from its record: eta, m and k, lambda, statistics."""
+    from .matrix import number
+
+    ex, n = step.extra, (lambda v: number(v, digits))
+    out = []
+    if "learning_rate" in ex:
+        out.append(f"η = {n(ex['learning_rate'])}")
+    if "m" in ex:
+        out.append(f"m = {ex['m']} samples, k = {ex['k']} outputs")
+    if ex.get("l2") and "penalty" in ex:
+        out.append(f"λ = {n(ex['l2'])}: data loss {n(ex['data_loss'])} + L2 penalty {n(ex['penalty'])}")
+    elif ex.get("l2") and "data_loss" not in ex:
+        out.append(f"λ = {n(ex['l2'])}")
+    stats = "  ".join(f"x_{k} = {', '.join(n(v) for v in vals)}" for k, vals in ex.get("stats", {}).items())
+    if stats:
+        out.append(stats)
+    return out
 
 
 class Frame:
@@ -73,9 +95,12 @@ class Frame:
                                   style=t.dim))
         elif c.formula:
             parts.append(Text(c.formula, style=t.formula))
+        for line in constants(st, t.digits):
+            parts.append(Text(line, style=t.text))
         matrices = c.view != "element" or not c.elements
-        if matrices:
-            parts.append(MatrixView(st.value, st.symbol, t.digits, max_rows=5, max_cols=5,
+        rows, cols = (8, 6) if c.full else (5, 5)
+        if matrices or c.full:
+            parts.append(MatrixView(st.value, st.symbol, t.digits, max_rows=rows, max_cols=cols,
                                     style=t.phase_style(st.phase)))
         if "mask" in st.extra:
             parts.append(SignMaskView(st.extra, t.digits, max_rows=5, max_cols=8))
@@ -85,9 +110,10 @@ class Frame:
             parts.append(Text("chain rule: reuses " + ", ".join(c.reuses), style=t.dim))
         if c.derivative:
             parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
-        if matrices and st.role != "select" and st.inputs:
+        if (matrices or c.full) and st.op is not None and st.inputs:
+            rows, cols = (8, 6) if c.full else (4, 4)
             parts.append(Text("from", style=t.dim))
-            parts.append(Columns([MatrixView(v, name, t.digits, max_rows=4, max_cols=4)
+            parts.append(Columns([MatrixView(v, name, t.digits, max_rows=rows, max_cols=cols)
                                   for name, v in st.inputs.items()], padding=(0, 2)))
         if t.spacing:
             spaced = []
@@ -95,7 +121,7 @@ class Frame:
                 spaced += [p, Text("")]
             parts = spaced[:-1]
         return Panel(Group(*parts), box=t.box, border_style=t.phase_style(st.phase),
-                     title=f"{st.key}", title_align="left")
+                     title=f"{st.symbol}", title_align="left")
 
     def body(self):
         parts = []

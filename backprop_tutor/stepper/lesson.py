@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from ..engine.diagnostics import diagnose
@@ -36,7 +37,7 @@ class Lesson:
         key before step i (a later step, such as an update, is not what it read)."""
         for j in range(i - 1, -1, -1):
             if self.steps[j].key == key:
-                return f"{key} (step {j + 1})"
+                return f"{self.steps[j].symbol} (step {j + 1})"
         if key in self.model.parameters:
             return f"{key} (initial parameter)"
         return f"{key} (scenario data)"
@@ -70,6 +71,12 @@ class Lesson:
         from ..symbolic import substitution
 
         return "element" if substitution.wants_elements(step, self.view) else "matrix"
+
+    def printed(self, i: int) -> Frame:
+        """Step i as `tutor run` prints it: the same frame as step mode, with whole
+        matrices and no network picture."""
+        content = replace(self.frame(i).c, network=None, full=True)
+        return Frame(content, self.theme)
 
     def _frame(self, i: int) -> Frame:
         from ..symbolic import formulas, substitution
