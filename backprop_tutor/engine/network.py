@@ -159,7 +159,7 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
             rec.param_grad(lay, slot, value, g, zs[i])
     W = params[lay.affine_names["W"]]
     buf = None if work is None else _buffer(work, f"gw{lay.layer}", W.shape)
-    gh, gw, gb = lay.affine.backward(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
+    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
     if net.l2:
         gw += PENALTY.backward(W, net.l2)
     result.grads[lay.affine_names["W"]] = gw

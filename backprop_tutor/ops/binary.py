@@ -250,9 +250,6 @@ class BinaryLinear(Linear):
         out -= 1.0
         return out
 
-    def backward(self, grad_z, h, w, need_input=True, out=None):
-        """`w` is the latent W (a test calls it so) or already sign(W): sign is idempotent."""
-        return super().backward(grad_z, h, sign(w), need_input, out)
 
     def updater(self, slot):
         return self.clipped if slot == "W" else self.update_op

@@ -41,8 +41,12 @@ class Linear(Op):
         z += b
         return z
 
-    def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray, need_input: bool = True,
-                 out: np.ndarray | None = None):
+    def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray):
+        """(dL/dH, dL/dW, dL/db) from dL/dZ, with W as stored."""
+        return self.backward_used(grad_z, h, self.weights(w))
+
+    def backward_used(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray, need_input: bool = True,
+                      out: np.ndarray | None = None):
         """(dL/dH, dL/dW, dL/db) from dL/dZ; `w` is the matrix the forward multiplied by.
 
         dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
