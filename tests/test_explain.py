@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from backprop_tutor.cli import app
 from backprop_tutor.engine import Engine
+from backprop_tutor.printing import printers
 from backprop_tutor.scenario import load
 from backprop_tutor.symbolic import derive
 from backprop_tutor.symbolic.targets import Target, TargetError, offered, parse
@@ -112,21 +113,21 @@ def test_height_weight_values(hw, text):
 @pytest.mark.parametrize("text", list(HW_ELEMENT_FORM))
 def test_height_weight_element_form_matches_the_notes(hw, text):
     ex = derive.explain(hw, parse(text, hw))
-    assert derive.pretty(ex.simplified.rhs) == HW_ELEMENT_FORM[text]
+    assert printers.pretty(ex.simplified.rhs) == HW_ELEMENT_FORM[text]
     # the notes' first factor: dL/dŷ = (ŷ - y) / (ŷ (1 - ŷ)), and dŷ/dz = ŷ (1 - ŷ)
     yhat, y = sp.Symbol("ŷ₁"), sp.Symbol("y₁")
     assert sp.simplify(ex.factors[0].local - (yhat - y) / (yhat * (1 - yhat))) == 0
     assert ex.factors[1].local == yhat * (1 - yhat)
     # the chain before simplification is a product of unevaluated derivatives
     assert all(isinstance(f.leibniz, sp.Derivative) for f in ex.factors)
-    assert derive.pretty(ex.chain.rhs).count("∂") == 2 * len(ex.factors)
+    assert printers.pretty(ex.chain.rhs).count("∂") == 2 * len(ex.factors)
     # the numbers substituted give the value
     assert len(ex.numbers) == 1
 
 
 def test_height_weight_numbers_line(hw):
     ex = derive.explain(hw, parse("dL/dw11^(1)", hw))
-    assert derive.pretty(ex.numbers[0]) == "(0.866852 - 0.5)⋅1⋅0.562177⋅(1 - 0.562177)⋅0.5"
+    assert printers.pretty(ex.numbers[0]) == "(0.866852 - 0.5)⋅1⋅0.562177⋅(1 - 0.562177)⋅0.5"
 
 
 LG_PRINTED = {  # 003_f52022dd7c009d47.txt, section 18.1, eq. (18.38)-(18.45)
@@ -163,8 +164,8 @@ def test_logistic_single_weight(lg, index):
 def test_matrix_form_shows_x_transposed_for_the_first_layer(lg):
     ex = derive.explain(lg, parse("dJ/dW1", lg))
     last = ex.matrix[-1]
-    assert derive.pretty(last.equation.rhs).replace("\n", " ").split()[0] == "T"  # a transpose ...
-    assert "X" in derive.pretty(last.equation.rhs) and "H" not in derive.pretty(last.equation.rhs)
+    assert printers.pretty(last.equation.rhs).replace("\n", " ").split()[0] == "T"  # a transpose ...
+    assert "X" in printers.pretty(last.equation.rhs) and "H" not in printers.pretty(last.equation.rhs)
     assert last.shapes == "(2×4) · (4×3) → 2×3"
     assert "not Hᵀ" in last.why
     assert any("W2ᵀ" in st.why for st in ex.matrix)
