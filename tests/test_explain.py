@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from backprop_tutor.cli import app
 from backprop_tutor.engine import Engine
 from backprop_tutor.printing import printers
+from backprop_tutor.printing.latex import latex_document
 from backprop_tutor.scenario import load
 from backprop_tutor.symbolic import derive
 from backprop_tutor.symbolic.targets import Target, TargetError, offered, parse
@@ -284,3 +285,40 @@ def test_element_of_a_deep_net_with_sums(tmp_path):
     assert [name for name, _ in ex.sums] == ["s", "k", "p"]
     assert float(ex.value) == pytest.approx(float(ex.engine_value), rel=1e-10)
     assert ex.numbers == []  # 4 * 3 * 3 terms: the matrix form carries the numbers
+
+
+TEN_HIDDEN = """name: deep-tanh
+title: "Ten hidden tanh layers"
+data:
+  inputs: [[0.1, 0.2], [0.5, -0.3], [-0.7, 0.9]]
+  targets: [1, 0, 1]
+network:
+  inputs: 2
+  layers:
+{layers}
+    - {{units: 1, activation: sigmoid}}
+parameters:
+  init: {{method: xavier, seed: 3}}
+loss: {{type: binary_cross_entropy}}
+training: {{learning_rate: 0.1, batch: full}}
+"""
+
+
+def test_ten_hidden_layers_have_index_letters_for_every_sum(tmp_path):
+    """More layers than index letters: the letters go on (k, p, ... n, then k₁ ...)."""
+    path = tmp_path / "deep-tanh.yaml"
+    path.write_text(TEN_HIDDEN.format(layers="\n".join("    - {units: 2, activation: tanh}" for _ in range(10))),
+                    encoding="utf-8")
+    model = load(str(path))
+    ex = derive.explain(model, parse("dL/dW1", model))
+    np.testing.assert_allclose(ex.value, ex.engine_value, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(ex.value, ex.finite_difference, rtol=1e-5, atol=1e-9)
+    element = derive.explain(model, parse("dL/dW1[1,0]", model))
+    letters = [name for name, _ in element.sums]
+    assert len(letters) == len(set(letters)) == 10 and letters[-1] == "k₁"
+    assert float(element.value) == pytest.approx(float(element.engine_value), rel=1e-10)
+    assert float(element.value) == pytest.approx(float(element.finite_difference), rel=1e-5)
+    assert "k_{1}" in latex_document(element)
+    result = runner.invoke(app, ["explain", "dL/dW1", "-s", str(path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and all(len(line) <= 80 for line in result.output.splitlines())
