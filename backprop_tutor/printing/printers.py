@@ -46,11 +46,18 @@ _TEX = {"∂": r"\partial ", "ŷ": r"\hat{y}", "Ŷ": r"\hat{Y}", "σ": r"\sigma 
         "λ": r"\lambda ", "ₛ": "_s", "ᵀ": "^{T}"}
 
 
-class _Latex(LatexPrinter):
-    """LaTeX; the tutor's unicode names (∂J/∂Z1, ŷ, σ′, λ ...) in TeX's own commands."""
+def _tex(name: str) -> str:
+    return "".join(_TEX.get(ch, ch) for ch in name)
 
-    def doprint(self, expr):
-        return "".join(_TEX.get(ch, ch) for ch in super().doprint(expr))
+
+class _Latex(LatexPrinter):
+    """LaTeX; the unicode in the tutor's names (∂J/∂Z1, ŷ, σ′(Z1), ℓ′, λ ...) in TeX's own commands."""
+
+    def _print_Symbol(self, expr, style="plain"):  # MatrixSymbol's names come here as well
+        return _tex(super()._print_Symbol(expr, style))
+
+    def _hprint_Function(self, func: str) -> str:
+        return _tex(super()._hprint_Function(func))
 
     def _print_Derivative(self, expr):
         return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.expr), self._print(expr.variables[0]))
