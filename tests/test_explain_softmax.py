@@ -187,3 +187,18 @@ training: {{learning_rate: 0.1, batch: full, max_iterations: 5}}
     result = runner.invoke(app, ["explain", "dL/dZ2", "-s", str(path), "--latex"])
     assert result.exit_code == 0, result.output
     assert r"\delta_{k" in result.output and "ᵀ" not in result.output
+
+
+def test_a_mixing_activation_below_the_output_is_unsupported():
+    """The validator refuses softmax in a hidden layer; explain itself says why, as a TutorError."""
+    import dataclasses
+
+    from backprop_tutor.errors import TutorError, UnsupportedError
+    from backprop_tutor.scenario import load
+
+    model = load("logistic-4x2")
+    hidden = dataclasses.replace(model.layers[0], activation=ACTIVATIONS["softmax"]())
+    model = dataclasses.replace(model, layers=[hidden, *model.layers[1:]])
+    with pytest.raises(UnsupportedError, match="at the output layer only") as err:
+        derive.explain(model, parse("dJ/dW1", model))
+    assert isinstance(err.value, TutorError)

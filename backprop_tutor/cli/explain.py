@@ -32,12 +32,12 @@ def explain(
         parsed = parse(target, model)
     except TargetError as err:
         fail(f"{model.name}: {err}")
-    from ..errors import MissingRuleError, UnsupportedError
-    from ..symbolic.derive import explain as derive
+    from ..errors import UnsupportedError
+    from ..symbolic.derive import explain as derivation
 
     try:
-        ex = derive(model, parsed)
-    except (UnsupportedError, MissingRuleError) as err:
+        ex = derivation(model, parsed)
+    except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
     if as_json:
         from ..printing.jsonable import as_json as jsonable
