@@ -89,7 +89,6 @@ def _rows(pieces: list[tuple[str, prettyForm]], width: int, indent: int) -> str 
     return ("\n\n" if tall else "\n").join(r.render(wrap_line=False) for r in rows)
 
 
-
 def wrap(text: str, width: int | None, indent: str = "") -> str:
     """Prose and one-line formulas, broken at spaces to `width` columns."""
     if width is None:

@@ -51,6 +51,7 @@ from .records import Explanation, Factor
 from .targets import Target
 from .values import _finite_difference, _matrix_numbers, _numbers, _value
 
+
 def straight_through(scenario, target) -> list[str]:
     """The ops on the path whose backward rule is a chosen surrogate, not a derivative."""
     n, l = scenario.depth, target.layer
@@ -62,7 +63,6 @@ def straight_through(scenario, target) -> list[str]:
         if layer.kind == "binary_linear" and (q > l or target.kind == "W"):
             found.append(f"the binarized weights of layer {q}")
     return found
-
 
 
 def _merge(parts: list[sp.Expr]) -> list[sp.Expr]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..engine.engine import affine_op
-from .local import JJ, JK, jacobian_local
+from .local import JJ, jacobian_local
 from .names import row_symbols
 from .records import Inline, MatrixStep
 from .targets import Target

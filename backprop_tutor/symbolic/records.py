@@ -34,6 +34,8 @@ def prose_text(parts: Prose) -> str:
     from ..printing.printers import prose
 
     return prose(parts)
+
+
 @dataclass
 class Factor:
     """One local derivative on the path."""
