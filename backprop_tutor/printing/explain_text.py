@@ -67,8 +67,7 @@ def _simplified_text(ex: Explanation, width: int | None) -> str:
     if ex.assumption:
         simp += "\n" + wrap(ex.assumption, width)
     if ex.other_form is not None:
-        label = "for general targets" if "satisfy it" in ex.assumption and "NOT" not in ex.assumption \
-            else "with Σₖ yₖ = 1 (one-hot targets)"
+        label = "for general targets" if ex.assumption_holds else "with Σₖ yₖ = 1 (one-hot targets)"
         simp += f"\n{label}:\n{fit(ex.other_form, width)}"
     if ex.sums:
         simp += "\n" + wrap("; ".join(f"{i} runs over {what}" for i, what in ex.sums), width)

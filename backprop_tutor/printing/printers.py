@@ -13,6 +13,8 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
 from sympy.printing.str import StrPrinter
 
+from ..symbolic.names import _SUB
+
 
 def _sum_head(expr) -> str:
     return " ".join(f"Σ[{i}=1..{b}]" for i, _, b in reversed(expr.limits))
@@ -130,6 +132,25 @@ class _Index(StrPrinter):
         return self._print(expr.arg) + "ᵀ"
 
 
+class _Subscript(StrPrinter):
+    """Index notation in unicode subscripts, for a short formula in a sentence: Σₖ yₖ = 1."""
+
+    printmethod = "_subscript_form"
+
+    def _sub(self, index) -> str:
+        return "".join(_SUB.get(ch, ch) for ch in self._print(index))
+
+    def _print_Indexed(self, expr):
+        return self._print(expr.base.label) + "".join(self._sub(i) for i in expr.indices)
+
+    def _print_Sum(self, expr):
+        return " ".join(f"Σ{self._sub(limit[0])}" for limit in reversed(expr.limits)) + " " + \
+            self._print(expr.function)
+
+    def _print_Equality(self, expr):
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+
 def pretty(expr) -> str:
     return _Pretty({"use_unicode": True, "order": "none", "wrap_line": False}).doprint(expr)
 
@@ -162,5 +183,6 @@ def prose(parts) -> str:
         if isinstance(part, str):
             out.append(part)
         else:
-            out.append(pretty(part.expr) if part.form == "unicode" else index_form(part.expr))
+            printer = {"unicode": pretty, "subscript": _Subscript({"order": "none"}).doprint}.get(part.form, index_form)
+            out.append(printer(part.expr))
     return "".join(out)

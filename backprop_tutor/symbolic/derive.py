@@ -43,11 +43,11 @@ import sympy as sp
 from ..engine import Engine
 from ..engine.engine import L2, affine_op
 from ..errors import UnsupportedError
-from .local import (A, B_J, H_I, JJ, JK, W_IJ, YHAT, Y, Z, _flip_sign, activation_local, jacobian_local,
+from .local import (A, B_J, H_I, JJ, JK, KK, W_IJ, YHAT, Y, Z, _flip_sign, activation_local, jacobian_local,
                     linear_form, linear_local, loss_local, output_block)
 from .matrix_form import _bias_note, _matrix_form
 from .names import _Names, index_letters
-from .records import Explanation, Factor
+from .records import Explanation, Factor, Inline
 from .targets import Target
 from .values import _finite_difference, _matrix_numbers, _numbers, _value
 
@@ -63,6 +63,11 @@ def straight_through(scenario, target) -> list[str]:
         if layer.kind == "binary_linear" and (q > l or target.kind == "W"):
             found.append(f"the binarized weights of layer {q}")
     return found
+
+
+# the assumption under which softmax cross-entropy simplifies to (ŷ_j - y_j)/m
+ONE_HOT = ("assuming ", Inline(sp.Eq(sp.Sum(sp.IndexedBase("y")[JK], (JK, 1, KK)), 1), "subscript"),
+           " (one-hot targets, or any probability row)")
 
 
 def _merge(parts: list[sp.Expr]) -> list[sp.Expr]:
@@ -259,7 +264,8 @@ class _Output:
     """A mixing output's block: Σ_k ∂L/∂ŷ_k ∂ŷ_k/∂z_j summed by sympy."""
 
     merged: list
-    assumption: str = ""
+    assumption: tuple = ()  # prose: the assumption the simplest form needs, and whether the targets meet it
+    holds: bool | None = None
     general_form: sp.Expr | None = None
     matrix_block: tuple | None = None
 
@@ -271,15 +277,14 @@ def _output_block(p: _Path, dterm, locals_: list) -> _Output:
         return _Output(_merge(locals_))
     general, one_hot = output_block(dterm, jacobian_local(p.acts[-1])[1])
     rows = {JK: p.out_unit, JJ: p.units[p.n]}
-    out = _Output([], matrix_block=(general, ""))
+    out = _Output([], matrix_block=(general, ()))
     block = general
     if one_hot is not None:
-        holds = bool(np.allclose(p.data.y.sum(axis=1), 1.0))
-        out.assumption = ("assuming Σₖ yₖ = 1 (one-hot targets, or any probability row): "
-                          + ("the targets of this scenario satisfy it" if holds else
-                             "the targets of this scenario do NOT satisfy it, so the general form applies"))
+        out.holds = holds = bool(np.allclose(p.data.y.sum(axis=1), 1.0))
+        out.assumption = ONE_HOT + (": ", "the targets of this scenario satisfy it" if holds else
+                                    "the targets of this scenario do NOT satisfy it, so the general form applies")
         block, out.general_form = (one_hot, general) if holds else (general, one_hot)
-        out.matrix_block = (block, out.assumption if block is one_hot else "")
+        out.matrix_block = (block, ONE_HOT if block is one_hot else ())
     block = p.names.shown(block, p.n, p.s_ix, rows, p.k_out)
     if out.general_form is not None:
         out.general_form = p.names.shown(out.general_form, p.n, p.s_ix, rows, p.k_out)
@@ -330,7 +335,8 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
     return Explanation(
         target=target, lhs=lhs, path=path, chain=sp.Eq(lhs, chain, evaluate=False),
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),
-        simplified=sp.Eq(lhs, simplified, evaluate=False), assumption=out.assumption, other_form=other_form,
+        simplified=sp.Eq(lhs, simplified, evaluate=False), assumption_reason=out.assumption,
+        assumption_holds=out.holds, other_form=other_form,
         sums=[(name, what) for name, _, _, what in p.sums], numbers=numbers,
         matrix=matrix, bias_reason=_bias_note(scenario, target, p.m, c),
         value=value, engine_value=engine_value, finite_difference=fd, latex_names=p.names.latex,

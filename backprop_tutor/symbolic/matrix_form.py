@@ -85,8 +85,8 @@ def _linear_block(scenario, q: int, m: int, k: int, Gz, block) -> MatrixStep | N
     if ch != 1:
         rhs = sp.MatMul(ch, rhs, evaluate=False)
     return MatrixStep(sp.Eq(Gz, rhs, evaluate=False), f"{m}×{k}",
-                      ("the loss's derivative times the Jacobian, multiplied out by sympy"
-                       + (f" ({assumption.split(':')[0]})" if assumption else ""),))
+                      ("the loss's derivative times the Jacobian, multiplied out by sympy",)
+                      + ((" (", *assumption, ")") if assumption else ()))
 
 
 def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[MatrixStep]:

@@ -23,7 +23,7 @@ class Inline:
     the one-line 2D printer's form, aₖ⋅(δₖⱼ - aⱼ)."""
 
     expr: sp.Basic
-    form: str = "index"
+    form: str = "index"  # or "unicode", or "subscript": Σₖ yₖ = 1
 
 
 Prose = tuple  # of str and Inline, read in order
@@ -88,8 +88,10 @@ class Explanation:
     finite_difference: np.ndarray | None  # None where a straight-through surrogate is on the path
     latex_names: dict = field(default_factory=dict)
     surrogates: list[str] = field(default_factory=list)  # the straight-through ops on the path
-    # a softmax output: the simplification's assumption (Σ_k y_k = 1) and the form it is not used in
-    assumption: str = ""
+    # a softmax output: the simplification's assumption (Σ_k y_k = 1), whether the targets
+    # meet it, and the form it is not used in
+    assumption_reason: Prose = ()
+    assumption_holds: bool | None = None
     other_form: sp.Eq | None = None
     penalty: Factor | None = None  # the L2 penalty's own derivative, a term beside the chain
     matrix_numbers: MatrixNumbers | None = None  # a whole matrix: its rule with the numbers
@@ -98,3 +100,7 @@ class Explanation:
     @property
     def bias_note(self) -> str:
         return prose_text(self.bias_reason)
+
+    @property
+    def assumption(self) -> str:
+        return prose_text(self.assumption_reason)
