@@ -155,15 +155,6 @@ def pretty(expr) -> str:
     return _Pretty({"use_unicode": True, "order": "none", "wrap_line": False}).doprint(expr)
 
 
-def pretty_chain(*exprs) -> str:
-    """e1 = e2 = e3 side by side in two dimensions (ordinary Derivative printing)."""
-    printer = PrettyPrinter({"use_unicode": True, "order": "none"})
-    form = printer._print(exprs[0])
-    for e in exprs[1:]:
-        form = prettyForm(*form.right(" = ", printer._print(e)))
-    return form.render(wrap_line=False)
-
-
 def linear(expr) -> str:
     return _Linear({"order": "none"}).doprint(expr)
 

@@ -18,10 +18,6 @@ def _printer() -> _Pretty:
     return _Pretty({"use_unicode": True, "order": "none", "wrap_line": False})
 
 
-def _width(text: str) -> int:
-    return max((len(line) for line in text.split("\n")), default=0)
-
-
 def _paren(printer, expr) -> prettyForm:
     from sympy.printing.precedence import PRECEDENCE, precedence
 
