@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from backprop_tutor.cli import app
 from backprop_tutor.engine import Engine
+from backprop_tutor.printing import printers
+from backprop_tutor.printing.latex import latex_document
 from backprop_tutor.scenario import load
 from backprop_tutor.symbolic import derive
 from backprop_tutor.symbolic.targets import Target, TargetError, offered, parse
@@ -111,21 +113,21 @@ def test_height_weight_values(hw, text):
 @pytest.mark.parametrize("text", list(HW_ELEMENT_FORM))
 def test_height_weight_element_form_matches_the_notes(hw, text):
     ex = derive.explain(hw, parse(text, hw))
-    assert derive.pretty(ex.simplified.rhs) == HW_ELEMENT_FORM[text]
+    assert printers.pretty(ex.simplified.rhs) == HW_ELEMENT_FORM[text]
     # the notes' first factor: dL/dŷ = (ŷ - y) / (ŷ (1 - ŷ)), and dŷ/dz = ŷ (1 - ŷ)
     yhat, y = sp.Symbol("ŷ₁"), sp.Symbol("y₁")
     assert sp.simplify(ex.factors[0].local - (yhat - y) / (yhat * (1 - yhat))) == 0
     assert ex.factors[1].local == yhat * (1 - yhat)
     # the chain before simplification is a product of unevaluated derivatives
     assert all(isinstance(f.leibniz, sp.Derivative) for f in ex.factors)
-    assert derive.pretty(ex.chain.rhs).count("∂") == 2 * len(ex.factors)
+    assert printers.pretty(ex.chain.rhs).count("∂") == 2 * len(ex.factors)
     # the numbers substituted give the value
     assert len(ex.numbers) == 1
 
 
 def test_height_weight_numbers_line(hw):
     ex = derive.explain(hw, parse("dL/dw11^(1)", hw))
-    assert derive.pretty(ex.numbers[0]) == "(0.866852 - 0.5)⋅1⋅0.562177⋅(1 - 0.562177)⋅0.5"
+    assert printers.pretty(ex.numbers[0]) == "(0.866852 - 0.5)⋅1⋅0.562177⋅(1 - 0.562177)⋅0.5"
 
 
 LG_PRINTED = {  # 003_f52022dd7c009d47.txt, section 18.1, eq. (18.38)-(18.45)
@@ -162,8 +164,8 @@ def test_logistic_single_weight(lg, index):
 def test_matrix_form_shows_x_transposed_for_the_first_layer(lg):
     ex = derive.explain(lg, parse("dJ/dW1", lg))
     last = ex.matrix[-1]
-    assert derive.pretty(last.equation.rhs).replace("\n", " ").split()[0] == "T"  # a transpose ...
-    assert "X" in derive.pretty(last.equation.rhs) and "H" not in derive.pretty(last.equation.rhs)
+    assert printers.pretty(last.equation.rhs).replace("\n", " ").split()[0] == "T"  # a transpose ...
+    assert "X" in printers.pretty(last.equation.rhs) and "H" not in printers.pretty(last.equation.rhs)
     assert last.shapes == "(2×4) · (4×3) → 2×3"
     assert "not Hᵀ" in last.why
     assert any("W2ᵀ" in st.why for st in ex.matrix)
@@ -296,3 +298,40 @@ def test_element_of_a_deep_net_with_sums(tmp_path):
     assert [name for name, _ in ex.sums] == ["s", "k", "p"]
     assert float(ex.value) == pytest.approx(float(ex.engine_value), rel=1e-10)
     assert ex.numbers == []  # 4 * 3 * 3 terms: the matrix form carries the numbers
+
+
+TEN_HIDDEN = """name: deep-tanh
+title: "Ten hidden tanh layers"
+data:
+  inputs: [[0.1, 0.2], [0.5, -0.3], [-0.7, 0.9]]
+  targets: [1, 0, 1]
+network:
+  inputs: 2
+  layers:
+{layers}
+    - {{units: 1, activation: sigmoid}}
+parameters:
+  init: {{method: xavier, seed: 3}}
+loss: {{type: binary_cross_entropy}}
+training: {{learning_rate: 0.1, batch: full}}
+"""
+
+
+def test_ten_hidden_layers_have_index_letters_for_every_sum(tmp_path):
+    """More layers than index letters: the letters go on (k, p, ... n, then k₁ ...)."""
+    path = tmp_path / "deep-tanh.yaml"
+    path.write_text(TEN_HIDDEN.format(layers="\n".join("    - {units: 2, activation: tanh}" for _ in range(10))),
+                    encoding="utf-8")
+    model = load(str(path))
+    ex = derive.explain(model, parse("dL/dW1", model))
+    np.testing.assert_allclose(ex.value, ex.engine_value, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(ex.value, ex.finite_difference, rtol=1e-5, atol=1e-9)
+    element = derive.explain(model, parse("dL/dW1[1,0]", model))
+    letters = [name for name, _ in element.sums]
+    assert len(letters) == len(set(letters)) == 10 and letters[-1] == "k₁"
+    assert float(element.value) == pytest.approx(float(element.engine_value), rel=1e-10)
+    assert float(element.value) == pytest.approx(float(element.finite_difference), rel=1e-5)
+    assert "k_{1}" in latex_document(element)
+    result = runner.invoke(app, ["explain", "dL/dW1", "-s", str(path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and all(len(line) <= 80 for line in result.output.splitlines())

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from backprop_tutor.printing import explain_text, printers
 from backprop_tutor.scenario import load
 from backprop_tutor.symbolic import derive
 from backprop_tutor.symbolic.targets import parse
@@ -37,7 +38,7 @@ def test_wide_window_gives_nonzero_first_layer_gradients():
 def test_binary_layer_passes_sign_of_the_weight_back():
     bnn = load("bnn-saturation", ["ste.threshold=25"])
     ex = derive.explain(bnn, parse("dL/dW1[0,0]", bnn))
-    texts = [derive.pretty(f.local) for f in ex.factors]
+    texts = [printers.pretty(f.local) for f in ex.factors]
     assert any(t.startswith("sign(w") for t in texts), texts  # dz2/da1 = sign(w) of the binary layer 2
     # the straight-through factor of each sign layer, as a piecewise indicator of |z| <= t
     ste = [f.local for f in ex.factors if isinstance(f.local, sp.Piecewise)]
@@ -48,7 +49,7 @@ def test_no_finite_difference_through_a_straight_through_estimator(bnn):
     ex = derive.explain(bnn, parse("dL/dW1", bnn))
     assert ex.finite_difference is None
     assert "the sign of layer 1" in ex.surrogates and "the binarized weights of layer 1" in ex.surrogates
-    text = dict(derive.text_sections(ex))["value"]
+    text = dict(explain_text.text_sections(ex))["value"]
     assert "does not apply" in text and "piecewise constant" in text
     # the last, ordinary linear layer still gets its finite-difference check
     ex = derive.explain(bnn, parse("dL/dW3", bnn))

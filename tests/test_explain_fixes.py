@@ -10,6 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from backprop_tutor.cli import app
+from backprop_tutor.printing import explain_text, printers, text
 from backprop_tutor.scenario import load
 from backprop_tutor.symbolic import derive
 from backprop_tutor.symbolic.targets import Target, TargetError, parse
@@ -73,7 +74,7 @@ def l2(tmp_path_factory):
 
 
 def sections(ex, width=None):
-    return dict(derive.text_sections(ex, width))
+    return dict(explain_text.text_sections(ex, width))
 
 
 def test_l2_term_in_chain_substituted_and_simplified(l2):
@@ -89,9 +90,9 @@ def test_l2_term_in_chain_substituted_and_simplified(l2):
 
 def test_l2_matrix_rule_once_with_lambda_w(l2):
     ex = derive.explain(l2, parse("dL/dW1", l2))
-    rules = [st for st in ex.matrix if "∂L/∂W1" in derive.pretty(st.equation.lhs)]
+    rules = [st for st in ex.matrix if "∂L/∂W1" in printers.pretty(st.equation.lhs)]
     assert len(rules) == 1
-    assert "λ⋅W₁" in derive.pretty(rules[0].equation)
+    assert "λ⋅W₁" in printers.pretty(rules[0].equation)
     numbers = sections(ex, 96)["numbers"]
     assert "0.1 ⋅" in numbers and "W1 (2×2)" in numbers
 
@@ -102,10 +103,10 @@ def rendered(scenario, target, width):
     from backprop_tutor.render.explain import ExplainView
 
     model = load(scenario)
-    ex = derive.explain(model, parse(target, model))
-    body = derive.text_sections(ex, width - ExplainView.FRAME)
+    view = ExplainView(derive.explain(model, parse(target, model)), model.name)
+    body = view.sections(width)  # what the view draws in a console `width` columns wide
     out = io.StringIO()
-    Console(file=out, width=width, color_system=None).print(ExplainView(ex.title, model.name, body))
+    Console(file=out, width=width, color_system=None).print(view)
     return body, out.getvalue()
 
 
@@ -137,11 +138,12 @@ def test_two_d_block_stays_aligned_in_numbers():
 
 
 def test_one_line_fallback_when_a_factor_is_too_wide():
-    sp = derive.sp
+    import sympy as sp
+
     x = sp.Symbol("x")
     wide = sp.Eq(sp.Symbol("y"), sp.Mul(sp.Add(*[sp.Symbol(f"a{i}") / (i + 2) for i in range(12)]), x,
                                          evaluate=False), evaluate=False)
-    out = derive.fit(wide, 40)
+    out = text.fit(wide, 40)
     assert all(len(line) <= 40 for line in out.splitlines())
     assert "/" in out  # the one-line form
 

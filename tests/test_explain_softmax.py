@@ -11,9 +11,11 @@ from typer.testing import CliRunner
 
 from backprop_tutor.cli import app
 from backprop_tutor.ops import ACTIVATIONS, LOSSES
+from backprop_tutor.printing import explain_text, printers
 from backprop_tutor.scenario.validate import validate
 from backprop_tutor.scenario.yamlsource import Source
-from backprop_tutor.symbolic import derive
+from backprop_tutor.symbolic import derive, values
+from backprop_tutor.symbolic import local as local_derivs
 from backprop_tutor.symbolic.targets import Target, parse
 
 runner = CliRunner()
@@ -73,20 +75,20 @@ def test_targets_that_are_not_one_hot(loss):
 
 def test_softmax_jacobian_derived_by_sympy_is_the_ops_backward():
     op = ACTIVATIONS["softmax"]()
-    cases, joined = derive.jacobian_local(op)
+    cases, joined = local_derivs.jacobian_local(op)
     a1, a2 = sp.symbols("a_1 a_2")
     assert [c.label for c in cases] == ["k = j", "k ≠ j"]
     assert sp.expand(cases[0].output_form - a1 * (1 - a1)) == 0
     assert sp.expand(cases[1].output_form + a1 * a2) == 0
     # a_k (δ_kj - a_j), as the notes write it
-    ak, aj, delta = derive.A_ROW[derive.JK], derive.A_ROW[derive.JJ], sp.KroneckerDelta(derive.JK, derive.JJ)
+    ak, aj, delta = local_derivs.A_ROW[local_derivs.JK], local_derivs.A_ROW[local_derivs.JJ], sp.KroneckerDelta(local_derivs.JK, local_derivs.JJ)
     assert sp.expand(joined - ak * (delta - aj)) == 0
     rng = np.random.default_rng(7)
     for width in (2, 3, 5):
         z = rng.normal(size=(4, width)) * 2
         a = op.forward(z)
         g = rng.normal(size=z.shape)
-        jac = derive._jacobian(joined, a)
+        jac = values._jacobian(joined, a)
         np.testing.assert_allclose(np.einsum("sk,skj->sj", g, jac), op.backward(z, a, g), rtol=1e-12, atol=1e-15)
 
 
@@ -94,7 +96,7 @@ def test_each_case_is_sympys_derivative_of_the_symbolic_form():
     op = ACTIVATIONS["softmax"]()
     zs = sp.symbols("z_1:4")
     outs = op.symbolic(sp, list(zs))
-    cases, _ = derive.jacobian_local(op)
+    cases, _ = local_derivs.jacobian_local(op)
     point = {z: v for z, v in zip(zs, (0.3, -1.2, 0.7))}
     a = [float(o.subs(point)) for o in outs]
     for case, (k, j) in zip(cases, [(0, 0), (0, 1)]):
@@ -105,10 +107,10 @@ def test_each_case_is_sympys_derivative_of_the_symbolic_form():
 
 
 def test_softmax_cross_entropy_one_hot_is_yhat_minus_y_over_m():
-    general, one_hot = derive.output_block(
-        derive.loss_local(LOSSES["cross_entropy"](), 4, 3)[2], derive.jacobian_local(ACTIVATIONS["softmax"]())[1])
+    general, one_hot = local_derivs.output_block(
+        local_derivs.loss_local(LOSSES["cross_entropy"](), 4, 3)[2], local_derivs.jacobian_local(ACTIVATIONS["softmax"]())[1])
     yh, y = sp.IndexedBase("ŷ"), sp.IndexedBase("y")
-    j, k, K = derive.JJ, derive.JK, derive.KK
+    j, k, K = local_derivs.JJ, local_derivs.JK, local_derivs.KK
     assert sp.expand(one_hot - (yh[j] - y[j]) / 4) == 0
     assert sp.expand(general - (yh[j] * sp.Sum(y[k], (k, 1, K)) - y[j]) / 4) == 0
 
@@ -116,9 +118,9 @@ def test_softmax_cross_entropy_one_hot_is_yhat_minus_y_over_m():
 def test_one_hot_simplification_text():
     scenario = softmax_scenario(LOSS_CASES["cross_entropy"], [2])
     ex = derive.explain(scenario, Target("Z", 2, (1, 2)))
-    sections = dict(derive.text_sections(ex))
+    sections = dict(explain_text.text_sections(ex))
     simplified = sections["simplified"]
-    assert derive.pretty(ex.simplified.rhs) == derive.pretty(
+    assert printers.pretty(ex.simplified.rhs) == printers.pretty(
         sp.Mul(sp.Rational(1, 3), sp.Symbol("ŷ₂₃") - sp.Symbol("y₂₃"), evaluate=False))
     assert "ŷ₂₃ - y₂₃" in simplified and "3" in simplified
     assert "assuming Σₖ yₖ = 1 (one-hot targets" in simplified
@@ -140,7 +142,7 @@ def test_targets_that_are_not_one_hot_keep_the_general_form():
     assert "do NOT satisfy it" in ex.assumption
     assert ex.simplified.rhs.has(sp.Sum)  # the general form is the one shown first
     assert not ex.other_form.rhs.has(sp.Sum)  # the one-hot form beside it, labelled
-    assert "with Σₖ yₖ = 1 (one-hot targets)" in dict(derive.text_sections(ex))["simplified"]
+    assert "with Σₖ yₖ = 1 (one-hot targets)" in dict(explain_text.text_sections(ex))["simplified"]
 
 
 def test_mse_through_softmax_has_no_one_hot_shortcut():
@@ -185,3 +187,18 @@ training: {{learning_rate: 0.1, batch: full, max_iterations: 5}}
     result = runner.invoke(app, ["explain", "dL/dZ2", "-s", str(path), "--latex"])
     assert result.exit_code == 0, result.output
     assert r"\delta_{k" in result.output and "ᵀ" not in result.output
+
+
+def test_a_mixing_activation_below_the_output_is_unsupported():
+    """The validator refuses softmax in a hidden layer; explain itself says why, as a TutorError."""
+    import dataclasses
+
+    from backprop_tutor.errors import TutorError, UnsupportedError
+    from backprop_tutor.scenario import load
+
+    model = load("logistic-4x2")
+    hidden = dataclasses.replace(model.layers[0], activation=ACTIVATIONS["softmax"]())
+    model = dataclasses.replace(model, layers=[hidden, *model.layers[1:]])
+    with pytest.raises(UnsupportedError, match="at the output layer only") as err:
+        derive.explain(model, parse("dJ/dW1", model))
+    assert isinstance(err.value, TutorError)

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from backprop_tutor.ops import ACTIVATIONS, LOSSES
-from backprop_tutor.symbolic import derive
+from backprop_tutor.symbolic import local as local_derivs
 
 RNG = np.random.default_rng(4)
 ELEMENTWISE = [name for name, cls in ACTIVATIONS.items() if cls.elementwise]
@@ -15,19 +15,19 @@ ELEMENTWISE = [name for name, cls in ACTIVATIONS.items() if cls.elementwise]
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_activation_derivative_matches_backward(name):
     op = ACTIVATIONS[name]()
-    f, d, out_form = derive.activation_local(op)
+    f, d, out_form = local_derivs.activation_local(op)
     z = RNG.uniform(-3, 3, size=(5, 4))
     z[np.abs(z) < 1e-3] = 0.5  # keep away from the kink of ReLU-like functions
     a = op.forward(z)
     grad_a = RNG.normal(size=z.shape)
     expected = op.backward(z, a, grad_a)
-    from_z = np.broadcast_to(sp.lambdify(derive.Z, d, "numpy")(z), z.shape)
+    from_z = np.broadcast_to(sp.lambdify(local_derivs.Z, d, "numpy")(z), z.shape)
     np.testing.assert_allclose(grad_a * from_z, expected, rtol=1e-9, atol=1e-12)
     # the symbolic forward is the numeric forward
-    np.testing.assert_allclose(np.broadcast_to(sp.lambdify(derive.Z, f, "numpy")(z), z.shape), a, rtol=1e-9)
+    np.testing.assert_allclose(np.broadcast_to(sp.lambdify(local_derivs.Z, f, "numpy")(z), z.shape), a, rtol=1e-9)
     if out_form is not None:  # rewritten in terms of the output a = f(z)
-        assert not out_form.has(derive.Z)
-        from_a = np.broadcast_to(sp.lambdify(derive.A, out_form, "numpy")(a), z.shape)
+        assert not out_form.has(local_derivs.Z)
+        from_a = np.broadcast_to(sp.lambdify(local_derivs.A, out_form, "numpy")(a), z.shape)
         np.testing.assert_allclose(grad_a * from_a, expected, rtol=1e-9, atol=1e-12)
 
 
@@ -46,11 +46,11 @@ def test_softmax_jacobian_matches_backward():
 
 
 def test_output_forms_are_the_textbook_ones():
-    a = derive.A
-    assert derive.activation_local(ACTIVATIONS["sigmoid"]())[2] == a * (1 - a)
-    assert sp.expand(derive.activation_local(ACTIVATIONS["tanh"]())[2] - (1 - a**2)) == 0
-    assert derive.activation_local(ACTIVATIONS["identity"]())[2] == 1
-    assert derive.activation_local(ACTIVATIONS["relu"]())[2] is None  # cannot be inverted: stays in z
+    a = local_derivs.A
+    assert local_derivs.activation_local(ACTIVATIONS["sigmoid"]())[2] == a * (1 - a)
+    assert sp.expand(local_derivs.activation_local(ACTIVATIONS["tanh"]())[2] - (1 - a**2)) == 0
+    assert local_derivs.activation_local(ACTIVATIONS["identity"]())[2] == 1
+    assert local_derivs.activation_local(ACTIVATIONS["relu"]())[2] is None  # cannot be inverted: stays in z
 
 
 LOSS_CASES = [(name, {}) for name in LOSSES] + [
@@ -65,17 +65,17 @@ def test_loss_derivative_matches_backward(name, options):
     m, k = 4, 3
     yhat = RNG.uniform(0.05, 0.95, size=(m, k))
     y = RNG.uniform(0.05, 1.0, size=(m, k))
-    c, term, d = derive.loss_local(loss, m, k)
-    got = np.broadcast_to(sp.lambdify((derive.YHAT, derive.Y), d, "numpy")(yhat, y), (m, k))
+    c, term, d = local_derivs.loss_local(loss, m, k)
+    got = np.broadcast_to(sp.lambdify((local_derivs.YHAT, local_derivs.Y), d, "numpy")(yhat, y), (m, k))
     np.testing.assert_allclose(got, loss.backward(yhat, y), rtol=1e-9)
     # and the term itself is the numeric loss
-    total = float(c) * np.sum(sp.lambdify((derive.YHAT, derive.Y), term, "numpy")(yhat, y))
+    total = float(c) * np.sum(sp.lambdify((local_derivs.YHAT, local_derivs.Y), term, "numpy")(yhat, y))
     assert total == pytest.approx(loss.forward(yhat, y), rel=1e-9)
 
 
 def test_linear_local_derivatives():
-    local = derive.linear_local()
-    assert local["h"] == derive.W_IJ and local["w"] == derive.H_I and local["b"] == 1
+    local = local_derivs.linear_local()
+    assert local["h"] == local_derivs.W_IJ and local["w"] == local_derivs.H_I and local["b"] == 1
 
 
 def test_a_new_activation_with_a_symbolic_form_just_works():
@@ -111,7 +111,7 @@ def test_a_new_activation_with_a_symbolic_form_just_works():
             return sp.Piecewise((1, sp.Abs(z) <= 1), (0, True))
 
     for op in (Softplus(), SignSTE()):
-        f, d, _ = derive.activation_local(op)
+        f, d, _ = local_derivs.activation_local(op)
         z = RNG.uniform(-3, 3, size=20)
-        np.testing.assert_allclose(np.broadcast_to(sp.lambdify(derive.Z, d, "numpy")(z), z.shape),
+        np.testing.assert_allclose(np.broadcast_to(sp.lambdify(local_derivs.Z, d, "numpy")(z), z.shape),
                                    op.derivative(z, op.forward(z)), rtol=1e-9)

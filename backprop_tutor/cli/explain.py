@@ -32,18 +32,23 @@ def explain(
         parsed = parse(target, model)
     except TargetError as err:
         fail(f"{model.name}: {err}")
-    from ..symbolic import derive
+    from ..errors import UnsupportedError
+    from ..symbolic.derive import explain as derivation
 
     try:
-        ex = derive.explain(model, parsed)
-    except NotImplementedError as err:
+        ex = derivation(model, parsed)
+    except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
     if as_json:
-        print_json({"scenario": model.name, **derive.as_json(ex)})
+        from ..printing.jsonable import as_json as jsonable
+
+        print_json({"scenario": model.name, **jsonable(ex)})
     elif as_latex:
-        typer.echo(derive.latex_document(ex))
+        from ..printing.latex import latex_document
+
+        typer.echo(latex_document(ex))
     else:
         from ..render.explain import ExplainView
 
-        out = console()  # its width is the terminal's, or 80 when the output is not a terminal
-        out.print(ExplainView(ex.title, model.name, derive.text_sections(ex, out.width - ExplainView.FRAME)))
+        # the view fits its formulas to the console's width: the terminal's, or 80 when piped
+        console().print(ExplainView(ex, model.name))

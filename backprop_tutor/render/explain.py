@@ -1,6 +1,7 @@
 """An explanation drawn for a student: one titled block per part of the derivation.
 
-The renderer draws the sections the symbolic layer printed; it computes nothing.
+The renderer draws the sections that backprop_tutor.printing prints, fitted to the width
+it is given when it is drawn; it computes nothing.
 """
 
 from __future__ import annotations
@@ -9,20 +10,26 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ..printing.explain_text import text_sections, title
+
 
 class ExplainView:
-    FRAME = 4  # the panel's border and padding: a body gets the console's width less this
-    def __init__(self, title: str, scenario_name: str, sections: list[tuple[str, str]]) -> None:
-        self.title = title
+    FRAME = 4  # the panel's border and padding: a body gets the width it is drawn in less this
+
+    def __init__(self, explanation, scenario_name: str) -> None:
+        self.explanation = explanation
         self.scenario_name = scenario_name
-        self.sections = sections
+
+    def sections(self, width: int | None) -> list[tuple[str, str]]:
+        """The sections' text for a panel `width` columns wide (None: as wide as it comes)."""
+        return text_sections(self.explanation, None if width is None else width - self.FRAME)
 
     def __rich_console__(self, console, options):
         parts = []
-        for i, (heading, body) in enumerate(self.sections, 1):
+        for i, (heading, body) in enumerate(self.sections(options.max_width), 1):
             parts.append(Text(f"{i}. {heading}", style="bold cyan"))
             parts.append(Text(body))
             parts.append(Text(""))
         header = Text.assemble((f" {self.scenario_name} ", "bold"), (" explain ", "bold reverse red"),
-                               (f" {self.title} ", "bold"))
+                               (f" {title(self.explanation)} ", "bold"))
         yield Panel(Group(*parts[:-1]), title=header, title_align="left", border_style="red")

@@ -35,14 +35,14 @@ def activation_function(op) -> sp.Function:
 def activation_derivative(op) -> sp.Expr:
     """f'(z) derived by sympy from the op's symbolic form (the same derivation, and the
     same cache, that `tutor explain` uses: one source of formulas in the program)."""
-    from .derive import activation_local
+    from .local import activation_local
 
     return activation_local(op)[1]
 
 
 def activation_derivative_output_form(op) -> sp.Expr | None:
     """f'(z) written with a = f(z) (a(1 - a) for the sigmoid), or None when sympy cannot."""
-    from .derive import activation_local
+    from .local import activation_local
 
     return activation_local(op)[2]
 

@@ -1,0 +1,59 @@
+"""Matrices of numbers as a student reads them: in brackets, long ones by their edges,
+each with its name and shape beneath it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy as sp
+from sympy.printing.pretty.stringpict import prettyForm
+
+from .text import _printer, _rows, fit
+
+if TYPE_CHECKING:
+    from ..symbolic.records import MatrixNumbers
+
+
+def _fmt(v, width: int | None = None) -> str:
+    if not np.ndim(v):
+        return f"{float(v):.6g}"
+    return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3,
+                           max_line_width=min(width, 76) if width else 76,
+                           formatter={"float_kind": lambda x: f"{x:.6g}"})
+
+
+EDGE = 3  # a matrix longer than 2·EDGE rows or columns is shown by its first and last EDGE
+
+
+def _edges(count: int) -> list[int | None]:
+    return list(range(count)) if count <= 2 * EDGE else list(range(EDGE)) + [None] + list(range(count - EDGE, count))
+
+
+def _matrix_pict(label: str, a, width: int | None) -> prettyForm:
+    """A matrix of numbers in brackets, its name and shape centred beneath it."""
+    if a is None:
+        return prettyForm(label)
+    a = np.asarray(a, dtype=float)
+    if a.ndim == 0:
+        return prettyForm(f"{float(a):.6g}")
+    a = a.reshape(-1, 1) if a.ndim == 1 else a
+    rows, cols = _edges(a.shape[0]), _edges(a.shape[1])
+    cells = [[("⋱" if c is None else "⋮") if r is None else ("⋯" if c is None else f"{a[r, c]:.6g}")
+              for c in cols] for r in rows]
+    form = _printer()._print(sp.Matrix([[sp.Symbol(t) for t in row] for row in cells]))
+    if width is not None and form.width() > width:
+        form = prettyForm(_fmt(a, width))
+    return prettyForm(*form.below(f"{label} ({a.shape[0]}×{a.shape[1]})"))
+
+
+def matrix_numbers_text(mn: MatrixNumbers, width: int | None) -> str:
+    pieces = []
+    for op, label, value in mn.operands:
+        pieces.append((f" {op} " if op not in ("", ",") else op + " ", _matrix_pict(label, value, width)))
+    pieces.append((" = ", _matrix_pict("", mn.result, width)))
+    body = _rows(pieces, width or 10 ** 6, 0)
+    if body is None:  # a matrix wider than the console even as numpy prints it
+        body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _, label, value in mn.operands if value is not None)
+    return fit(mn.rule, width) + "\nwith the numbers:\n" + body
+

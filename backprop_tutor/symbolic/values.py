@@ -1,0 +1,231 @@
+"""Every number of an explanation: the gradient chained from the sympy-derived local
+derivatives, a central finite difference, the operand matrices of a whole-matrix rule,
+and the element form with its numbers substituted."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..engine.engine import L2, affine_op
+from ..ops.binary import sign as binary_sign
+from .local import A_ROW, JJ, JK, YHAT, Y, Z, W_IJ, activation_local, jacobian_local, linear_local
+from .names import _Names
+from .records import MatrixNumbers
+from .targets import Target
+
+
+def _dz_dh(scenario, params, q: int) -> np.ndarray:
+    """The sympy-derived dz/dh of layer q's own affine op, on its weights (W, or sign(W))."""
+    fn = sp.lambdify(W_IJ, linear_local(affine_op(scenario.layers[q - 1]))["h"],
+                     modules=[{"sign": binary_sign}, "numpy"])
+    return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
+
+
+def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) -> MatrixNumbers:
+    """The target's own matrix rule (the last of the matrix form) with the engine's operand
+    matrices in it: e.g. ∂J/∂W1 = Xᵀ ⋅ ∂J/∂Z1 with Xᵀ and ∂J/∂Z1 written out."""
+    n, l, kind = scenario.depth, target.layer, target.kind
+    Ls = scenario.notation.loss
+    arr = _arrays(scenario, steps, data)
+    params = scenario.parameters
+
+    def name(q):
+        return scenario.notation.act(q, n) if q > 0 else scenario.notation.inputs
+
+    def wname(q):
+        return (f"sign(W{q})" if scenario.layers[q - 1].kind == "binary_linear" else f"W{q}") + "ᵀ"
+
+    result = np.asarray(value, dtype=float)
+    if kind == "W":
+        ops = [("", f"{name(l - 1)}ᵀ", arr[("A", l - 1)].T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
+        if scenario.l2:
+            ops += [("+", "λ", np.asarray(scenario.l2)), ("⋅", f"W{l}", params[f"W{l}"])]
+    elif kind == "b":
+        G = steps[f"dL/dZ{l}"].value
+        ops = [("", f"(∂{Ls}/∂Z{l})ᵀ", G.T), ("⋅", "𝟙", np.ones((G.shape[0], 1)))]
+        result = result.reshape(-1, 1)
+    elif kind == "Z":
+        act = scenario.layers[l - 1].activation
+        ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value)]
+        if act.elementwise:
+            ops.append(("⊙", f"{act.label}′(Z{l})", _lambda(activation_local(act)[1], Z)(arr[("Z", l)])))
+        else:
+            ops.append(("→", f"each row times J_{act.label}ᵀ", None))
+    elif l < n:
+        ops = [("", f"∂{Ls}/∂Z{l + 1}", steps[f"dL/dZ{l + 1}"].value), ("⋅", wname(l + 1), _dz_dh(scenario, params, l + 1).T)]
+    else:
+        ops = [("", name(n), arr[("A", n)]), (",", scenario.notation.targets, arr[("Y", 0)])]
+    return MatrixNumbers(matrix[-1].equation, ops, result)
+
+
+def _arrays(scenario, steps, data) -> dict:
+    n = scenario.depth
+    arr = {("A", 0): data.x, ("Y", 0): data.y}
+    for q in range(1, n + 1):
+        arr[("A", q)] = steps[f"A{q}"].value
+        arr[("Z", q)] = steps[f"Z{q}"].value
+    return arr
+
+
+def _lambda(expr, *syms):
+    fn = sp.lambdify(syms, expr, "numpy")
+    return lambda *args: np.broadcast_to(np.asarray(fn(*args), dtype=float), np.shape(args[0])).copy()
+
+
+def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
+    """The gradient from the sympy-derived local derivatives alone, chained with numpy."""
+    dterm, acts = factors_ops
+    arr = _arrays(scenario, steps, data)
+    params = {k: v for k, v in scenario.parameters.items()}
+    n, l = scenario.depth, target.layer
+    g = _lambda(dterm, YHAT, Y)(arr[("A", n)], arr[("Y", 0)])
+
+    def dz_dh(q):
+        return _dz_dh(scenario, params, q)
+
+    stop = l + 1 if target.kind == "A" else l
+    for q in range(n, stop - 1, -1):
+        if acts[q - 1].elementwise:
+            f, d, out_form = activation_local(acts[q - 1])
+            g = g * _lambda(d, Z)(arr[("Z", q)])
+        else:  # row by row: dL/dz_sj = Σ_k dL/da_sk · ∂a_sk/∂z_sj, the sympy-derived Jacobian
+            g = np.einsum("sk,skj->sj", g, _jacobian(jacobian_local(acts[q - 1])[1], arr[("A", q)]))
+        if q > l:
+            g = g @ dz_dh(q).T
+    if target.kind == "W":
+        g = arr[("A", l - 1)].T @ g
+        if scenario.l2:
+            g = g + L2.backward(params[f"W{l}"], scenario.l2)
+    elif target.kind == "b":
+        g = g.sum(axis=0)
+    return g[target.index] if target.index is not None else g
+
+
+def _jacobian(joined: sp.Expr, a: np.ndarray) -> np.ndarray:
+    """∂a_sk/∂z_sj for every sample s, from the joined form in a[k], a[j] and δ_kj."""
+    ak, aj, delta = sp.symbols("a_k a_j delta")
+    expr = joined.subs({A_ROW[JK]: ak, A_ROW[JJ]: aj, sp.KroneckerDelta(JK, JJ): delta}, simultaneous=True)
+    fn = sp.lambdify((ak, aj, delta), expr, "numpy")
+    k = a.shape[1]
+    out = fn(a[:, :, None], a[:, None, :], np.eye(k)[None, :, :])
+    return np.broadcast_to(np.asarray(out, dtype=float), (a.shape[0], k, k))
+
+
+def _loss_at(engine, scenario, target: Target, data, params, pert=None) -> float:
+    """The loss with one parameter (or one value of the forward pass) perturbed."""
+    n = scenario.depth
+    a = data.x
+    for q in range(1, n + 1):
+        z = affine_op(scenario.layers[q - 1]).forward(a, params[f"W{q}"], params[f"b{q}"])
+        if pert is not None and target.kind == "Z" and q == target.layer:
+            z = z + pert
+        a = scenario.layers[q - 1].activation.forward(z)
+        if pert is not None and target.kind == "A" and q == target.layer:
+            a = a + pert
+    loss = scenario.loss.forward(a, data.y)
+    if scenario.l2:
+        loss += L2.forward([params[f"W{q}"] for q in range(1, n + 1)], scenario.l2)
+    return loss
+
+
+def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) -> np.ndarray:
+    params = {k: v.copy() for k, v in engine.params.items()}
+    if target.kind in ("W", "b"):
+        shape = params[f"{target.kind}{target.layer}"].shape
+    else:
+        shape = np.shape(_forward_value(scenario, params, data, target))
+    entries = [target.index] if target.index is not None else list(np.ndindex(*shape))
+    out = np.zeros(shape)
+    for e in entries:
+        vals = []
+        for sign in (1, -1):
+            if target.kind in ("W", "b"):
+                p = {k: v.copy() for k, v in params.items()}
+                p[f"{target.kind}{target.layer}"][e] += sign * h
+                vals.append(_loss_at(engine, scenario, target, data, p))
+            else:
+                pert = np.zeros(shape)
+                pert[e] = sign * h
+                vals.append(_loss_at(engine, scenario, target, data, params, pert))
+        out[e] = (vals[0] - vals[1]) / (2 * h)
+    return out[target.index] if target.index is not None else out
+
+
+def _forward_value(scenario, params, data, target):
+    a = data.x
+    for q in range(1, target.layer + 1):
+        z = affine_op(scenario.layers[q - 1]).forward(a, params[f"W{q}"], params[f"b{q}"])
+        a = scenario.layers[q - 1].activation.forward(z)
+    return z if target.kind == "Z" else a
+
+
+MAX_TERMS = 8
+
+
+def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, generic: bool) -> list:
+    """The simplified product with the numbers substituted, one expression per term of
+    the sums (none when the sums have more than MAX_TERMS terms, or the target is a
+    whole matrix: then the matrix form carries the numbers)."""
+    if generic:
+        return []
+    total = int(np.prod([count for _, _, count, _ in sums])) if sums else 1
+    if total > MAX_TERMS:
+        return []
+    arr = _arrays(scenario, steps, data)
+    params = scenario.parameters
+
+    def value(sym, at):
+        if sym.name == "λ":
+            return _shown(scenario.l2)
+        kind, q, s, u = names.where[sym]
+        s = at.get(s, s)
+        u = at.get(u, u)
+        if kind == "delta":
+            return sp.Integer(int(int(s) == int(u)))
+        if kind == "W":
+            v = params[f"W{q}"][int(s) - 1, int(u) - 1]
+        elif kind == "b":
+            v = params[f"b{q}"][int(u) - 1]
+        else:
+            v = arr[(kind, q)][int(s) - 1, int(u) - 1]
+        return _shown(float(v))
+
+    def filled(expr, at):
+        """expr with numbers; a sum left inside it (over a row's outputs) written term by term."""
+        def spell(e):
+            (var, lo, hi), = e.limits
+            return sp.Add(*[filled(e.function, {**at, str(var): v}) for v in range(int(lo), int(hi) + 1)],
+                          evaluate=False)
+        with sp.evaluate(False):
+            expr = expr.replace(lambda e: isinstance(e, sp.Sum), spell)
+            expr = expr.subs({sym: value(sym, at) for sym in expr.free_symbols if not sym.name[0].isdigit()
+                              and not sym.name.startswith("(")})
+            # a negative number is written (-1) in a product, but σ′(-1), not σ′((-1))
+            return expr.replace(lambda e: isinstance(e, (sp.Function, sp.core.relational.Relational))
+                                and any(_bracketed(a) for a in e.args),
+                                lambda e: e.func(*[_unbracketed(a) for a in e.args], evaluate=False))
+
+    terms = []
+    at = {}
+    for combo in np.ndindex(*[count for _, _, count, _ in sums]) if sums else [()]:
+        at = {name: v + 1 for (name, _, _, _), v in zip(sums, combo)}
+        terms.append(filled(body, at))
+    if extra is not None:
+        terms.append(filled(extra, at))
+    return terms
+
+
+def _shown(v: float) -> sp.Symbol:
+    """A number as the student reads it (6 significant digits), kept as printed text so
+    that nothing is evaluated while the numbers stand in the formula."""
+    text = f"{v:.6g}"
+    return sp.Symbol(f"({text})" if v < 0 else text)
+
+
+def _bracketed(e) -> bool:
+    return isinstance(e, sp.Symbol) and e.name.startswith("(") and e.name.endswith(")")
+
+
+def _unbracketed(e):
+    return sp.Symbol(e.name[1:-1]) if _bracketed(e) else e
