@@ -17,16 +17,6 @@ from .network import Network, run_pass, update
 from .records import Recorder, grad_key
 from .step import Step
 
-# explain reads these until its numbers come from the pass as well
-from ..ops import AFFINE, L2Penalty, Linear  # noqa: E402
-
-LINEAR = Linear()
-L2 = L2Penalty()
-
-
-def affine_op(layer) -> Linear:
-    return AFFINE[layer.kind]()
-
 
 @dataclass
 class Data:

@@ -90,8 +90,12 @@ def _theta(params: dict, names: dict) -> dict:
     return {slot: params[name] for slot, name in names.items()}
 
 
-def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | None = None):
-    """The forward pass; returns (hs, zs, ws): inputs of each layer, pre-activations, matrices used."""
+def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | None = None,
+            shift: tuple | None = None):
+    """The forward pass; returns (hs, zs, ws): inputs of each layer, pre-activations, matrices used.
+
+    `shift` = ("Z" or "A", layer, array) adds the array to that layer's Z or A as it is
+    computed (a central difference with respect to a value of the pass)."""
     hs, zs, ws = [x], [], []
     for lay in net.layers:
         l = lay.layer
@@ -101,9 +105,13 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
         if rec is not None and lay.affine.weight_op is not None:
             rec.weight_transform(lay, W, w_used)
         z = lay.affine.apply(hs[-1], w_used, b)
+        if shift is not None and shift[:2] == ("Z", l):
+            z = z + shift[2]
         if rec is not None:
             rec.affine(lay, hs[-1], w_used, b, z)
         a = lay.act.apply(z, _theta(params, lay.act_names))
+        if shift is not None and shift[:2] == ("A", l):
+            a = a + shift[2]
         if rec is not None:
             rec.activation(lay, z, a, _theta(params, lay.act_names))
         hs.append(a)
@@ -113,8 +121,11 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
 
 
 def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float, float, float, object]:
-    """(loss, data loss, penalty, 1 - yhat as the output activation computes it)."""
-    one_minus = net.layers[-1].act.complement(z_out, yhat)
+    """(loss, data loss, penalty, 1 - yhat as the output activation computes it).
+
+    `z_out` None: yhat is not f(z) of the output layer (a value shifted by a central
+    difference), so 1 - yhat is taken as it stands."""
+    one_minus = 1.0 - yhat if z_out is None else net.layers[-1].act.complement(z_out, yhat)
     data_loss = net.loss.forward(yhat, y, one_minus)
     penalty = 0.0
     if net.l2:
@@ -127,11 +138,12 @@ def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float
 
 
 def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
-             work: dict | None = None, backward: bool = True) -> PassResult:
+             work: dict | None = None, backward: bool = True, shift: tuple | None = None) -> PassResult:
     """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name."""
-    hs, zs, ws = forward(net, params, x, rec, work)
+    hs, zs, ws = forward(net, params, x, rec, work, shift)
     yhat = hs[-1]
-    loss, data_loss, penalty, one_minus = loss_of(net, params, yhat, zs[-1], y, rec)
+    shifted_out = shift is not None and shift[:2] == ("A", len(net.layers))
+    loss, data_loss, penalty, one_minus = loss_of(net, params, yhat, None if shifted_out else zs[-1], y, rec)
     result = PassResult(loss, data_loss, penalty, yhat)
     if not backward:
         return result

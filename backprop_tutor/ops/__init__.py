@@ -12,8 +12,14 @@ from .update import GradientDescent, L2Penalty
 #: a layer's `type` in a scenario -> its affine op
 AFFINE = {"linear": Linear, "binary_linear": BinaryLinear}
 
+
+def affine_of(layer) -> Linear:
+    """The affine op of a scenario's layer (Linear, or BinaryLinear for `type: binary_linear`)."""
+    return AFFINE[layer.kind].of()
+
 __all__ = [
     "AFFINE",
+    "affine_of",
     "ACTIVATIONS",
     "Activation",
     "register",

@@ -141,7 +141,7 @@ def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
     if raw is not None:
         d = c.mapping(raw, path, ("threshold",), ("threshold",))
         t = c.number(d["threshold"], path + ("threshold",), low=0)
-    signs = [i for i, lay in enumerate(layers) if isinstance(lay.activation, SignSTE)]
+    signs = [i for i, lay in enumerate(layers) if getattr(lay.activation, "straight_through", False)]
     if not signs:
         if raw is not None:
             c.fail(path, "there is no sign layer to read the straight-through window; "

@@ -41,7 +41,9 @@ import numpy as np
 import sympy as sp
 
 from ..engine import Engine
-from ..engine.engine import L2, affine_op
+from ..ops import L2Penalty, affine_of
+
+L2 = L2Penalty()
 from ..errors import UnsupportedError
 from .local import (A, B_J, H_I, JJ, JK, KK, W_IJ, YHAT, Y, Z, _flip_sign, activation_local, jacobian_local,
                     linear_form, linear_local, loss_local, output_block)
@@ -220,7 +222,7 @@ def _input_factor(p: _Path, q: int) -> Factor:
     z_q = names.pre(q, p.s_ix, p.units[q])
     below = names.act(q - 1, p.s_ix, p.units[q - 1])
     w = names.weight(q, p.units[q - 1], p.units[q])
-    op_q = affine_op(p.scenario.layers[q - 1])
+    op_q = affine_of(p.scenario.layers[q - 1])
     lin = linear_local(op_q)
     return Factor(sp.Derivative(z_q, below), op_q.title, linear_form(op_q), lin["h"], None,
                   lin["h"].subs({W_IJ: w}), H_I)
@@ -230,7 +232,7 @@ def _own_factor(p: _Path) -> Factor | None:
     """∂z/∂w or ∂z/∂b of the target's layer; None for a Z or A target."""
     names, l, kind = p.names, p.target.layer, p.target.kind
     z_l = names.pre(l, p.s_ix, p.unit)
-    op_l = affine_op(p.scenario.layers[l - 1])
+    op_l = affine_of(p.scenario.layers[l - 1])
     lin, zform = linear_local(op_l), linear_form(op_l)
     if kind == "W":
         w, h = names.weight(l, p.inp, p.unit), names.act(l - 1, p.s_ix, p.inp)

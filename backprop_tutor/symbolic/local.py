@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..engine.engine import LINEAR
+from ..ops import Linear
+
+LINEAR = Linear()
 
 Z, A = sp.symbols("z a")
 YHAT, Y = sp.symbols("ŷ y")

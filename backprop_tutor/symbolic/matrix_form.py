@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..engine.engine import affine_op
+from ..ops import affine_of
 from .local import JJ, jacobian_local
 from .names import row_symbols
 from .records import Inline, MatrixStep
@@ -131,7 +131,7 @@ def _input_step(scenario, q: int, m: int, below: str, Gz) -> MatrixStep:
     H = sp.MatrixSymbol(below, m, widths[q - 1])
     W = sp.MatrixSymbol(f"W{q}", widths[q - 1], widths[q])
     b = sp.MatrixSymbol(f"b{q}", widths[q], 1)
-    rule = affine_op(scenario.layers[q - 1]).matrix_rules(sp, H, W, b, Gz)["H"]
+    rule = affine_of(scenario.layers[q - 1]).matrix_rules(sp, H, W, b, Gz)["H"]
     G = sp.MatrixSymbol(f"∂{L}/∂{below}", m, widths[q - 1])
     h = below.lower()
     z_sk = (_at("z", _s, _k), _times(_at(h, _s, _j), _at("w", _j, _k)), _j)
@@ -147,7 +147,7 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
     H = sp.MatrixSymbol(below, m, widths[l - 1])
     W = sp.MatrixSymbol(f"W{l}", widths[l - 1], widths[l])
     b = sp.MatrixSymbol(f"b{l}", widths[l], 1)
-    rules = affine_op(scenario.layers[l - 1]).matrix_rules(sp, H, W, b, G)
+    rules = affine_of(scenario.layers[l - 1]).matrix_rules(sp, H, W, b, G)
     if target.kind == "b":
         Z, W_, b_ = (sp.MatrixSymbol(name, *shape) for name, shape in
                      (("Z", (m, widths[l])), ("W", W.shape), ("b", b.shape)))

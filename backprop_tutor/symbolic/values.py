@@ -7,7 +7,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..engine.engine import L2, affine_op
+from ..engine.network import forward, run_pass
+from ..ops import L2Penalty, affine_of
+
+L2 = L2Penalty()
 from ..ops.binary import sign as binary_sign
 from .local import A_ROW, JJ, JK, YHAT, Y, Z, W_IJ, activation_local, jacobian_local, linear_local
 from .names import _Names
@@ -17,7 +20,7 @@ from .targets import Target
 
 def _dz_dh(scenario, params, q: int) -> np.ndarray:
     """The sympy-derived dz/dh of layer q's own affine op, on its weights (W, or sign(W))."""
-    fn = sp.lambdify(W_IJ, linear_local(affine_op(scenario.layers[q - 1]))["h"],
+    fn = sp.lambdify(W_IJ, linear_local(affine_of(scenario.layers[q - 1]))["h"],
                      modules=[{"sign": binary_sign}, "numpy"])
     return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
 
@@ -113,20 +116,9 @@ def _jacobian(joined: sp.Expr, a: np.ndarray) -> np.ndarray:
 
 
 def _loss_at(engine, scenario, target: Target, data, params, pert=None) -> float:
-    """The loss with one parameter (or one value of the forward pass) perturbed."""
-    n = scenario.depth
-    a = data.x
-    for q in range(1, n + 1):
-        z = affine_op(scenario.layers[q - 1]).forward(a, params[f"W{q}"], params[f"b{q}"])
-        if pert is not None and target.kind == "Z" and q == target.layer:
-            z = z + pert
-        a = scenario.layers[q - 1].activation.forward(z)
-        if pert is not None and target.kind == "A" and q == target.layer:
-            a = a + pert
-    loss = scenario.loss.forward(a, data.y)
-    if scenario.l2:
-        loss += L2.forward([params[f"W{q}"] for q in range(1, n + 1)], scenario.l2)
-    return loss
+    """The loss from the network pass, with one value of the pass (Z or A) shifted by `pert`."""
+    shift = None if pert is None else (target.kind, target.layer, pert)
+    return run_pass(engine.network, params, data.x, data.y, backward=False, shift=shift).loss
 
 
 def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) -> np.ndarray:
@@ -134,7 +126,7 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) 
     if target.kind in ("W", "b"):
         shape = params[f"{target.kind}{target.layer}"].shape
     else:
-        shape = np.shape(_forward_value(scenario, params, data, target))
+        shape = np.shape(_forward_value(engine, params, data, target))
     entries = [target.index] if target.index is not None else list(np.ndindex(*shape))
     out = np.zeros(shape)
     for e in entries:
@@ -152,12 +144,10 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) 
     return out[target.index] if target.index is not None else out
 
 
-def _forward_value(scenario, params, data, target):
-    a = data.x
-    for q in range(1, target.layer + 1):
-        z = affine_op(scenario.layers[q - 1]).forward(a, params[f"W{q}"], params[f"b{q}"])
-        a = scenario.layers[q - 1].activation.forward(z)
-    return z if target.kind == "Z" else a
+def _forward_value(engine, params, data, target):
+    """Z or A of the target's layer, from the network pass."""
+    hs, zs, _ = forward(engine.network, params, data.x)
+    return zs[target.layer - 1] if target.kind == "Z" else hs[target.layer]
 
 
 MAX_TERMS = 8
