@@ -82,8 +82,11 @@ def _value_text(ex: Explanation, width: int | None) -> str:
                      "against the surrogate's definition, not against a finite difference.", width)
     else:
         check = f"central finite difference:\n{_fmt(ex.finite_difference, width)}"
-    return (f"{title(ex)} =\n{_fmt(ex.value, width)}\n"
+    text = (f"{title(ex)} =\n{_fmt(ex.value, width)}\n"
             f"engine (tutor run):\n{_fmt(ex.engine_value, width)}\n{check}")
+    for warning in ex.warnings:
+        text += "\n" + wrap("⚠ " + warning, width)
+    return text
 
 
 def _jacobian_text(f: Factor, width: int | None = None) -> str:

@@ -31,6 +31,7 @@ def as_json(ex: Explanation) -> dict:
         "bias_note": ex.bias_note or None,
         "value": np.asarray(ex.value, dtype=float).tolist(),
         "engine_value": np.asarray(ex.engine_value, dtype=float).tolist(),
+        "warnings": list(ex.warnings),
         "finite_difference": (None if ex.finite_difference is None
                               else np.asarray(ex.finite_difference, dtype=float).tolist()),
         "straight_through": ex.surrogates,

@@ -98,6 +98,14 @@ class Explanation:
     loss: sp.Symbol = sp.Symbol("L")  # the scenario's name for the loss (L, J)
 
     @property
+    def warnings(self) -> list[str]:
+        """What a student must know about the numbers: a value that is not finite."""
+        if np.all(np.isfinite(np.asarray(self.engine_value, dtype=float))):
+            return []
+        return ["the value is not a finite number (inf or nan): on the way the loss took the log of 0 "
+                "or a number overflowed; `tutor run` marks the step where it happens (⚠)."]
+
+    @property
     def bias_note(self) -> str:
         return prose_text(self.bias_reason)
 
