@@ -88,6 +88,8 @@ class Frame:
         st = c.step
         parts = []
         if c.view == "element" and c.elements:
+            if c.full and c.formula:  # a printed run has room for the matrix formula as well
+                parts.append(Text(c.formula, style=t.formula))
             for line in c.elements:
                 parts.append(Text(line, style=t.formula))
             if c.omitted:
