@@ -157,6 +157,12 @@ def _index(p: _Path) -> None:
     if p.m == 1:
         p.s_ix = 1
     p.units = {l: p.unit}
+    if p.target.parameter:  # one parameter shared by every unit of its layer: a sum over them too
+        if widths[l] == 1:
+            p.units[l] = p.unit = 1
+        else:
+            p.sums.append(("j", sp.Symbol("j"), widths[l], f"the {widths[l]} units of layer {l}, "
+                                                             f"which share the one {kind}"))
     free = index_letters()
     for q in range(l + 1, p.n + 1):
         if widths[q] == 1:
@@ -182,7 +188,7 @@ def _chain(p: _Path) -> tuple[list[Factor], list[str], sp.Symbol]:
     factors = [Factor(sp.Derivative(L, yhat), scenario.loss.title, c * term, dterm, None,
                       dterm.subs({YHAT: yhat, Y: names.target(p.s_ix, p.out_unit)}), YHAT)]
     path = [str(L), scenario.notation.act(n, n)]
-    top = l if kind != "A" else l + 1
+    top = l + 1 if kind == "A" or p.target.parameter else l
     for q in range(n, top - 1, -1):
         factors.append(_activation_factor(p, q, yhat))
         path.append(f"Z{q}")
@@ -241,7 +247,20 @@ def _own_factor(p: _Path) -> Factor | None:
     if kind == "b":
         bsym = names.bias(l, p.unit)
         return Factor(sp.Derivative(z_l, bsym), op_l.title, zform, lin["b"], None, lin["b"], B_J)
+    if p.target.parameter:
+        return _parameter_factor(p)
     return None
+
+
+def _parameter_factor(p: _Path) -> Factor:
+    """∂a/∂p of the target's layer: the activation's own parameter, derived by sympy."""
+    l, slot, act = p.target.layer, p.target.kind, p.acts[p.target.layer - 1]
+    generic = sp.Symbol(slot)
+    form = act.symbolic(sp, Z, **{slot: generic})
+    derived = sp.diff(form, generic)
+    a_l, z_l, psym = p.names.act(l, p.s_ix, p.unit), p.names.pre(l, p.s_ix, p.unit), p.names.parameter(l, slot)
+    return Factor(sp.Derivative(a_l, psym), act.label, form, derived, None,
+                  derived.subs({Z: z_l, generic: psym}), generic)
 
 
 def _penalty(p: _Path) -> Factor | None:

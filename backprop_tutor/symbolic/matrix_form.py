@@ -103,7 +103,7 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
     out = [MatrixStep(sp.Eq(G, sp.Mul(c, sp.Function("ℓ′")(yh, yy), evaluate=False), evaluate=False),
                       f"{m}×{widths[n]}", ("element by element: the loss's derivative for each sample "
                                            "and output, times the loss's constant ", Inline(c)))]
-    stop = l + 1 if target.kind == "A" else l
+    stop = l + 1 if target.kind == "A" or target.parameter else l
     for q in range(n, stop - 1, -1):
         Gz = grad(f"Z{q}", (m, widths[q]))
         act = scenario.layers[q - 1].activation
@@ -122,7 +122,20 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
             G = Gz
     if target.kind in ("W", "b"):
         out.append(_parameter_step(scenario, target, m, act_name[l - 1], G, grad))
+    elif target.parameter:
+        out.append(_activation_parameter_step(scenario, target, m, act_name[l], G))
     return out
+
+
+def _activation_parameter_step(scenario, target: Target, m: int, name: str, G) -> MatrixStep:
+    """∂L/∂p = 𝟙ᵀ (∂L/∂A ⊙ ∂A/∂p) 𝟙: every entry of A depends on the layer's one parameter."""
+    w, L, slot = scenario.widths()[target.layer], sp.Symbol(scenario.notation.loss), target.kind
+    D = sp.MatrixSymbol(f"∂{name}/∂{slot}", m, w)
+    rule = sp.MatMul(sp.OneMatrix(1, m), sp.HadamardProduct(G, D), sp.OneMatrix(w, 1))
+    return MatrixStep(sp.Eq(sp.Symbol(f"∂{L}/∂{slot}{target.layer}"), rule, evaluate=False),
+                      f"(1×{m}) · ({m}×{w} ⊙ {m}×{w}) · ({w}×1) → 1×1",
+                      (f"every entry of {name} depends on the layer's one {slot}, so the entries' "
+                       "contributions add up: a sum over the samples and the units, and no transpose",))
 
 
 def _input_step(scenario, q: int, m: int, below: str, Gz) -> MatrixStep:

@@ -83,6 +83,13 @@ class _Names:
     def bias(self, q: int, j) -> sp.Symbol:
         return self._make("b", "b", str(q), [str(j)], ("b", q, None, j))
 
+    def parameter(self, q: int, slot: str) -> sp.Symbol:
+        """A learnable parameter of layer q's activation, e.g. α⁽¹⁾ for PReLU's alpha."""
+        from .targets import GREEK
+
+        base = GREEK.get(slot, slot)
+        return self._make(base, "\\" + slot if slot in GREEK else slot, str(q), [], (slot, q, None, None))
+
     def loss(self) -> sp.Symbol:
         return sp.Symbol(self.s.notation.loss)
 

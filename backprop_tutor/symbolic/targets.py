@@ -41,9 +41,18 @@ class Target:
     index: tuple[int, ...] | None = None  # 0-based entry, or None for the whole matrix
 
     @property
+    def parameter(self) -> bool:
+        """A learnable parameter of the layer's activation (PReLU's alpha), not W, b, Z or A."""
+        return self.kind not in KINDS
+
+    @property
     def key(self) -> str:
         """The engine's step key of this gradient (dL/dW1 ...)."""
         return f"dL/d{self.kind}{self.layer}"
+
+
+#: how a parameter slot may be written besides its name
+GREEK = {"alpha": "α", "beta": "β", "gamma": "γ"}
 
 
 def offered(scenario) -> list[str]:
@@ -52,13 +61,34 @@ def offered(scenario) -> list[str]:
     for l in range(1, scenario.depth + 1):
         out += [f"d{loss}/dW{l}", f"d{loss}/db{l}", f"d{loss}/dZ{l}",
                 f"d{loss}/d{scenario.notation.act(l, scenario.depth)}"]
+        out += [f"d{loss}/d{slot}{l}" for slot in scenario.layers[l - 1].activation.learnable]
     return out
+
+
 
 
 _SUPER = r"(?:\^\{?\((?P<sup>\d+)\)\}?|\^(?P<sup2>\d+))"
 _WHOLE = re.compile(r"^(?P<name>[A-Za-z]|ŷ|Ŷ|yhat|y_hat)_?\{?(?P<layer>\d+)?\}?" + _SUPER + r"?$")
 _ENTRY = re.compile(r"^(?P<name>[A-Za-z])_?\{?(?P<sub>\d+)\}?" + _SUPER + r"$")
 _BRACKET = re.compile(r"^(?P<var>[^\[]+)\[(?P<idx>\s*\d+\s*(?:,\s*\d+\s*)?)\]$")
+
+
+_PARAM = re.compile(r"^(?P<name>[A-Za-zαβγ]+?)_?\{?(?P<layer>\d+)?\}?" + _SUPER + r"?$")
+
+
+def _parameter(var: str, scenario) -> Target | None:
+    """alpha1, α1, alpha^(1): a learnable parameter of a layer's activation, or None."""
+    m = _PARAM.match(var)
+    if not m:
+        return None
+    name = {v: k for k, v in GREEK.items()}.get(m["name"], m["name"])
+    layers = [l for l in range(1, scenario.depth + 1) if name in scenario.layers[l - 1].activation.learnable]
+    if not layers:
+        return None
+    layer = m["layer"] or m["sup"] or m["sup2"]
+    if layer is None and len(layers) == 1:
+        layer = layers[0]
+    return Target(name, int(layer), None) if layer is not None else None
 
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
@@ -92,17 +122,12 @@ def parse(text: str, scenario) -> Target:
         raise TargetError(shown, "expected the form dL/dVARIABLE", offer)
     if m["loss"] not in ("L", "J", scenario.notation.loss):
         raise TargetError(shown, f"the loss is called {scenario.notation.loss} here", offer)
-    var = m["var"]
+    var, index = _split_index(m["var"])
     n = scenario.depth
-
-    index = None
-    bracket = _BRACKET.match(var)
-    if bracket:
-        var = bracket["var"]
-        index = tuple(int(p) for p in bracket["idx"].split(","))
-
     if var in ("ŷ", "Ŷ", "yhat", "y_hat", scenario.notation.output) and var:
         target = Target("A", n, None)
+    elif index is None and (param := _parameter(var, scenario)) is not None:
+        target = _owned(shown, param, scenario, offer)
     else:
         whole = _WHOLE.match(var)
         entry = _ENTRY.match(var)  # an index and a layer superscript: one entry
@@ -143,6 +168,22 @@ def parse(text: str, scenario) -> Target:
     return target
 
 
+def _split_index(var: str) -> tuple[str, tuple[int, ...] | None]:
+    """W1[0,1] -> (W1, (0, 1)); W1 -> (W1, None)."""
+    bracket = _BRACKET.match(var)
+    if not bracket:
+        return var, None
+    return bracket["var"], tuple(int(p) for p in bracket["idx"].split(","))
+
+
+def _owned(shown, target: Target, scenario, offer) -> Target:
+    """A parameter target whose layer's activation really has that parameter."""
+    n = scenario.depth
+    if target.kind not in scenario.layers[min(target.layer, n) - 1].activation.learnable:
+        raise TargetError(shown, f"layer {target.layer}'s activation has no parameter {target.kind}", offer)
+    return target
+
+
 def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
     """w12^(1) -> W1[0,1]; b2^(1) -> b1[1]; z1^(2) -> Z2[0,0] when there is one sample."""
     if kind == "W":
@@ -161,6 +202,8 @@ def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
 
 def _shape(target: Target, scenario) -> tuple[int, ...]:
     widths = scenario.widths()
+    if target.parameter:
+        return ()
     if target.kind == "W":
         return (widths[target.layer - 1], widths[target.layer])
     if target.kind == "b":

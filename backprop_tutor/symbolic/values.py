@@ -55,6 +55,10 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
             ops.append(("⊙", f"{act.label}′(Z{l})", _lambda(activation_local(act)[1], Z)(arr[("Z", l)])))
         else:
             ops.append(("→", f"each row times J_{act.label}ᵀ", None))
+    elif target.parameter:
+        ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value),
+               ("⊙", f"∂{name(l)}/∂{target.kind}", _parameter_derivative(scenario, target, steps))]
+        result = result.reshape(1, 1)
     elif l < n:
         ops = [("", f"∂{Ls}/∂Z{l + 1}", steps[f"dL/dZ{l + 1}"].value), ("⋅", wname(l + 1), _dz_dh(scenario, params, l + 1).T)]
     else:
@@ -87,7 +91,7 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
     def dz_dh(q):
         return _dz_dh(scenario, params, q)
 
-    stop = l + 1 if target.kind == "A" else l
+    stop = l + 1 if target.kind == "A" or target.parameter else l
     for q in range(n, stop - 1, -1):
         if acts[q - 1].elementwise:
             f, d, out_form = activation_local(acts[q - 1])
@@ -102,7 +106,19 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
             g = g + L2.backward(params[f"W{l}"], scenario.l2)
     elif target.kind == "b":
         g = g.sum(axis=0)
+    elif target.parameter:
+        g = (g * _parameter_derivative(scenario, target, steps)).sum()
     return g[target.index] if target.index is not None else g
+
+
+def _parameter_derivative(scenario, target: Target, steps) -> np.ndarray:
+    """∂A/∂p of the target's layer, entry by entry: the sympy derivative of the activation's
+    symbolic form with respect to its parameter, at the pass's Z and the parameter's value."""
+    act, slot, l = scenario.layers[target.layer - 1].activation, target.kind, target.layer
+    generic = sp.Symbol(slot)
+    d = sp.diff(act.symbolic(sp, Z, **{slot: generic}), generic)
+    value = steps[f"A{l}"].args[slot]
+    return _lambda(d, Z, generic)(steps[f"Z{l}"].value, np.broadcast_to(value, steps[f"Z{l}"].value.shape))
 
 
 def _jacobian(joined: sp.Expr, a: np.ndarray) -> np.ndarray:
@@ -123,7 +139,8 @@ def _loss_at(engine, scenario, target: Target, data, params, pert=None) -> float
 
 def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) -> np.ndarray:
     params = {k: v.copy() for k, v in engine.params.items()}
-    if target.kind in ("W", "b"):
+    own = f"{target.kind}{target.layer}" in params  # W, b or an activation's parameter
+    if own:
         shape = params[f"{target.kind}{target.layer}"].shape
     else:
         shape = np.shape(_forward_value(engine, params, data, target))
@@ -132,7 +149,7 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) 
     for e in entries:
         vals = []
         for sign in (1, -1):
-            if target.kind in ("W", "b"):
+            if own:
                 p = {k: v.copy() for k, v in params.items()}
                 p[f"{target.kind}{target.layer}"][e] += sign * h
                 vals.append(_loss_at(engine, scenario, target, data, p))
