@@ -255,6 +255,9 @@ OPTION_CASES = {
     "--projector without --step": (["run", "logistic-4x2", "--projector"], "--projector only applies", ""),
     "--auto without --step": (["run", "logistic-4x2", "--auto", "1"], "--auto only applies", ""),
     "--step with --json": (["run", "logistic-4x2", "--step", "--json"], "--step and --json", ""),
+    "scenario path too long": (["run", "a/" * 3000], "a/a/a/", "File name too long"),
+    "scenario name too long": (["validate", "a" * 300], "aaa", "File name too long"),
+    "superscript digit in run:": (["run", "{file}"], "{file}:", "run: network.layers.².units"),
     "billion laughs in --set": (["run", "logistic-4x2", "--set", "data.targets=" + "[" * 100 + "]" * 100],
                                 "--set data.targets=[[[", "nested more than 32 deep"),
 }
@@ -263,6 +266,11 @@ OPTION_CASES = {
 @pytest.mark.parametrize("case", list(OPTION_CASES))
 def test_hostile_option_is_refused_and_named(tmp_path, case):
     args, prefix, words = OPTION_CASES[case]
+    if "{file}" in prefix:
+        path = write(tmp_path, GOOD + "run:\n  network.layers.².units: 3\n")
+        args, prefix = [a.replace("{file}", str(path)) for a in args], prefix.replace("{file}", str(path))
+        prefix = f"{path}:{line_of(path.read_text(), 'layers.²')}: "
+        words = "no such field to change"
     done = tutor(*args, cwd=tmp_path)
     assert_refused(done, prefix, words)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import math
-import os
 import sys
 from contextlib import contextmanager
 
