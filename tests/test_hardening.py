@@ -356,3 +356,15 @@ def test_one_output_column_is_read_at_the_threshold(tmp_path):
     epochs = json.loads(done.stdout)["epochs"]
     assert epochs[-1]["test_accuracy"] is None
     assert epochs[-1]["train_accuracy"] in (0.25, 0.5, 0.75, 1.0) and epochs[-1]["train_accuracy"] > 0
+
+
+def test_explain_through_too_many_layers_is_refused(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import startup
+
+    path = write(tmp_path, startup.deep_scenario(20))
+    done = tutor("explain", "dL/dW1", "-s", path)
+    assert_refused(done, "deep-20: dL/dW1: ", "more layers than explain can name")
+    assert tutor("explain", "dL/dW15", "-s", path).returncode == 0

@@ -38,6 +38,9 @@ def explain(
         ex = derive.explain(model, parsed)
     except NotImplementedError as err:
         fail(f"{model.name}: {target}: {err}")
+    except StopIteration:  # the sums ran out of index letters: too many layers above the target
+        fail(f"{model.name}: {target}: the chain rule here sums over more layers than explain can name "
+             f"(at most 8 layers of more than one unit above the target); explain a later layer's gradient")
     if as_json:
         print_json({"scenario": model.name, **derive.as_json(ex)})
     elif as_latex:
