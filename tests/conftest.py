@@ -16,3 +16,13 @@ def run_steps():
         return {s.key: s for s in Engine(load(name, settings)).steps()}
 
     return run
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="run the long profiles (the fuzz test with thousands of examples)")
+
+
+@pytest.fixture(scope="session")
+def slow(request) -> bool:
+    return request.config.getoption("--slow")

@@ -255,6 +255,12 @@ OPTION_CASES = {
     "--projector without --step": (["run", "logistic-4x2", "--projector"], "--projector only applies", ""),
     "--auto without --step": (["run", "logistic-4x2", "--auto", "1"], "--auto only applies", ""),
     "--step with --json": (["run", "logistic-4x2", "--step", "--json"], "--step and --json", ""),
+    "scenario path too long": (["run", "a/" * 3000], "a/a/a/", "File name too long"),
+    "scenario name too long": (["validate", "a" * 300], "aaa", "File name too long"),
+    "superscript digit in run:": (["run", "{file}"], "{file}:", "run: network.layers.².units"),
+    "run of a network too large to show": (["run", "logistic-4x2", "--set", "network.layers.0.units=65",
+                                            "--set", "parameters={init: xavier}"],
+                                           f"{catalog.resolve('logistic-4x2')}: network.layers[0].units: ", "too large to show"),
     "billion laughs in --set": (["run", "logistic-4x2", "--set", "data.targets=" + "[" * 100 + "]" * 100],
                                 "--set data.targets=[[[", "nested more than 32 deep"),
 }
@@ -263,6 +269,11 @@ OPTION_CASES = {
 @pytest.mark.parametrize("case", list(OPTION_CASES))
 def test_hostile_option_is_refused_and_named(tmp_path, case):
     args, prefix, words = OPTION_CASES[case]
+    if "{file}" in prefix:
+        path = write(tmp_path, GOOD + "run:\n  network.layers.².units: 3\n")
+        args, prefix = [a.replace("{file}", str(path)) for a in args], prefix.replace("{file}", str(path))
+        prefix = f"{path}:{line_of(path.read_text(), 'layers.²')}: "
+        words = "no such field to change"
     done = tutor(*args, cwd=tmp_path)
     assert_refused(done, prefix, words)
 
@@ -345,3 +356,15 @@ def test_one_output_column_is_read_at_the_threshold(tmp_path):
     epochs = json.loads(done.stdout)["epochs"]
     assert epochs[-1]["test_accuracy"] is None
     assert epochs[-1]["train_accuracy"] in (0.25, 0.5, 0.75, 1.0) and epochs[-1]["train_accuracy"] > 0
+
+
+def test_explain_through_too_many_layers_is_refused(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import startup
+
+    path = write(tmp_path, startup.deep_scenario(20))
+    done = tutor("explain", "dL/dW1", "-s", path)
+    assert_refused(done, "deep-20: dL/dW1: ", "more layers than explain can name")
+    assert tutor("explain", "dL/dW15", "-s", path).returncode == 0

@@ -90,3 +90,16 @@ def test_closed_pipe_is_a_quiet_zero():
         proc.wait(timeout=60)
         assert proc.returncode == 0, (args, err)
         assert "Traceback" not in err and "Exception ignored" not in err and "Broken pipe" not in err, (args, err)
+
+
+def test_markup_in_a_name_on_the_progress_bar_of_a_terminal(tmp_path):
+    from backprop_tutor.scenario import catalog
+
+    text = catalog.resolve("logistic-4x2").read_text(encoding="utf-8")
+    path = tmp_path / "markup.yaml"
+    path.write_text(text.replace("name: logistic-4x2", 'name: "[/]evil[bold"'), encoding="utf-8")
+    child = pexpect.spawn(TUTOR, ["train", str(path), "-n", "3000"], encoding="utf-8", timeout=60,
+                          dimensions=(24, 100))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Traceback" not in child.before and "[/]evil[bold" in child.before

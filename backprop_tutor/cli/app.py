@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import math
-import os
 import sys
 from contextlib import contextmanager
 
@@ -104,7 +103,26 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
         settings += [(f"--sample {sample}", "training.batch=record"),
                      (f"--sample {sample}", f"training.record={sample}")]
     with scenario_errors():
-        return load_scenario(name_or_path, settings, up_close)
+        model = load_scenario(name_or_path, settings, up_close)
+    if up_close:
+        _shown(model)
+    return model
+
+
+def _shown(model) -> None:
+    """`run` and `explain` print every operation: refuse a network too large to show."""
+    from ..scenario.limits import MAX_SHOWN_PARAMETERS, MAX_SHOWN_UNITS
+
+    widths = model.widths()
+    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    widest = max(range(len(model.layers)), key=lambda i: model.layers[i].units)
+    units = model.layers[widest].units
+    if units > MAX_SHOWN_UNITS or params > MAX_SHOWN_PARAMETERS:
+        fail(f"{model.path}: network.layers[{widest}].units: this network ({units} units in its widest layer, "
+             f"{params:,} parameters) is too large to show operation by operation; run and explain show at "
+             f"most {MAX_SHOWN_UNITS} units per layer and {MAX_SHOWN_PARAMETERS:,} parameters. Narrow it for "
+             f"them with a run: section (e.g. `run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation "
+             f"does), or use tutor train")
 
 
 def console(stderr: bool = False):

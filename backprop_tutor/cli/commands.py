@@ -149,7 +149,9 @@ def train(
         from rich.progress import Progress
 
         with Progress(transient=True, console=err) as bar:
-            task = bar.add_task(f"training {model.name}", total=total)
+            from rich.markup import escape
+
+            task = bar.add_task(escape(f"training {model.name}"), total=total)
             result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
     else:
         result = run_training(model, iterations)

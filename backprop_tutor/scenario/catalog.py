@@ -30,9 +30,15 @@ def builtin_names() -> list[str]:
 def resolve(name_or_path: str) -> Path:
     """The file of a built-in scenario name, or the given path if it is a file."""
     candidate = Path(name_or_path)
-    if candidate.is_file():
+    try:
+        is_file, is_dir = candidate.is_file(), candidate.is_dir()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise ScenarioError(name_or_path[:80] + ("..." if len(name_or_path) > 80 else ""), "",
+                            f"cannot use this path ({getattr(exc, 'strerror', None) or exc}); give the path of "
+                            f"a scenario .yaml file, or a built-in name") from None
+    if is_file:
         return candidate
-    if candidate.is_dir():
+    if is_dir:
         raise ScenarioError(name_or_path, "", "this is a folder; give the path of a scenario .yaml file "
                                               "(or a built-in name: see tutor list)")
     for suffix in SUFFIXES:

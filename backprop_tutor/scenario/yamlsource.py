@@ -157,6 +157,11 @@ def _scalar(node: yaml.ScalarNode, constructor, where: str, path: Path) -> Any:
     except (ValueError, OverflowError):  # e.g. an integer of more than 4300 digits
         raise ScenarioError(where, _dotted(path), "this number is too long to read; a scenario's numbers "
                                                   "have at most a few dozen digits") from None
+    except yaml.YAMLError:
+        raise
+    except Exception:  # a tag's own reader failing on its text, e.g. `!!timestamp nonsense`
+        raise ScenarioError(where, _dotted(path), f"cannot read this value as {node.tag}; a scenario "
+                                                  f"holds plain numbers and text") from None
 
 
 def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at: int | None = None) -> Any:
