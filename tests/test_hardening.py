@@ -358,13 +358,14 @@ def test_one_output_column_is_read_at_the_threshold(tmp_path):
     assert epochs[-1]["train_accuracy"] in (0.25, 0.5, 0.75, 1.0) and epochs[-1]["train_accuracy"] > 0
 
 
-def test_explain_through_too_many_layers_is_refused(tmp_path):
+def test_explain_through_twenty_layers(tmp_path):
+    """Index letters never run out: the chain through 19 layers above the target is derived."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     import startup
 
     path = write(tmp_path, startup.deep_scenario(20))
-    done = tutor("explain", "dL/dW1", "-s", path)
-    assert_refused(done, "deep-20: dL/dW1: ", "more layers than explain can name")
-    assert tutor("explain", "dL/dW15", "-s", path).returncode == 0
+    for target in ("dL/dW1", "dL/dW15"):
+        done = tutor("explain", target, "-s", path)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

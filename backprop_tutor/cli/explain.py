@@ -39,9 +39,6 @@ def explain(
         ex = derivation(model, parsed)
     except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
-    except StopIteration:  # the sums ran out of index letters: too many layers above the target
-        fail(f"{model.name}: {target}: the chain rule here sums over more layers than explain can name "
-             f"(at most 8 layers of more than one unit above the target); explain a later layer's gradient")
     if as_json:
         from ..printing.jsonable import as_json as jsonable
 
