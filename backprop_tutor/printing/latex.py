@@ -11,21 +11,29 @@ if TYPE_CHECKING:
     from ..symbolic.records import Explanation
 
 
+_SHAPE_TEX = {"×": r"\times ", "→": r"\to ", "⊙": r"\odot ", "·": r"\cdot ", "ᵀ": "^{T}"}
+
+
+def _row(lhs, rhs, names: dict | None = None) -> str:
+    """lhs &= rhs, one row of align*."""
+    return f"{latex(lhs, names)} &= {latex(rhs, names)}"
+
+
+def _shapes(text: str) -> str:
+    return "".join(_SHAPE_TEX.get(ch, ch) for ch in text)
+
+
 def latex_document(ex: Explanation) -> str:
     names = ex.latex_names
-    lines = [r"\begin{align*}"]
-    lines.append(latex(ex.chain, names).replace("=", "&=", 1) + r" \\")
-    for f in ex.factors:
-        lines.append(f"{latex(f.leibniz, names)} &= {latex(f.local, names)}" + r" \\")
-    lines.append(latex(ex.substituted, names).replace("=", "&=", 1) + r" \\")
-    lines.append(latex(ex.simplified, names).replace("=", "&=", 1) + r" \\")
-    if ex.other_form is not None:
-        lines.append(latex(ex.other_form, names).replace("=", "&=", 1) + r" \\")
-    for st in ex.matrix:
-        lines.append(latex(st.equation).replace("=", "&=", 1) + r" \quad (" + st.shapes.replace("×", r"\times ")
-                     .replace("→", r"\to ").replace("⊙", r"\odot ").replace("·", r"\cdot ").replace("ᵀ", "^{T}") + r") \\")
+    rows = [_row(ex.chain.lhs, ex.chain.rhs, names)]
+    rows += [_row(f.leibniz, f.local, names) for f in ex.factors]
+    rows += [_row(eq.lhs, eq.rhs, names) for eq in (ex.substituted, ex.simplified, ex.other_form) if eq is not None]
+    rows += [_row(st.equation.lhs, st.equation.rhs) + rf" \quad ({_shapes(st.shapes)})" for st in ex.matrix]
+    lines = [r"\begin{align*}"] + [row + r" \\" for row in rows]
     if ex.numbers:
         lines.append(latex(ex.lhs, names) + " &= " + " + ".join(latex(t, names) for t in ex.numbers)
                      + f" = {_fmt(ex.value)}")
+    else:
+        lines[-1] = lines[-1][:-2]  # the last row ends the block
     lines.append(r"\end{align*}")
-    return "\n".join(lines).replace("\\\\\n\\end", "\n\\end")
+    return "\n".join(lines)

@@ -56,4 +56,3 @@ def matrix_numbers_text(mn: MatrixNumbers, width: int | None) -> str:
     if body is None:  # a matrix wider than the console even as numpy prints it
         body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _, label, value in mn.operands if value is not None)
     return fit(mn.rule, width) + "\nwith the numbers:\n" + body
-

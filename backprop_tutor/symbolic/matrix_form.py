@@ -182,7 +182,8 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
     if scenario.l2:
         rule = sp.MatAdd(rules["W"], sp.Symbol("λ") * W)
         shapes += f", + λ·({widths[l - 1]}×{widths[l]})"
-        reason += ("; plus ", Inline(sp.Symbol("λ") * W), ", the L2 penalty's own derivative: λ/2 ‖W‖² "
+        reason += ("; plus ", Inline(sp.Symbol("λ") * sp.MatrixSymbol("W", *W.shape)),
+                   ", the L2 penalty's own derivative: λ/2 ‖W‖² "
                    "depends on W directly")
     return MatrixStep(sp.Eq(grad(f"W{l}", (widths[l - 1], widths[l])), rule, evaluate=False), shapes, reason)
 

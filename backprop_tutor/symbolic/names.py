@@ -126,4 +126,3 @@ class _Names:
         if coeff not in (1, -1) and rest.is_Add:
             return sp.Mul(coeff, written(rest), evaluate=False)
         return written(expr)
-
