@@ -258,7 +258,7 @@ OPTION_CASES = {
     "scenario path too long": (["run", "a/" * 3000], "a/a/a/", "File name too long"),
     "scenario name too long": (["validate", "a" * 300], "aaa", "File name too long"),
     "superscript digit in run:": (["run", "{file}"], "{file}:", "run: network.layers.².units"),
-    "run of a network too large to show": (["run", "logistic-4x2", "--set", "network.layers.0.units=65",
+    "run of a network too large to show": (["run", "logistic-4x2", "--set", "network.layers.0.units=513",
                                             "--set", "parameters={init: xavier}"],
                                            f"{catalog.resolve('logistic-4x2')}: network.layers[0].units: ", "too large to show"),
     "billion laughs in --set": (["run", "logistic-4x2", "--set", "data.targets=" + "[" * 100 + "]" * 100],

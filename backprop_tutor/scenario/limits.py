@@ -32,8 +32,8 @@ MAX_PATH_CHARS = 4096
 MAX_NAME_CHARS = 255
 #: `tutor run` and `tutor explain` show every operation: at most this many units per layer
 #: and parameters (a `run:` section narrows a larger network for them)
-MAX_SHOWN_UNITS = 64
-MAX_SHOWN_PARAMETERS = 10_000
+MAX_SHOWN_UNITS = 512
+MAX_SHOWN_PARAMETERS = 300_000
 #: `tutor compare --vary` values, `tutor list` rows shown, errors listed per file
 MAX_COMPARE_VALUES = 8
 MAX_LIST_ROWS = 100

@@ -130,7 +130,7 @@ class _Formula:
 
     def evaluate(self, expr) -> float:
         """The formula's value from sympy itself (the tests hold it to the engine's)."""
-        return _real(expr.subs(self.values))
+        return _real(expr.xreplace({s: sp.Float(v) for s, v in self.values.items()}))
 
 
 def _real(expr) -> float:
