@@ -94,7 +94,3 @@ class Engine:
         result = run_pass(self.network, self.params, data.x, data.y, rec)
         update(self.network, self.params, result.grads, self.scenario.training.learning_rate, rec)
         yield from rec.steps
-
-
-def param_names(depth: int) -> list[str]:
-    return [name for l in range(1, depth + 1) for name in (f"W{l}", f"b{l}")]

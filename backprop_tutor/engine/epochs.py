@@ -45,12 +45,7 @@ class EpochResult:
 
 def Net(kinds: list[str], activations: list, loss, clip: float = 1.0, l2: float = 0.0) -> Network:
     """A network given by its layer kinds ("linear" / "binary_linear"), activations and loss."""
-    return Network(kinds, activations, loss, l2, _Clip(clip))
-
-
-@dataclass(frozen=True)
-class _Clip:
-    clip: float
+    return Network(kinds, activations, loss, l2, clip)
 
 
 def predict(net: Network, params: dict[str, np.ndarray], x: np.ndarray, chunk: int = 4096) -> np.ndarray:

@@ -35,10 +35,10 @@ class LayerOps:
 class Network:
     """What a network is, for the pass: its layers, loss and penalty."""
 
-    def __init__(self, kinds: list[str], activations: list, loss, l2: float = 0.0, training=None) -> None:
+    def __init__(self, kinds: list[str], activations: list, loss, l2: float = 0.0, clip: float = 1.0) -> None:
         self.layers = []
         for l, (kind, act) in enumerate(zip(kinds, activations), start=1):
-            affine = AFFINE[kind].of(training)
+            affine = AFFINE[kind].of(clip)
             self.layers.append(LayerOps(
                 l, affine, act, {slot: f"{slot}{l}" for slot in affine.learnable},
                 {slot: f"{slot}{l}" for slot in act.learnable}))
@@ -48,7 +48,7 @@ class Network:
     @classmethod
     def of(cls, scenario) -> "Network":
         return cls([lay.kind for lay in scenario.layers], [lay.activation for lay in scenario.layers],
-                   scenario.loss, scenario.l2, scenario.training)
+                   scenario.loss, scenario.l2, scenario.training.clip)
 
     def param_names(self) -> list[str]:
         """Every learnable parameter, in update order: W1, b1, (alpha1), W2, ..."""

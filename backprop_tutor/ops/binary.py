@@ -235,8 +235,8 @@ class BinaryLinear(Linear):
         self.clipped = ClippedGradientDescent(clip)
 
     @classmethod
-    def of(cls, training=None) -> "BinaryLinear":
-        return cls(1.0 if training is None else training.clip)
+    def of(cls, clip: float = 1.0) -> "BinaryLinear":
+        return cls(clip)
 
     def forward(self, h, w, b):
         return h @ sign(w) + b

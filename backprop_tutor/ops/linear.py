@@ -24,8 +24,8 @@ class Linear(Op):
     update_op = GradientDescent()
 
     @classmethod
-    def of(cls, training=None) -> "Linear":
-        """The op for a layer of a scenario trained with `training` (None: the defaults)."""
+    def of(cls, clip: float = 1.0) -> "Linear":
+        """The op for a layer whose latent weights are clipped to [-clip, clip] (if it clips)."""
         return cls()
 
     def forward(self, h: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
