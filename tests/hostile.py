@@ -53,3 +53,11 @@ def tutor(*args, cwd=None, timeout: float = 10.0, address_bytes: int = ADDRESS_L
         err.seek(0)
         return Done(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
                     seconds, usage.ru_maxrss / 1024)
+
+
+def builtin_path(name: str, cwd) -> str:
+    """Where the tutor run from `cwd` finds a built-in scenario (the installed copy, when the
+    package is installed rather than the source tree on the path)."""
+    code = f"from backprop_tutor.scenario import catalog; print(catalog.resolve({name!r}))"
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                          check=True).stdout.strip()

@@ -16,7 +16,7 @@ import pytest
 
 from backprop_tutor import data
 from backprop_tutor.scenario import catalog
-from hostile import tutor
+from hostile import builtin_path, tutor
 
 GOOD = catalog.resolve("logistic-4x2").read_text(encoding="utf-8")
 DRAWN = GOOD.replace("  W1: [[1, 0, -2], [-1, 3, 2]]\n  b1: [4, 5, -3]\n  W2: [[2], [0], [-3]]\n  b2: [1]\n",
@@ -260,7 +260,7 @@ OPTION_CASES = {
     "superscript digit in run:": (["run", "{file}"], "{file}:", "run: network.layers.².units"),
     "run of a network too large to show": (["run", "logistic-4x2", "--set", "network.layers.0.units=513",
                                             "--set", "parameters={init: xavier}"],
-                                           f"{catalog.resolve('logistic-4x2')}: network.layers[0].units: ", "too large to show"),
+                                           "{builtin:logistic-4x2}: network.layers[0].units: ", "too large to show"),
     "billion laughs in --set": (["run", "logistic-4x2", "--set", "data.targets=" + "[" * 100 + "]" * 100],
                                 "--set data.targets=[[[", "nested more than 32 deep"),
 }
@@ -274,6 +274,9 @@ def test_hostile_option_is_refused_and_named(tmp_path, case):
         args, prefix = [a.replace("{file}", str(path)) for a in args], prefix.replace("{file}", str(path))
         prefix = f"{path}:{line_of(path.read_text(), 'layers.²')}: "
         words = "no such field to change"
+    if prefix.startswith("{builtin:"):
+        name, rest = prefix[len("{builtin:"):].split("}", 1)
+        prefix = builtin_path(name, tmp_path) + rest
     done = tutor(*args, cwd=tmp_path)
     assert_refused(done, prefix, words)
 
