@@ -80,13 +80,24 @@ def _lambda(expr, *syms):
     return lambda *args: np.broadcast_to(np.asarray(fn(*args), dtype=float), np.shape(args[0])).copy()
 
 
+def _loss_derivative(scenario, dterm, arr) -> np.ndarray:
+    """∂L/∂ŷ from the loss's derived form, with 1 - ŷ read as the output activation computes
+    it without cancellation (as the pass does): near ŷ = 1 the rounded 1 - ŷ has lost its digits."""
+    n = scenario.depth
+    one_minus = sp.Symbol("one_minus_yhat")
+    form = dterm.subs(1 - YHAT, one_minus)
+    comp = scenario.layers[n - 1].activation.complement(arr[("Z", n)], arr[("A", n)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _lambda(form, YHAT, Y, one_minus)(arr[("A", n)], arr[("Y", 0)], comp)
+
+
 def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
     """The gradient from the sympy-derived local derivatives alone, chained with numpy."""
     dterm, acts = factors_ops
     arr = _arrays(scenario, steps, data)
     params = {k: v for k, v in scenario.parameters.items()}
     n, l = scenario.depth, target.layer
-    g = _lambda(dterm, YHAT, Y)(arr[("A", n)], arr[("Y", 0)])
+    g = _loss_derivative(scenario, dterm, arr)
 
     def dz_dh(q):
         return _dz_dh(scenario, params, q)
