@@ -40,21 +40,25 @@ def edge(tmp_path):
     return write
 
 
-def invoke(*args):
+def invoke(*args, warned: bool = False):
+    """stdout of a command that must succeed; `warned`: it must say on stderr that values are
+    not finite (a JSON consumer reads stdout alone)."""
     result = CliRunner().invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    return result.output
+    if warned:
+        assert "not finite" in result.stderr, result.stderr
+    return result.stdout
 
 
 def test_json_writes_null(edge):
-    steps = json.loads(invoke("run", edge(), "--json"))["steps"]
+    steps = json.loads(invoke("run", edge(), "--json", warned=True))["steps"]
     assert any(s["value"] is None or (isinstance(s["value"], list) and None in sum(s["value"], []))
                for s in steps if s["key"] == "dL/dZ2")
-    trained = json.loads(invoke("train", edge(), "--json"))
+    trained = json.loads(invoke("train", edge(), "--json", warned=True))
     assert trained["loss"][0] is None and trained["final"]["L"] is None
-    explained = json.loads(invoke("explain", "dL/dW1", "-s", edge(), "--json"))
+    explained = json.loads(invoke("explain", "dL/dW1", "-s", edge(), "--json", warned=True))
     assert explained["value"] == [[None, None]] and explained["warnings"]
 
 
@@ -66,7 +70,9 @@ def test_text_says_so(edge):
 
 
 def test_epoch_training_and_compare(edge):
-    data = json.loads(invoke("train", edge(1), "--json"))
+    data = json.loads(invoke("train", edge(1), "--json", warned=True))
     assert data["epochs"][0]["loss"] is None
-    data = json.loads(invoke("compare", edge(1), "--vary", "training.learning_rate=0.1,1", "--json"))
+    data = json.loads(invoke("compare", edge(1), "--vary", "training.learning_rate=0.1,1", "--json", warned=True))
     assert len(data["runs"]) == 2
+    assert "not finite" in invoke("train", edge(1)) and "not finite" in invoke("train", edge())
+    assert "not finite" in invoke("compare", edge(1), "--vary", "training.learning_rate=0.1,1")

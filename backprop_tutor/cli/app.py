@@ -132,26 +132,27 @@ def console(stderr: bool = False):
 
 
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(_finite_all(data), allow_nan=False, default=_jsonable) + "\n")
+    """The JSON object on stdout; a number that is not finite is written as null, and a
+    warning on stderr says how many were."""
+    found: list[int] = [0]
+    sys.stdout.write(json.dumps(_finite_all(data, found), allow_nan=False, default=_jsonable) + "\n")
+    if found[0]:
+        sys.stdout.flush()
+        sys.stderr.write(f"warning: {found[0]} value(s) are not finite numbers (inf or nan: a log of 0 or "
+                         f"an overflow) and are written as null\n")
 
 
-def _finite_all(data):
-    """JSON has no NaN or infinity: every such number, at any depth, becomes null."""
+def _finite_all(data, found: list[int]):
+    """JSON has no NaN or infinity: every such number, at any depth, becomes null (counted)."""
     if isinstance(data, dict):
-        return {k: _finite_all(v) for k, v in data.items()}
+        return {k: _finite_all(v, found) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
-        return [_finite_all(v) for v in data]
+        return [_finite_all(v, found) for v in data]
     if isinstance(data, float) and not math.isfinite(data):
+        found[0] += 1
         return None
     return data
 
 
 def _jsonable(value):  # pragma: no cover - numpy scalars only
     return float(value)
-
-
-def finite(x):
-    """JSON has no NaN or infinity: such a value (e.g. log(0)) is written as null."""
-    if isinstance(x, list):
-        return [finite(v) for v in x]
-    return x if x == x and x not in (float("inf"), float("-inf")) else None

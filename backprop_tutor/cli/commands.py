@@ -8,7 +8,7 @@ import typer
 
 from ..scenario.limits import MAX_ITERATIONS, MAX_LIST_ROWS
 from ..textsafe import literal, visible
-from .app import EXIT_BAD_INPUT, app, console, fail, finite, load, print_json
+from .app import EXIT_BAD_INPUT, app, console, fail, load, print_json
 
 SET_HELP = "Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable)."
 
@@ -100,7 +100,7 @@ def run(
         return
     if as_json:
         print_json({"scenario": model.name,
-                    "steps": [{"key": s.key, "phase": s.phase, "value": finite(s.json_value())} for s in steps]})
+                    "steps": [{"key": s.key, "phase": s.phase, "value": s.json_value()} for s in steps]})
         return
     from rich.text import Text
 
@@ -156,8 +156,8 @@ def train(
     else:
         result = run_training(model, iterations)
     if as_json:
-        print_json({"iterations": result.iterations, "loss": finite(result.loss),
-                    "final": {"L": finite(result.final_loss), "grad_norms": result.grad_norms}})
+        print_json({"iterations": result.iterations, "loss": result.loss,
+                    "final": {"L": result.final_loss, "grad_norms": result.grad_norms}})
         return
     from ..render.train import TrainView
 

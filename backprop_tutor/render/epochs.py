@@ -5,6 +5,8 @@ The renderer draws the records it is given (EpochRecord); it computes nothing.
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -44,6 +46,10 @@ class EpochTable:
             table.add_row(str(r.epoch), f"{r.loss:.4g}", percent(r.train_accuracy), percent(r.test_accuracy),
                           *[percent(s) for s in r.saturation])
         yield table
+        if not all(math.isfinite(r.loss) for r in self.records):
+            from .train import NOT_FINITE
+
+            yield Text(NOT_FINITE, style="bold yellow")
 
 
 class Curves:

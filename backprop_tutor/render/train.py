@@ -27,6 +27,11 @@ def sparkline(values: list[float], width: int = 60) -> str:
                    for v in values)
 
 
+#: said under a table in which some number is inf or nan
+NOT_FINITE = ("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number "
+              "overflowed; `tutor run` marks the step where it first happens")
+
+
 class TrainView:
     def __init__(self, scenario, result, loss_symbol: str = "L") -> None:
         self.scenario = scenario
@@ -54,4 +59,6 @@ class TrainView:
         for name, norm in r.grad_norms.items():
             table.add_row(f"‖∂{self.loss_symbol}/∂{name}‖", number(norm))
         lines.append(table)
+        if not all(math.isfinite(v) for v in [*r.loss, r.final_loss, *r.grad_norms.values()]):
+            lines.append(Text(NOT_FINITE, style="bold yellow"))
         yield Panel(Group(*lines), title=Text(f"trained {self.scenario.name}"), title_align="left")
