@@ -21,6 +21,25 @@ PENALTY = L2Penalty()
 
 
 @dataclass(frozen=True)
+class Param:
+    """One learnable parameter: its name (W1, alpha1), layer, slot in its op, and the op."""
+
+    name: str
+    layer: int
+    slot: str
+    op: object
+
+    @property
+    def shown(self) -> str:
+        """How a formula writes it: W1, b1, α1."""
+        return f"{self.op.symbol(self.slot)}{self.layer}"
+
+    @property
+    def updater(self):
+        return self.op.updater(self.slot)
+
+
+@dataclass(frozen=True)
 class LayerOps:
     """One layer: its affine map, its activation, and the names of their parameters."""
 
@@ -44,6 +63,9 @@ class Network:
                 {slot: f"{slot}{l}" for slot in act.learnable}))
         self.loss = loss
         self.l2 = l2
+        self.params = [Param(name, lay.layer, slot, op) for lay in self.layers
+                       for op, names in ((lay.affine, lay.affine_names), (lay.act, lay.act_names))
+                       for slot, name in names.items()]
 
     @classmethod
     def of(cls, scenario) -> "Network":
@@ -52,8 +74,7 @@ class Network:
 
     def param_names(self) -> list[str]:
         """Every learnable parameter, in update order: W1, b1, (alpha1), W2, ..."""
-        return [name for lay in self.layers
-                for name in (*lay.affine_names.values(), *lay.act_names.values())]
+        return [p.name for p in self.params]
 
     def initial(self, given: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The parameters before the first update: the `given` W and b (copied), and each
@@ -64,15 +85,6 @@ class Network:
                 params[name] = np.array(lay.act.params[slot], dtype=float)
         return params
 
-    def updater(self, name: str):
-        for lay in self.layers:
-            for slot, pname in lay.affine_names.items():
-                if pname == name:
-                    return lay.affine.updater(slot)
-            for slot, pname in lay.act_names.items():
-                if pname == name:
-                    return lay.act.updater(slot)
-        raise KeyError(name)
 
 
 @dataclass
@@ -186,14 +198,14 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
 
     In place (the fast path) the gradients are used as scratch and `params` is changed."""
     new = params if inplace else dict(params)
-    for name in net.param_names():
-        op = net.updater(name)
+    for p in net.params:
+        op, name = p.updater, p.name
         if inplace:
             op.forward_inplace(params[name], grads[name], lr)
             continue
         new[name] = op.forward(params[name], grads[name], lr)
         if rec is not None:
-            rec.update(name, op, params[name], grads[name], new[name], lr)
+            rec.update(p, op, params[name], grads[name], new[name], lr)
     return new
 
 

@@ -55,12 +55,12 @@ class Recorder:
     def activation(self, lay, z, a, theta) -> None:
         l = lay.layer
         self.keys[l] = f"A{l}"
-        inputs = {self.s.notation.pre(l): z, **{f"{slot}{l}": v for slot, v in theta.items()}}
+        inputs = {self.s.notation.pre(l): z, **{f"{lay.act.symbol(slot)}{l}": v for slot, v in theta.items()}}
         self.add(key=f"A{l}", phase="forward", symbol=self.act_name(l), op=lay.act, role="forward", layer=l,
                  value=a, inputs=inputs, reuses=(f"Z{l}",), extra=lay.act.step_extra(z), quantity="A",
                  slots=("z", *theta),
                  names={"z": self.s.notation.pre(l), "a": self.act_name(l), "out": self.act_name(l),
-                        **{slot: f"{slot}{l}" for slot in theta}})
+                        **{slot: f"{lay.act.symbol(slot)}{l}" for slot in theta}})
 
     def loss(self, net, yhat, y, data_loss, penalty) -> None:
         m, k = yhat.shape
@@ -90,12 +90,12 @@ class Recorder:
                  names={"g": name, "z": pre, "a": name, "out": pre})
 
     def param_grad(self, lay, slot, value, g, z) -> None:
-        l, name = lay.layer, f"{slot}{lay.layer}"
-        self.add(key=grad_key(name), phase="backward", symbol=self.gsym(name), op=lay.act, role="param_grad",
+        l, name, shown = lay.layer, f"{slot}{lay.layer}", f"{lay.act.symbol(slot)}{lay.layer}"
+        self.add(key=grad_key(name), phase="backward", symbol=self.gsym(shown), op=lay.act, role="param_grad",
                  layer=l, value=value, inputs={self.gsym(self.act_name(l)): g, self.s.notation.pre(l): z},
-                 reuses=(grad_key(f"A{l}"), f"Z{l}"), quantity=slot, grad=True, param=name, of_symbol=name,
+                 reuses=(grad_key(f"A{l}"), f"Z{l}"), quantity=slot, grad=True, param=name, of_symbol=shown,
                  slots=("g", "z"), extra={"slot": slot},
-                 names={"g": self.act_name(l), "z": self.s.notation.pre(l), "out": name})
+                 names={"g": self.act_name(l), "z": self.s.notation.pre(l), "out": shown})
 
     def affine_grads(self, lay, h, gz, w_used, W, gw, gb, gh, l2) -> None:
         l = lay.layer
@@ -121,12 +121,9 @@ class Recorder:
                      names={"g": self.s.notation.pre(l), "w": self.wname[l], "out": hname})
 
     # update -------------------------------------------------------------------
-    def update(self, name, op, theta, grad, new, lr) -> None:
-        self.add(key=name, phase="update", symbol=name, op=op, role="update", layer=_layer_of(name), value=new,
-                 inputs={name: theta, self.gsym(name): grad}, reuses=(grad_key(name),),
-                 extra={"learning_rate": lr, **op.extra()}, quantity=name.rstrip("0123456789"),
-                 param=name, slots=("theta", "g"), names={"theta": name, "out": name})
-
-
-def _layer_of(name: str) -> int:
-    return int(name[len(name.rstrip("0123456789")):])
+    def update(self, param, op, theta, grad, new, lr) -> None:
+        name, shown = param.name, param.shown
+        self.add(key=name, phase="update", symbol=shown, op=op, role="update", layer=param.layer, value=new,
+                 inputs={shown: theta, self.gsym(shown): grad}, reuses=(grad_key(name),),
+                 extra={"learning_rate": lr, **op.extra()}, quantity=param.slot,
+                 param=name, slots=("theta", "g"), names={"theta": shown, "out": shown})

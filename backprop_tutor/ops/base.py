@@ -51,6 +51,13 @@ class Op:
     title: str = ""
     #: the learnable parameters this op owns, by slot name
     learnable: tuple[str, ...] = ()
+    #: how a parameter is written in a formula, where not by its slot name (alpha -> α),
+    #: in text and in LaTeX
+    symbols: dict[str, str] = {}
+    latex_symbols: dict[str, str] = {}
+
+    def symbol(self, slot: str) -> str:
+        return self.symbols.get(slot, slot)
 
     def missing(self, what: str):
         raise MissingRuleError(f"operation {self.name!r} has no {what} rule")

@@ -21,6 +21,8 @@ class PReLU(Activation):
     title = "PReLU"
     parameters = ("alpha",)
     learnable = ("alpha",)
+    symbols = {"alpha": "α"}
+    latex_symbols = {"alpha": r"\alpha"}
 
     def __init__(self, alpha: float = 0.25) -> None:
         super().__init__(alpha=alpha)

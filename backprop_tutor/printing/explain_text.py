@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def title(ex: Explanation) -> str:
     """∂J/∂W1 for a whole matrix, ∂L/∂w₁₂⁽¹⁾ for one element."""
     t = ex.target
-    return pretty(ex.lhs) if t.index is not None else f"∂{ex.loss}/∂{t.kind}{t.layer}"
+    return pretty(ex.lhs) if t.index is not None else f"∂{ex.loss}/∂{t.name}{t.layer}"
 
 
 def text_sections(ex: Explanation, width: int | None = None) -> list[tuple[str, str]]:

@@ -198,7 +198,7 @@ def _chain(p: _Path) -> tuple[list[Factor], list[str], sp.Symbol]:
     own = _own_factor(p)
     if own is not None:
         factors.append(own)
-        path.append(f"{kind}{l}")
+        path.append(f"{p.target.name}{l}")
     if kind == "A":
         if l == n:
             path = path[:2]

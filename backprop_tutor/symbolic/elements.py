@@ -221,6 +221,11 @@ def _weight_names(wname: str):
     return lambda i, j: f"{_base(wname)}{i + 1}{j + 1}{_layer(wname)}"
 
 
+def _scalar_name(name: str) -> str:
+    """A layer's one number, as the notes mark it: α1 -> α⁽¹⁾."""
+    return f"{_base(name)}{_layer(name)}"
+
+
 def _bias_name(bname: str):
     return lambda j: f"{_base(bname)}{j + 1}{_layer(bname)}"
 

@@ -129,7 +129,7 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
 
 def _activation_parameter_step(scenario, target: Target, m: int, name: str, G) -> MatrixStep:
     """∂L/∂p = 𝟙ᵀ (∂L/∂A ⊙ ∂A/∂p) 𝟙: every entry of A depends on the layer's one parameter."""
-    w, L, slot = scenario.widths()[target.layer], sp.Symbol(scenario.notation.loss), target.kind
+    w, L, slot = scenario.widths()[target.layer], sp.Symbol(scenario.notation.loss), target.name
     D = sp.MatrixSymbol(f"∂{name}/∂{slot}", m, w)
     rule = sp.MatMul(sp.OneMatrix(1, m), sp.HadamardProduct(G, D), sp.OneMatrix(w, 1))
     return MatrixStep(sp.Eq(sp.Symbol(f"∂{L}/∂{slot}{target.layer}"), rule, evaluate=False),

@@ -85,10 +85,8 @@ class _Names:
 
     def parameter(self, q: int, slot: str) -> sp.Symbol:
         """A learnable parameter of layer q's activation, e.g. α⁽¹⁾ for PReLU's alpha."""
-        from .targets import GREEK
-
-        base = GREEK.get(slot, slot)
-        return self._make(base, "\\" + slot if slot in GREEK else slot, str(q), [], (slot, q, None, None))
+        act = self.s.layers[q - 1].activation
+        return self._make(act.symbol(slot), act.latex_symbols.get(slot, slot), str(q), [], (slot, q, None, None))
 
     def loss(self) -> sp.Symbol:
         return sp.Symbol(self.s.notation.loss)

@@ -36,9 +36,15 @@ class TargetError(TutorError, ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # W, b, Z or A
+    kind: str  # W, b, Z, A, or the slot of an activation's learnable parameter (alpha)
     layer: int
     index: tuple[int, ...] | None = None  # 0-based entry, or None for the whole matrix
+    shown: str = ""  # how a parameter is written (α for alpha); empty: as its kind
+
+    @property
+    def name(self) -> str:
+        """The target's quantity as a formula writes it: W, b, Z, A or α."""
+        return self.shown or self.kind
 
     @property
     def parameter(self) -> bool:
@@ -49,10 +55,6 @@ class Target:
     def key(self) -> str:
         """The engine's step key of this gradient (dL/dW1 ...)."""
         return f"dL/d{self.kind}{self.layer}"
-
-
-#: how a parameter slot may be written besides its name
-GREEK = {"alpha": "α", "beta": "β", "gamma": "γ"}
 
 
 def offered(scenario) -> list[str]:
@@ -73,7 +75,7 @@ _ENTRY = re.compile(r"^(?P<name>[A-Za-z])_?\{?(?P<sub>\d+)\}?" + _SUPER + r"$")
 _BRACKET = re.compile(r"^(?P<var>[^\[]+)\[(?P<idx>\s*\d+\s*(?:,\s*\d+\s*)?)\]$")
 
 
-_PARAM = re.compile(r"^(?P<name>[A-Za-zαβγ]+?)_?\{?(?P<layer>\d+)?\}?" + _SUPER + r"?$")
+_PARAM = re.compile(r"^(?P<name>[^\W\d_]+?)_?\{?(?P<layer>\d+)?\}?" + _SUPER + r"?$")
 
 
 def _parameter(var: str, scenario) -> Target | None:
@@ -81,14 +83,19 @@ def _parameter(var: str, scenario) -> Target | None:
     m = _PARAM.match(var)
     if not m:
         return None
-    name = {v: k for k, v in GREEK.items()}.get(m["name"], m["name"])
-    layers = [l for l in range(1, scenario.depth + 1) if name in scenario.layers[l - 1].activation.learnable]
+    acts = [lay.activation for lay in scenario.layers]
+    written = {act.symbol(slot): slot for act in acts for slot in act.learnable}
+    name = written.get(m["name"], m["name"])
+    layers = [l for l in range(1, scenario.depth + 1) if name in acts[l - 1].learnable]
     if not layers:
         return None
     layer = m["layer"] or m["sup"] or m["sup2"]
     if layer is None and len(layers) == 1:
         layer = layers[0]
-    return Target(name, int(layer), None) if layer is not None else None
+    if layer is None:
+        return None
+    act = acts[min(int(layer), len(acts)) - 1]
+    return Target(name, int(layer), None, act.symbol(name) if name in act.learnable else "")
 
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")

@@ -57,7 +57,7 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
             ops.append(("→", f"each row times J_{act.label}ᵀ", None))
     elif target.parameter:
         ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value),
-               ("⊙", f"∂{name(l)}/∂{target.kind}", _parameter_derivative(scenario, target, steps))]
+               ("⊙", f"∂{name(l)}/∂{target.name}", _parameter_derivative(scenario, target, steps))]
         result = result.reshape(1, 1)
     elif l < n:
         ops = [("", f"∂{Ls}/∂Z{l + 1}", steps[f"dL/dZ{l + 1}"].value), ("⋅", wname(l + 1), _dz_dh(scenario, params, l + 1).T)]

@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 
 from ..formulas import _mat, activation_derivative, activation_function, Z_SYM
-from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
+from ..elements import (_scalar_name, Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
                         _line, _linear_z, _loss_prefix, _real, _weight_names)
 
 
@@ -86,7 +86,7 @@ mixing_backward_elements = no_elements
 
 def _param_derivative(step):
     """(z symbol, parameter symbol, d f(z; p) / d p) from the op's symbolic form."""
-    z, p = Z_SYM, sp.Symbol(step.names["out"])
+    z, p = Z_SYM, sp.Symbol(_scalar_name(step.names["out"]))
     return z, p, sp.diff(step.op.symbolic(sp, z, **{step.extra["slot"]: p}), p)
 
 
@@ -113,5 +113,8 @@ def param_elements(step, fmt, limit):
         terms.append(g * local)
     lines = _Collected()
     lines.add(f, _grad(prefix, p.name), sp.Add(*terms), float(step.value))
-    lines.append(f"where ∂a/∂{p} = {sp.sstr(d)}, derived from a = {sp.sstr(step.op.symbolic(sp, z, **{step.extra['slot']: p}))}")
+    from ...printing.printers import linear
+
+    form = step.op.symbolic(sp, z, **{step.extra["slot"]: p})
+    lines.append(f"where ∂a/∂{p} = {linear(d)}, derived from a = {linear(form)}")
     return Lines(lines, 0, 1)

@@ -6,20 +6,20 @@ import numpy as np
 import sympy as sp
 
 from ..formulas import _mat, _shape
-from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
+from ..elements import (_scalar_name, Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
                         _line, _linear_z, _loss_prefix, _real, _weight_names)
 
 
 def update_elements(step, fmt, limit):
     (tname, T), (gname, G) = step.inputs.items()
-    vector = np.ndim(T) == 1
+    rank = np.ndim(T)
     T, G, out = _2d(T), _2d(G), _2d(step.value)
     prefix = _loss_prefix(step)
     cells, omitted, total = _cells(T.shape, limit)
     lines = _Collected()
     for r, c in cells:
         f = _Formula(fmt)
-        el = _bias_name(tname)(c) if vector else _weight_names(tname)(r, c)
+        el = (_scalar_name(tname), _bias_name(tname)(c), _weight_names(tname)(r, c))[min(rank, 2)]
         theta = f.sym(el, T[r, c])
         lr = f.sym("η", step.extra["learning_rate"])
         grad = f.sym(_grad(prefix, el), G[r, c])
