@@ -32,7 +32,7 @@ def test_no_function_over_60_lines():
     assert not long, long
 
 
-DISPATCH = re.compile(r"""(op\.name\s*==\s*["']|getattr\([^)]*op[^)]*"name"\)\s*==|\brole\s*==\s*["']|\brole\s+in\s*\(|isinstance\([^)]*(SignSTE|Sigmoid|ReLU|Softmax|BinaryLinear)\b)""")
+DISPATCH = re.compile(r"""(op\.name\s*[!=]=\s*["']|getattr\([^)]*op[^)]*"name"\)\s*[!=]=|\brole\s*[!=]=\s*["']|\brole\s+(not\s+)?in\s*\(|\.kind\s*[!=]=\s*["'](linear|binary_linear)|isinstance\([^)]*(SignSTE|Sigmoid|ReLU|Softmax|BinaryLinear|Linear|PReLU)\b)""")
 
 
 def test_no_dispatch_on_op_names_or_roles_outside_ops():

@@ -97,6 +97,6 @@ class Scenario:
     def shape_text(self) -> str:
         parts = [str(self.n_inputs)]
         for layer in self.layers:
-            kind = "binary " if layer.kind == "binary_linear" else ""
+            kind = layer.kind.removesuffix("linear").replace("_", " ")  # binary_linear -> "binary "
             parts.append(f"{kind}{layer.units} {layer.activation!r}")
         return " -> ".join(parts)

@@ -62,7 +62,7 @@ def straight_through(scenario, target) -> list[str]:
         layer = scenario.layers[q - 1]
         if getattr(layer.activation, "straight_through", False) and (q > l or target.kind != "A"):
             found.append(f"the sign of layer {q}")
-        if layer.kind == "binary_linear" and (q > l or target.kind == "W"):
+        if affine_of(layer).weight_op is not None and (q > l or target.kind == "W"):
             found.append(f"the binarized weights of layer {q}")
     return found
 

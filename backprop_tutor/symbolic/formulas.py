@@ -86,7 +86,7 @@ def latex(step) -> str:
 def derivative_text(step) -> str:
     """For an element-wise activation's backward step: f'(z) as sympy derives it,
     and, where sympy can invert a = f(z), the same derivative in terms of a."""
-    if step.role != "backward" or not getattr(step.op, "elementwise", False):
+    if not (step.grad and step.quantity == "Z" and getattr(step.op, "elementwise", False)):
         return ""
     f_prime = sp.Function(step.op.label + "′")(Z_SYM)
     d = activation_derivative(step.op)

@@ -37,7 +37,8 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
         return scenario.notation.act(q, n) if q > 0 else scenario.notation.inputs
 
     def wname(q):
-        return (f"sign(W{q})" if scenario.layers[q - 1].kind == "binary_linear" else f"W{q}") + "ᵀ"
+        weight_op = affine_of(scenario.layers[q - 1]).weight_op
+        return (f"{weight_op.label}(W{q})" if weight_op is not None else f"W{q}") + "ᵀ"
 
     result = np.asarray(value, dtype=float)
     if kind == "W":
