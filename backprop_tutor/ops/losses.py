@@ -99,8 +99,13 @@ class BinaryCrossEntropy(Loss):
     title = "binary cross-entropy"
 
     def term(self, yhat, y, one_minus=None):
+        # log(yhat) and log(1 - yhat), each from whichever of yhat and 1 - yhat is the small,
+        # exactly known one: log1p(-u) keeps the digits that log(1 - u) rounds away
         one_minus = 1.0 - yhat if one_minus is None else one_minus
-        return -(_xlogy(y, yhat) + _xlogy(1.0 - y, one_minus))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_p = np.where(yhat > 0.5, np.log1p(-one_minus), np.log(yhat))
+            log_q = np.where(yhat < 0.5, np.log1p(-yhat), np.log(one_minus))
+            return -(np.where(y == 0, 0.0, y * log_p) + np.where(y == 1, 0.0, (1.0 - y) * log_q))
 
     def term_grad(self, yhat, y, one_minus=None):
         # (18.23): -y/yhat + (1-y)/(1-yhat); a term weighted by 0 contributes 0, and so
