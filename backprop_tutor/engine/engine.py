@@ -16,6 +16,7 @@ from ..scenario.model import Scenario
 from .network import Network, run_pass, update
 from .records import Recorder, grad_key
 from .step import Step
+from .tables import scaled
 
 
 @dataclass
@@ -37,21 +38,15 @@ class Engine:
     def data(self, record: int | None = None, full: bool = False) -> Data:
         """Preprocessed tables; one record of them in record mode (unless `full`)."""
         s = self.scenario
-        x, y = s.inputs, s.targets
+        tables = scaled(s)
+        x, y = tables.x, tables.y
         steps: list[Step] = []
-        for which, raw, sym in (("inputs", x, s.notation.inputs), ("targets", y, s.notation.targets)):
-            method = s.preprocess.get(which)
-            if method is None:
-                continue
-            stats = method.fit(raw)
-            scaled = method.forward(raw, stats)
-            steps.append(Step(key="X" if which == "inputs" else "Y", phase="preprocess",
-                              symbol=f"{sym}′", op=method, role="preprocess", value=scaled,
-                              inputs={sym: raw}, extra={"stats": stats, "table": which}))
-            if which == "inputs":
-                x = scaled
-            else:
-                y = scaled
+        for which, sym, value in (("inputs", s.notation.inputs, x), ("targets", s.notation.targets, y)):
+            if which in tables.fitted:
+                method, stats, raw = tables.fitted[which]
+                steps.append(Step(key="X" if which == "inputs" else "Y", phase="preprocess",
+                                  symbol=f"{sym}′", op=method, role="preprocess", value=value,
+                                  inputs={sym: raw}, extra={"stats": stats, "table": which}))
         if s.training.batch == "record" and not full:
             k = s.training.record if record is None else record
             rx, ry = x[k:k + 1], y[k:k + 1]

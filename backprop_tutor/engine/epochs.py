@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .network import Network, forward, run_pass, update
+from .tables import scaled
 
 
 
@@ -125,20 +126,8 @@ def net_of(scenario) -> Network:
 def prepared(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Train and test tables after the scenario's preprocessing of inputs and targets, each
     method fitted on the training part (the same preprocessing `tutor run` applies)."""
-    x, y = scenario.inputs, scenario.targets
-    xt = scenario.test_inputs if scenario.test_inputs is not None else np.zeros((0, x.shape[1]))
-    yt = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, y.shape[1]))
-    for which in ("inputs", "targets"):
-        method = scenario.preprocess.get(which)
-        if method is None:
-            continue
-        if which == "inputs":
-            stats = method.fit(x)
-            x, xt = method.forward(x, stats), method.forward(xt, stats)
-        else:
-            stats = method.fit(y)
-            y, yt = method.forward(y, stats), method.forward(yt, stats)
-    return x, y, xt, yt
+    t = scaled(scenario)
+    return t.x, t.y, t.x_test, t.y_test
 
 
 def train_scenario(scenario, epochs: int | None = None,
