@@ -80,8 +80,8 @@ def run(
                                    "more space, for a classroom projector."),
     digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
                                          help="Significant digits shown (default 6, or 3 with --projector)."),
-    view: str = typer.Option("auto", "--view", help="With --step: element (entry by entry, numbers put in), "
-                             "matrix (whole matrices) or auto (element for small layers)."),
+    view: str = typer.Option("auto", "--view", help="How each step is shown, printed or with --step: element (entry by "
+                             "entry, numbers put in), matrix (whole matrices) or auto (element for small layers)."),
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
                                          help="With --step: play the steps by themselves, SECONDS apart "
                                               "(any key pauses)."),
