@@ -14,7 +14,7 @@ import numpy as np
 
 from ..scenario.model import Scenario
 from .network import Network, run_pass, update
-from .records import Recorder, grad_key
+from .records import Recorder
 from .step import Step
 from .tables import scaled
 
@@ -71,13 +71,6 @@ class Engine:
         """Forward ops, the loss, then backward ops; the last steps carry every gradient."""
         rec = Recorder(self.scenario, x_key)
         run_pass(self.network, params, x, y, rec)
-        yield from rec.steps
-
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> Iterator[Step]:
-        """theta <- theta - eta dL/dtheta for every parameter in order (grads by their step keys)."""
-        rec = Recorder(self.scenario)
-        by_name = {name: grads[grad_key(name)] for name in self.network.param_names()}
-        update(self.network, params, by_name, self.scenario.training.learning_rate, rec)
         yield from rec.steps
 
     def steps(self, record: int | None = None) -> Iterator[Step]:

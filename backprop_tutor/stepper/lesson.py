@@ -46,7 +46,7 @@ class Lesson:
         s = self.model
         n = s.depth
         inputs = s.notation.inputs.lower()
-        layers = [(f"inputs", s.n_inputs, inputs)]
+        layers = [("inputs", s.n_inputs, inputs)]
         for l, layer in enumerate(s.layers, 1):
             where = "output" if l == n else f"layer {l}"
             base = s.notation.act(l, n).rstrip("0123456789").lower()

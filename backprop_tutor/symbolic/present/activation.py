@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import sympy as sp
 
 from ..formulas import _mat, activation_derivative, activation_function, Z_SYM
-from ..elements import (_scalar_name, Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
-                        _line, _linear_z, _loss_prefix, _real, _weight_names)
+from ..elements import (_scalar_name, Lines, _2d, _cells, _Collected, _element, _Formula, _grad,
+                        _line, _loss_prefix, _real)
 
 
 def forward_elements(step, fmt, limit):
@@ -104,7 +103,7 @@ def param_elements(step, fmt, limit):
     z, p, d = _param_derivative(step)
     G, Zv = _2d(step.args["g"]), _2d(step.args["z"])
     m, k = G.shape
-    prefix, aname, zname = _loss_prefix(step), step.names["g"], step.names["z"]
+    prefix, aname = _loss_prefix(step), step.names["g"]
     f = _Formula(fmt)
     terms = []
     for s_, j in _cells((m, k), 10**6)[0]:

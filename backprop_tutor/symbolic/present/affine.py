@@ -7,7 +7,7 @@ import sympy as sp
 
 from ..formulas import _mat
 from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
-                        _line, _linear_z, _loss_prefix, _real, _weight_names)
+                        _linear_z, _loss_prefix, _weight_names)
 
 
 def forward_elements(step, fmt, limit):

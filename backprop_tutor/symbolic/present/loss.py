@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import sympy as sp
 
 from ..formulas import loss_element
-from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
-                        _line, _linear_z, _loss_prefix, _real, _weight_names)
+from ..elements import (Lines, _2d, _cells, _Collected, _element, _Formula, _grad,
+                        _loss_prefix)
 
 
 def _loss_symbols(step):
@@ -18,7 +17,6 @@ def loss_elements(step, fmt, limit):
     op = step.op
     yhname, Yh, yname, Y = _loss_symbols(step)
     m, k = Yh.shape
-    c = step.extra["scale"]
     lines = _Collected()
     terms = []
     cells, omitted, total = _cells((m, k), limit - 1 if m * k > 1 else limit)

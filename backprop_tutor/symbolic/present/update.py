@@ -7,7 +7,7 @@ import sympy as sp
 
 from ..formulas import _mat, _shape
 from ..elements import (_scalar_name, Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
-                        _line, _linear_z, _loss_prefix, _real, _weight_names)
+                        _loss_prefix, _weight_names)
 
 
 def update_elements(step, fmt, limit):
