@@ -7,6 +7,7 @@ against a hang (10 s), never a benchmark, so a loaded machine does not fail it.
 
 from __future__ import annotations
 
+import gzip
 import struct
 import zipfile
 from pathlib import Path
@@ -230,6 +231,42 @@ def test_bad_idx_files_are_refused(tmp_path, case):
     path = _bnn_with(tmp_path, "mnist")
     line = line_of(path.read_text(), "dataset: mnist")
     assert_refused(tutor("validate", path), f"{path}:{line}: data.dataset: ", words)
+
+
+def _zero_images_gz(folder: Path, images: int) -> Path:
+    """An MNIST folder whose gzipped training images are `images` blank 28x28 pictures (a
+    few hundred KB on disk, whatever the header promises)."""
+    parts = _mnist_parts()
+    parts["y_train"] = np.zeros(images, dtype=np.uint8)
+    folder = _idx_folder(folder, parts)
+    stem = folder / "train-images-idx3-ubyte"
+    stem.unlink()
+    with gzip.open(stem.with_name(stem.name + ".gz"), "wb", compresslevel=1) as f:
+        f.write(bytes([0, 0, 8, 3]) + struct.pack(">3I", images, 28, 28))
+        block = bytes(784 * 1000)
+        for start in range(0, images, 1000):
+            f.write(block[:784 * min(1000, images - start)])
+    return folder
+
+
+def test_gzipped_idx_promising_more_than_the_budget_is_refused_in_little_memory(tmp_path):
+    """A 140 KB .gz whose header promises 160,000 images: every copy the tutor would hold
+    (the numbers as read and once more preprocessed) is counted against the budget."""
+    _zero_images_gz(tmp_path / "mnist", 160_000)
+    path = _bnn_with(tmp_path, "mnist")
+    line = line_of(path.read_text(), "dataset: mnist")
+    assert_refused(tutor("validate", path), f"{path}:{line}: data.dataset: ", "a data set may take at most 1 GiB")
+
+
+def test_a_data_set_just_under_the_budget_stays_within_it(tmp_path):
+    """Just under the budget, `validate` (which reads the whole data set, with no
+    preprocessed copy) peaks at about half the 1 GiB the docs promise, well within it."""
+    images = (data.BUDGET // data.PER_VALUE - 10_000) // 785  # pixels and a label each
+    _zero_images_gz(tmp_path / "mnist", images)
+    path = _bnn_with(tmp_path, "mnist")
+    done = tutor("validate", path, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.peak_mb < data.BUDGET / 2**20 + 100, done.peak_mb
 
 
 def test_idx_header_promising_more_than_the_file_holds(tmp_path):

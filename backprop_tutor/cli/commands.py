@@ -182,9 +182,11 @@ def validate(
             failed += 1
             typer.echo(visible(err), err=True)
             continue
-        found, model = [], None
+        found, summary = [], ""
         try:
             model = load_file(path)
+            summary = f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"
+            del model  # one scenario's data in memory at a time
         except ScenarioError as err:
             found.append(err)
         try:
@@ -195,6 +197,6 @@ def validate(
             failed += 1
             typer.echo(visible(combined(found)), err=True)
         else:
-            out.print(literal(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"))
+            out.print(literal(summary))
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
