@@ -297,7 +297,8 @@ OPTION_CASES = {
     "superscript digit in run:": (["run", "{file}"], "{file}:", "run: network.layers.².units"),
     "run of a network too large to show": (["run", "logistic-4x2", "--set", "network.layers.0.units=513",
                                             "--set", "parameters={init: xavier}"],
-                                           "{builtin:logistic-4x2}: network.layers[0].units: ", "too large to show"),
+                                           "--set network.layers.0.units=513: network.layers[0].units: ",
+                                           "too large to show"),
     "billion laughs in --set": (["run", "logistic-4x2", "--set", "data.targets=" + "[" * 100 + "]" * 100],
                                 "--set data.targets=[[[", "nested more than 32 deep"),
 }
@@ -409,3 +410,37 @@ def test_explain_through_twenty_layers(tmp_path):
     for target in ("dL/dW1", "dL/dW15"):
         done = tutor("explain", target, "-s", path)
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+def _wide(units: int) -> str:
+    return DRAWN.replace("    - {units: 3, activation: sigmoid}", f"    - {{units: {units}, activation: sigmoid}}")
+
+
+def test_network_too_large_to_show_is_named_at_its_line_and_json_still_runs(tmp_path):
+    path = write(tmp_path, _wide(600))
+    line = line_of(path.read_text(), "units: 600")
+    assert_refused(tutor("run", path), f"{path}:{line}: network.layers[0].units: ", "too large to show")
+    assert_refused(tutor("explain", "dJ/dW2", "-s", path), f"{path}:{line}: network.layers[0].units: ",
+                   "too large to show")
+    done = tutor("run", path, "--json", timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("{"), done.stderr[-2000:]
+
+
+def _rows(n: int) -> str:
+    rows = "".join(f"    - [{i % 5}, {i % 3}]\n" for i in range(n))
+    targets = "[" + ", ".join(str(i % 2) for i in range(n)) + "]"
+    return GOOD.replace("    - [1, 2]\n    - [2, 1]\n    - [3, 1]\n    - [4, 3]\n", rows).replace(
+        "targets: [1, 0, 0, 1]", f"targets: {targets}")
+
+
+def test_a_batch_of_more_rows_than_shown_is_refused_by_run_and_explain_not_by_json_or_train(tmp_path):
+    from backprop_tutor.scenario.limits import MAX_SHOWN_ROWS
+
+    path = write(tmp_path, _rows(10_000))
+    line = line_of(path.read_text(), "inputs:")
+    for args in (["run", path], ["run", path, "--step"], ["explain", "dJ/dW2", "-s", path]):
+        assert_refused(tutor(*args), f"{path}:{line}: data.inputs: ", f"at most {MAX_SHOWN_ROWS:,} rows")
+    for args in (["run", path, "--json"], ["train", path, "--iterations", "5"], ["run", path, "--sample", "3"]):
+        done = tutor(*args, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr[-2000:])
+    assert tutor("run", write(tmp_path, _rows(MAX_SHOWN_ROWS), "limit.yaml"), timeout=300).returncode == 0

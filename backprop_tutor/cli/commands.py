@@ -90,7 +90,7 @@ def run(
     from ..engine import Engine
 
     _step_options(step, as_json, projector, auto, view)
-    model = load(scenario, settings, sample, up_close=True)
+    model = load(scenario, settings, sample, up_close=True, shown=not as_json)
     steps = list(Engine(model).steps())
     if step and not as_json:
         from ..render.theme import NORMAL, PROJECTOR

@@ -34,6 +34,8 @@ MAX_NAME_CHARS = 255
 #: and parameters (a `run:` section narrows a larger network for them)
 MAX_SHOWN_UNITS = 512
 MAX_SHOWN_PARAMETERS = 300_000
+#: ... and at most this many rows of the batch one step works on
+MAX_SHOWN_ROWS = 1_000
 #: `tutor compare --vary` values, `tutor list` rows shown, errors listed per file
 MAX_COMPARE_VALUES = 8
 MAX_LIST_ROWS = 100
