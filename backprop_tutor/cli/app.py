@@ -66,7 +66,10 @@ EXIT_BAD_INPUT = 2
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"tutor {__version__}")
+        try:
+            typer.echo(f"tutor {__version__}")
+        except BrokenPipeError:  # before click's own handler, which exits with 1
+            quiet_stdout()
         raise typer.Exit()
 
 
