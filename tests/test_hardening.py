@@ -444,3 +444,15 @@ def test_a_batch_of_more_rows_than_shown_is_refused_by_run_and_explain_not_by_js
         done = tutor(*args, timeout=120)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr[-2000:])
     assert tutor("run", write(tmp_path, _rows(MAX_SHOWN_ROWS), "limit.yaml"), timeout=300).returncode == 0
+
+
+@pytest.mark.parametrize("char, name", [("\u2028", "U+2028 LINE SEPARATOR"), ("\x85", "U+0085 NEXT LINE"),
+                                        ("\u2029", "U+2029 PARAGRAPH SEPARATOR")])
+def test_a_line_break_only_yaml_sees_is_named_at_its_own_line(tmp_path, char, name):
+    """YAML counts U+2028, U+2029 and U+0085 as line breaks, editors do not: named at their
+    own line (as an editor counts), before they shift every later line number."""
+    lines = GOOD.split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("  b1:"))
+    lines[number - 1] += char + "  "
+    path = write(tmp_path, "\n".join(lines))
+    assert_refused(tutor("validate", path), f"{path}:{number}: {name} at column ", "line break to YAML")
