@@ -38,7 +38,7 @@ def laughs(levels: int = 9) -> str:
 
 #: name: (file text, text on the line blamed, field or "", words of the message)
 FILES = {
-    "billion laughs": (GOOD + laughs(), "lol5: &a5", "", "values once the alias *a4 is expanded"),
+    "billion laughs": (GOOD + laughs(), "lol4: &a4", "", "values once the alias *a3 is expanded"),
     "self-referencing anchor": (GOOD.replace("targets: [1, 0, 0, 1]", "targets: &t [1, 0, 0, *t]"),
                                 "targets: &t", "", "used inside its own anchor &t"),
     "nested lists": (GOOD.replace("targets: [1, 0, 0, 1]", "targets: " + "[" * 300 + "]" * 300),
@@ -456,3 +456,21 @@ def test_a_line_break_only_yaml_sees_is_named_at_its_own_line(tmp_path, char, na
     lines[number - 1] += char + "  "
     path = write(tmp_path, "\n".join(lines))
     assert_refused(tutor("validate", path), f"{path}:{number}: {name} at column ", "line break to YAML")
+
+
+@pytest.mark.parametrize("shape", ["flat list", "list of lists", "flow mapping"])
+def test_a_file_at_the_value_limit_loads_or_is_refused_promptly(tmp_path, shape):
+    """The value limit keeps YAML composing small: a file just within it is read (and here
+    refused for its unknown field) within the hang guard and the memory bound."""
+    from backprop_tutor.scenario.limits import MAX_FILE_BYTES, MAX_VALUES
+
+    n = MAX_VALUES - 300
+    extra = {"flat list": "[" + ",".join(["1"] * n) + "]",
+             "list of lists": "[" + ",".join(["[1]"] * (n // 2)) + "]",
+             "flow mapping": "{" + ",".join(f"k{i}: 1" for i in range(n // 2)) + "}"}[shape]
+    text = GOOD + "x: " + extra + "\n"
+    assert len(text.encode()) <= MAX_FILE_BYTES
+    path = write(tmp_path, text)
+    assert_refused(tutor("validate", path), f"{path}:{line_of(text, 'x: ')}: x: ", "unknown field 'x'")
+    over = write(tmp_path, GOOD + "x: [" + ",".join(["1"] * (MAX_VALUES + 1)) + "]\n", "over.yaml")
+    assert_refused(tutor("validate", over), f"{over}:", f"more than {MAX_VALUES:,} values")

@@ -12,7 +12,7 @@ MAX_FILE_BYTES = 256 * 1024
 #: deepest nesting of mappings and lists (a scenario needs 4 or 5 levels)
 MAX_DEPTH = 32
 #: most values a file may hold once every alias is expanded
-MAX_VALUES = 200_000
+MAX_VALUES = 50_000
 #: most rows of an inline table (data.inputs, data.targets, a weight matrix)
 MAX_ROWS = 10_000
 #: most layers in a network
