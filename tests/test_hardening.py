@@ -51,7 +51,7 @@ FILES = {
     "network over the memory budget": (
         DRAWN.replace("{units: 3, activation: sigmoid}",
                       "{units: 90000, activation: sigmoid}\n    - {units: 90000, activation: sigmoid}"),
-        "units: 90000", "network.layers[0].units", "would need about 259 GB of memory"),
+        "units: 90000", "network.layers[0].units", "would need about 241 GiB of memory"),
     "integer of 400 digits": (GOOD.replace("learning_rate: 0.1", "learning_rate: " + "9" * 400),
                               "learning_rate: 999", "training.learning_rate", "a whole number of 400 digits"),
     "integer of 5000 digits": (GOOD.replace("learning_rate: 0.1", "learning_rate: " + "9" * 5000),
@@ -474,3 +474,23 @@ def test_a_file_at_the_value_limit_loads_or_is_refused_promptly(tmp_path, shape)
     assert_refused(tutor("validate", path), f"{path}:{line_of(text, 'x: ')}: x: ", "unknown field 'x'")
     over = write(tmp_path, GOOD + "x: [" + ",".join(["1"] * (MAX_VALUES + 1)) + "]\n", "over.yaml")
     assert_refused(tutor("validate", over), f"{over}:", f"more than {MAX_VALUES:,} values")
+
+
+def test_sizes_in_messages_use_the_binary_units_of_the_docs(tmp_path):
+    text = DRAWN.replace("{units: 3, activation: sigmoid}",
+                         "{units: 90000, activation: sigmoid}\n    - {units: 90000, activation: sigmoid}")
+    done = tutor("validate", write(tmp_path, text))
+    assert done.returncode == 2 and "the limit is 512 MiB" in done.stderr and " MB" not in done.stderr, done.stderr
+    big = write(tmp_path, GOOD + "#" + "x" * 300_000 + "\n", "big.yaml")
+    assert "may be at most 256 KiB" in tutor("validate", big).stderr
+
+
+def test_an_output_that_cannot_feed_bce_is_named_with_its_article(tmp_path):
+    text = DRAWN.replace("{units: 1, activation: sigmoid}", "{units: 1, activation: identity}")
+    done = tutor("validate", write(tmp_path, text))
+    assert done.returncode == 2 and "but an identity output" in done.stderr, done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_not_a_scenario_file(tmp_path):
+    assert_refused(tutor("validate", "/dev/zero"), "/dev/zero: ", "not a regular file")

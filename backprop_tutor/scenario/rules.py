@@ -51,9 +51,14 @@ def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
         c.fail(path + ("type",), "cross_entropy needs a softmax output layer; use binary_cross_entropy "
                                  "for a sigmoid output, or set the last layer's activation to softmax")
     if name == "binary_cross_entropy" and output.name not in PROBABILITY_OUTPUTS:
-        c.fail(path + ("type",), f"binary_cross_entropy takes log(ŷ) and log(1 - ŷ), but a {output.name} "
+        c.fail(path + ("type",), f"binary_cross_entropy takes log(ŷ) and log(1 - ŷ), but {article(output.name)} "
                                  f"output is not always between 0 and 1 (the loss would be nan); use a "
                                  f"sigmoid output layer, or loss type mse")
+
+
+def article(word: str) -> str:
+    """`an identity`, `a relu`: the word with its indefinite article."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def softmax_units(c: Checker, layers: list, path: Path) -> None:
