@@ -494,3 +494,19 @@ def test_an_output_that_cannot_feed_bce_is_named_with_its_article(tmp_path):
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_a_device_is_not_a_scenario_file(tmp_path):
     assert_refused(tutor("validate", "/dev/zero"), "/dev/zero: ", "not a regular file")
+
+
+def test_a_tall_matrix_is_measured_on_the_rows_it_shows(monkeypatch):
+    """A data set's table (10^4+ rows) is drawn cut to a few rows: only those are formatted
+    (formatting every entry made `tutor run` on a 40,000-image data set take minutes)."""
+    from rich.console import Console
+
+    from backprop_tutor.render import matrix
+
+    calls = []
+    real = matrix.number
+    monkeypatch.setattr(matrix, "number", lambda x, digits=6: calls.append(1) or real(x, digits))
+    console = Console(width=100, record=True, file=open("/dev/null", "w"))
+    console.print(matrix.MatrixView(np.arange(20_000 * 50, dtype=float).reshape(20_000, 50), "X"))
+    assert len(calls) < 2_000, len(calls)
+    assert "20000 x 50 (cut to fit)" in console.export_text()
