@@ -192,3 +192,12 @@ def test_every_independent_mistake_of_a_section_is_reported(tmp_path, case):
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     for needle, field in expected:
         assert f"{path}:{line_of(text, needle)}: {field}: " in done.stderr, (field, done.stderr)
+
+
+def test_validate_checks_the_run_section_even_when_the_file_has_other_mistakes(tmp_path):
+    text = GOOD.replace("  learning_rate: 0.1\n", "  learning_rate: fast\n") + "run:\n  network.layers.0.units: 5\n"
+    path = write(tmp_path, text)
+    done = run_cli("validate", str(path), cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{path}:{line_of(text, 'learning_rate: fast')}: training.learning_rate: " in done.stderr
+    assert f"{path}:{line_of(text, 'network.layers.0.units: 5')}: parameters.W1: " in done.stderr, done.stderr

@@ -89,6 +89,8 @@ class Scenario:
     dataset: str = ""
     #: `file:line` (or the option) a field's value came from, by its path
     where: Callable[[tuple], str] | None = field(default=None, repr=False, compare=False)
+    #: the file has a `run:` section (what `tutor run` shows differs from what `train` uses)
+    run_section: bool = False
 
     @property
     def depth(self) -> int:
