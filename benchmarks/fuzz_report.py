@@ -21,9 +21,10 @@ import fuzzing  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "),
+                                     epilog=__doc__.split("\n\n", 1)[1].strip())
+    parser.add_argument("--examples", type=int, default=1000, help="inputs to try (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="hypothesis seed (default 0)")
     args = parser.parse_args()
     np.seterr(all="ignore")
     stats = fuzzing.Stats()

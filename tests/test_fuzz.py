@@ -3,7 +3,7 @@ deleted, duplicated, retyped, wrong shapes, extreme numbers, aliases, tags, unic
 control characters, oversized lists) and every command must end with status 0 or a
 clean status 2, within 10 s and 1 GiB (see fuzzing.py).
 
-The default profile tries about 150 inputs (600 commands); `pytest --slow` tries
+The default profile tries about 300 inputs (1,200 commands, about 35 s); `pytest --slow` tries
 thousands. `python benchmarks/fuzz_report.py` prints the counts.
 """
 
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 import fuzzing
 
 pytestmark = pytest.mark.filterwarnings("ignore")
-FAST, SLOW = 150, 3000
+FAST, SLOW = 300, 3000
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,14 @@ def test_mutated_scenarios_end_cleanly(tmp_path_factory, stats, slow):
     check()
     assert stats.inputs >= (SLOW if slow else FAST) // 2
     assert not problems, "\n".join(problems[:20])
+
+
+def test_fuzz_report_help_gives_its_whole_description():
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz_report.py"
+    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    flat = " ".join(done.stdout.split())
+    assert "the slowest and largest cases" in flat and "--examples N" in flat and "outside pytest" in flat

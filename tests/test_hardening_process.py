@@ -103,3 +103,26 @@ def test_markup_in_a_name_on_the_progress_bar_of_a_terminal(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before and "[/]evil[bold" in child.before
+
+
+HELP_ARGS = (["--help"], ["--version"], ["run", "--help"])
+
+
+@pytest.mark.parametrize("args", HELP_ARGS, ids=" ".join)
+def test_help_and_version_into_a_closed_pipe_are_a_quiet_zero(args):
+    proc = subprocess.Popen([sys.executable, "-m", "backprop_tutor", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert proc.returncode == 0 and err == "", (args, err)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", HELP_ARGS, ids=" ".join)
+def test_help_and_version_on_a_full_disk_say_so(args):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "backprop_tutor", *args], stdout=full, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("tutor: cannot write the output") and "Traceback" not in done.stderr

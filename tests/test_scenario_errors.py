@@ -165,3 +165,39 @@ def test_a_loss_at_log_0_prints_no_numpy_warning(tmp_path):
     for command in (["run", str(path), "--json"], ["train", str(path), "-n", "3"]):
         proc = run_cli(*command, cwd=tmp_path)
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+
+
+SEVERAL = {
+    "training": (GOOD.replace("  learning_rate: 0.1\n", "  learning_rate: fast\n")
+                 .replace("  max_iterations: 1000\n", "  max_iterations: -5\n")
+                 .replace("  epsilon: 1.0e-5\n", "  epsilon: nope\n"),
+                 [("learning_rate: fast", "training.learning_rate"), ("max_iterations: -5", "training.max_iterations"),
+                  ("epsilon: nope", "training.epsilon")]),
+    "loss with an unknown type": (GOOD.replace("loss: {type: binary_cross_entropy, samples: mean}",
+                                               "loss: {type: bce, samples: avg}"),
+                                  [("loss: {type: bce", "loss.type"), ("loss: {type: bce", "loss.samples")]),
+    "loss with a known type": (GOOD.replace("loss: {type: binary_cross_entropy, samples: mean}",
+                                            "loss: {type: binary_cross_entropy, samples: avg, l2: -1}"),
+                               [("samples: avg", "loss.samples"), ("samples: avg", "loss.l2")]),
+    "header": (GOOD.replace("name: logistic-4x2", "name: [1]").replace('title: "Logistic', 'title: [5]\n#'),
+               [("name: [1]", "name"), ("title: [5]", "title")]),
+}
+
+
+@pytest.mark.parametrize("case", list(SEVERAL))
+def test_every_independent_mistake_of_a_section_is_reported(tmp_path, case):
+    text, expected = SEVERAL[case]
+    path = write(tmp_path, text)
+    done = run_cli("validate", str(path), cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    for needle, field in expected:
+        assert f"{path}:{line_of(text, needle)}: {field}: " in done.stderr, (field, done.stderr)
+
+
+def test_validate_checks_the_run_section_even_when_the_file_has_other_mistakes(tmp_path):
+    text = GOOD.replace("  learning_rate: 0.1\n", "  learning_rate: fast\n") + "run:\n  network.layers.0.units: 5\n"
+    path = write(tmp_path, text)
+    done = run_cli("validate", str(path), cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"{path}:{line_of(text, 'learning_rate: fast')}: training.learning_rate: " in done.stderr
+    assert f"{path}:{line_of(text, 'network.layers.0.units: 5')}: parameters.W1: " in done.stderr, done.stderr

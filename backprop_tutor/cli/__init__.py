@@ -3,7 +3,7 @@
 from . import commands  # noqa: F401  (registers list, run, train, validate)
 from . import compare  # noqa: F401  (registers compare)
 from . import explain  # noqa: F401  (registers explain)
-from .app import app
+from .app import WRITE_ERRORS, app
 
 
 def main() -> None:
@@ -19,6 +19,7 @@ def main() -> None:
     # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
     np.seterr(all="ignore")
+    _help_console_quiet_on_a_closed_pipe()
     status = 0
     try:
         app()
@@ -29,6 +30,14 @@ def main() -> None:
         status = err.exit_status
     except KeyboardInterrupt:  # Ctrl-C before or after a command ran: the shell's 130
         status = 130
+    except BrokenPipeError:  # --help or --version into a closed pipe: quiet, as a command
+        quiet_stdout()
+    except OSError as exc:  # --help or --version that cannot be written (a command says so itself)
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        quiet_stdout()
+        sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+        status = 2
     try:  # what is still buffered: a closed pipe is quiet, a full disk is said
         sys.stdout.flush()
     except BrokenPipeError:
@@ -39,3 +48,15 @@ def main() -> None:
             sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
             status = status or 2
     sys.exit(status)
+
+
+def _help_console_quiet_on_a_closed_pipe() -> None:
+    """typer prints --help through a rich Console of its own, which exits with status 1
+    when the reader has gone; the tutor's console ends quietly with 0 instead."""
+    try:
+        from typer import rich_utils
+
+        from ..output import TutorConsole
+    except ImportError:  # typer without rich: click's help, which raises BrokenPipeError
+        return
+    rich_utils.Console = TutorConsole

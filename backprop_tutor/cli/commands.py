@@ -90,7 +90,7 @@ def run(
     from ..engine import Engine
 
     _step_options(step, as_json, projector, auto, view)
-    model = load(scenario, settings, sample, up_close=True)
+    model = load(scenario, settings, sample, up_close=True, shown=not as_json)
     steps = list(Engine(model).steps())
     if step and not as_json:
         from ..render.theme import NORMAL, PROJECTOR
@@ -182,19 +182,24 @@ def validate(
             failed += 1
             typer.echo(visible(err), err=True)
             continue
-        found, model = [], None
+        found, summary, up_close = [], "", True
         try:
             model = load_file(path)
+            summary = f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"
+            up_close = model.run_section
+            del model  # one scenario's data in memory at a time
         except ScenarioError as err:
             found.append(err)
+            up_close = getattr(err, "run_section", False)  # a file YAML cannot read fails the same way twice
         try:
-            load_file(path, up_close=True)  # the `run:` overrides must give a valid scenario too
+            if up_close:  # the `run:` overrides must give a valid scenario too
+                load_file(path, up_close=True)
         except ScenarioError as err:
             found.append(err)
         if found:
             failed += 1
             typer.echo(visible(combined(found)), err=True)
         else:
-            out.print(literal(f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"))
+            out.print(literal(summary))
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)

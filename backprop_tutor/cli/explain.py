@@ -27,7 +27,7 @@ def explain(
     """Derive one gradient with the chain rule: path, local derivatives (by sympy), matrix form, numbers."""
     from ..symbolic.targets import TargetError, parse
 
-    model = load(scenario, settings, sample, up_close=True)
+    model = load(scenario, settings, sample, up_close=True, shown=True)
     try:
         parsed = parse(target, model)
     except TargetError as err:

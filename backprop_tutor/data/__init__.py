@@ -78,20 +78,28 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> ImageSet:
     return ImageSet("digits", xt, yt, xs, ys)
 
 
-#: a data set's images and labels as float64 may take at most this many bytes (MNIST: ~440 MB)
+#: a data set may take at most this many bytes in memory while it is read and used
+#: (MNIST: ~880 MB as an IDX folder, ~935 MB as an .npz)
 BUDGET = 1024 * 2**20
+#: every value is held as an 8-byte number, and once more after preprocessing
+PER_VALUE = 16
 #: an IDX file holds labels (1 dimension) or images (2 or 3)
 IDX_DIMS = (1, 2, 3)
+#: an IDX file is read this many bytes at a time, straight into 8-byte numbers
+CHUNK = 2**20
 
 
-def _budget(what: str, count: int) -> None:
-    if count * 8 > BUDGET:
-        raise DataError(f"{what} would take {_size(count * 8)} as numbers; a data set may take at most "
-                        f"{_size(BUDGET)}")
+def _budget(what: str, count: int, stored: int = 0) -> None:
+    """`count` values as 8-byte numbers twice (as read, and preprocessed), plus `stored`
+    bytes held whole while reading (an .npz array before it is converted)."""
+    need = count * PER_VALUE + stored
+    if need > BUDGET:
+        raise DataError(f"{what} would take {_size(need)} in memory ({count:,} values as 8-byte numbers, "
+                        f"as read and preprocessed); a data set may take at most {_size(BUDGET)}")
 
 
 def _size(n: int) -> str:
-    return f"{n / 1e9:.3g} GB" if n >= 1e8 else f"{n / 1e6:.3g} MB"
+    return f"{n / 2**30:.3g} GiB" if n >= 2**30 else f"{n / 2**20:.3g} MiB"
 
 
 def _idx_header(f, path: Path) -> tuple[np.dtype, tuple]:
@@ -108,24 +116,54 @@ def _idx_header(f, path: Path) -> tuple[np.dtype, tuple]:
     return np.dtype(_IDX_TYPES[head[2]]), struct.unpack(f">{dims}I", raw)
 
 
-def read_idx(path: str | Path) -> np.ndarray:
-    """One IDX file (optionally gzipped): the magic number says type and dimensions. The
-    header is checked against the file's size and the budget before the data is read."""
+def _opener(path: Path):
+    return gzip.open if path.suffix == ".gz" else open
+
+
+def idx_shape(path: str | Path) -> tuple:
+    """The shape an IDX file's header promises (nothing else is read)."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rb") as f:
+        with _opener(path)(path, "rb") as f:
+            return _idx_header(f, path)[1]
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def read_idx(path: str | Path, into=None) -> np.ndarray:
+    """One IDX file (optionally gzipped): the magic number says type and dimensions. The
+    header is checked against the budget before the data is read, and the data is read a
+    chunk at a time straight into an array of dtype `into` (default: the file's own)."""
+    path = Path(path)
+    try:
+        with _opener(path)(path, "rb") as f:
             dtype, shape = _idx_header(f, path)
             count = math.prod(shape)
             _budget(str(path), count)
-            want = count * dtype.itemsize
-            data = f.read(want + 1)
+            out = np.empty(count, dtype=into or dtype)
+            got = _read_into(f, dtype, out)
+            extra = f.read(1)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
-    if len(data) != want:
-        more = "more than" if len(data) > want else str(len(data))
+    want = count * dtype.itemsize
+    if got != want or extra:
+        more = "more than" if extra else str(got)
         raise DataError(f"{path} holds {more} bytes of data but its header promises {want} for shape {shape}")
-    return np.frombuffer(data, dtype=dtype).reshape(shape)
+    return out.reshape(shape)
+
+
+def _read_into(f, dtype: np.dtype, out: np.ndarray) -> int:
+    """Fill `out` from `f`, CHUNK bytes at a time; the number of bytes read."""
+    step = max(1, CHUNK // dtype.itemsize)
+    done = 0
+    for start in range(0, out.size, step):
+        want = min(step, out.size - start) * dtype.itemsize
+        chunk = f.read(want)
+        done += len(chunk)
+        if len(chunk) < want:
+            break
+        out[start:start + step] = np.frombuffer(chunk, dtype=dtype)
+    return done
 
 
 def _idx_file(folder: Path, stem: str) -> Path:
@@ -136,8 +174,9 @@ def _idx_file(folder: Path, stem: str) -> Path:
                     f"{', '.join(IDX_NAMES.values())}")
 
 
-def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> None:
-    """Check one array's .npy header (dtype, shape, size) before numpy allocates it."""
+def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> tuple[int, int]:
+    """Check one array's .npy header (dtype, shape, size) before numpy allocates it: the
+    number of values and the bytes numpy reads them into."""
     info = zf.getinfo(f"{key}.npy")
     with zf.open(info) as member:
         try:
@@ -152,6 +191,7 @@ def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> None:
     _budget(f"{path}: {key} (shape {shape})", count)
     if count * dtype.itemsize > info.file_size:
         raise DataError(f"{path}: {key} promises shape {shape} but the file holds only {info.file_size} bytes")
+    return count, count * dtype.itemsize
 
 
 def _read_npz(path: Path) -> dict:
@@ -162,8 +202,8 @@ def _read_npz(path: Path) -> dict:
             if missing:
                 raise DataError(f"{path} lacks {', '.join(missing)}; an MNIST .npz holds "
                                 f"x_train, y_train, x_test, y_test")
-            for key in IDX_NAMES:
-                _npz_member(zf, key, path)
+            sizes = [_npz_member(zf, key, path) for key in IDX_NAMES]
+            _budget(str(path), sum(n for n, _ in sizes), sum(stored for _, stored in sizes))
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in IDX_NAMES}
     except DataError:
@@ -191,12 +231,13 @@ def mnist(path: str | Path) -> ImageSet:
     A test set may be empty (the scenario then has no test set); the training set may not."""
     path = Path(path).expanduser()
     if path.is_dir():
-        parts = {key: read_idx(_idx_file(path, stem)) for key, stem in IDX_NAMES.items()}
+        files = {key: _idx_file(path, stem) for key, stem in IDX_NAMES.items()}
+        _budget(str(path), sum(math.prod(idx_shape(f)) for f in files.values()))
+        parts = {key: read_idx(f, np.float64 if key.startswith("x") else None) for key, f in files.items()}
     elif path.suffix == ".npz" and path.is_file():
         parts = _read_npz(path)
     else:
         raise DataError(f"{path} is neither a folder of MNIST IDX files nor an .npz file")
-    _budget(str(path), sum(v.size for v in parts.values()))
     for split_name in ("train", "test"):
         _check_split(path, split_name, parts[f"x_{split_name}"], parts[f"y_{split_name}"])
     if parts["x_train"].shape[0] == 0 or math.prod(parts["x_train"].shape[1:]) == 0:
@@ -204,7 +245,8 @@ def mnist(path: str | Path) -> ImageSet:
     train_pixels, test_pixels = math.prod(parts["x_train"].shape[1:]), math.prod(parts["x_test"].shape[1:])
     if parts["x_test"].shape[0] and test_pixels != train_pixels:
         raise DataError(f"{path}: test images have {test_pixels} pixels but training images {train_pixels}")
-    flat = {k: v.reshape(v.shape[0], train_pixels).astype(float) if k.startswith("x") else v.astype(int)
+    flat = {k: v.reshape(v.shape[0], train_pixels).astype(float, copy=False) if k.startswith("x")
+            else v.astype(int)
             for k, v in parts.items()}
     return ImageSet("mnist", flat["x_train"], flat["y_train"], flat["x_test"], flat["y_test"])
 

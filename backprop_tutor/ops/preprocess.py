@@ -38,7 +38,9 @@ class MinMax(Preprocess):
     def forward(self, x, stats):
         span = stats["max"] - stats["min"]
         span = np.where(span == 0, 1.0, span)
-        return (x - stats["min"]) / span
+        out = np.subtract(x, stats["min"], dtype=float)
+        out /= span  # in place: one copy of the table, not two
+        return out
 
     def symbolic(self, sp, x, s):
         return (x - s["min"]) / (s["max"] - s["min"])
@@ -55,7 +57,9 @@ class Standardize(Preprocess):
 
     def forward(self, x, stats):
         std = np.where(stats["std"] == 0, 1.0, stats["std"])
-        return (x - stats["mean"]) / std
+        out = np.subtract(x, stats["mean"], dtype=float)
+        out /= std
+        return out
 
     def symbolic(self, sp, x, s):
         return (x - s["mean"]) / s["std"]
@@ -68,7 +72,10 @@ class Pixels(Preprocess):
     title = "pixels to [-1, 1]"
 
     def forward(self, x, stats):
-        return (x / 255.0 - 0.5) / 0.5
+        out = x / 255.0
+        out -= 0.5
+        out /= 0.5
+        return out
 
     def symbolic(self, sp, x, s):
         return (x / 255 - sp.Rational(1, 2)) / sp.Rational(1, 2)

@@ -61,17 +61,18 @@ class MatrixView:
             return Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
         m = np.atleast_2d(v) if np.ndim(v) == 2 else np.asarray(v).reshape(1, -1)
         rows, cols = m.shape
-        # as many columns as fit, measured on the numbers themselves (so a measured
-        # width gives the same table when drawn at that width)
-        widths = [max(len(number(x, self.digits)) for x in m[:, c]) + 3 for c in range(cols)]
+        show_r = list(range(rows)) if rows <= self.max_rows else list(range(self.max_rows - 1)) + [-1]
+        # as many columns as fit, measured on the numbers shown (so a measured width gives
+        # the same table when drawn at that width; a table of 10^5 rows costs no more than 8)
+        shown = m[show_r]
+        widths = [max(len(number(x, self.digits)) for x in shown[:, c]) + 3 for c in range(min(cols, self.max_cols))]
         fit_cols, used = 0, 1
-        for w in widths[:self.max_cols]:
+        for w in widths:
             if used + w > options.max_width:
                 break
             fit_cols, used = fit_cols + 1, used + w
         if fit_cols < cols:  # room for the "…" column and the last column
             fit_cols = max(2, min(fit_cols, self.max_cols) - 1)
-        show_r = list(range(rows)) if rows <= self.max_rows else list(range(self.max_rows - 1)) + [-1]
         show_c = list(range(cols)) if cols <= fit_cols else list(range(fit_cols - 1)) + [-1]
         caption = shape_text(v)
         if len(show_r) < rows or len(show_c) < cols:

@@ -33,14 +33,22 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
         raise ScenarioError(f"{shown}:1", "", too_big(len(raw)))
     text = decode(raw, shown)
     source = load_text(text, shown)
-    changes = overrides.planned(source, settings or [], up_close)
-    overrides.apply_changes(source, changes)
+    # whether `tutor run` would see another scenario (validate checks that one only then)
+    run_section = isinstance(source.data, dict) and "run" in source.data
     try:
-        return validate(source)
+        changes = overrides.planned(source, settings or [], up_close)
+        overrides.apply_changes(source, changes)
+        try:
+            model = validate(source)
+        except ScenarioError as err:
+            if not changes:
+                raise
+            raise overrides.blame(err, lambda: load_text(text, shown), changes, validate) from None
     except ScenarioError as err:
-        if not changes:
-            raise
-        raise overrides.blame(err, lambda: load_text(text, shown), changes, validate) from None
+        err.run_section = run_section
+        raise
+    model.run_section = run_section
+    return model
 
 
 def load(name_or_path: str, settings: list[str] | None = None, up_close: bool = False) -> Scenario:

@@ -31,7 +31,7 @@ def resolve(name_or_path: str) -> Path:
     """The file of a built-in scenario name, or the given path if it is a file."""
     candidate = Path(name_or_path)
     try:
-        is_file, is_dir = candidate.is_file(), candidate.is_dir()
+        is_file, is_dir, exists = candidate.is_file(), candidate.is_dir(), candidate.exists()
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
         raise ScenarioError(name_or_path[:80] + ("..." if len(name_or_path) > 80 else ""), "",
                             f"cannot use this path ({getattr(exc, 'strerror', None) or exc}); give the path of "
@@ -41,6 +41,9 @@ def resolve(name_or_path: str) -> Path:
     if is_dir:
         raise ScenarioError(name_or_path, "", "this is a folder; give the path of a scenario .yaml file "
                                               "(or a built-in name: see tutor list)")
+    if exists:
+        raise ScenarioError(name_or_path, "", "this is not a regular file (a device, a pipe or a socket); give "
+                                              "the path of a scenario .yaml file (or a built-in name: see tutor list)")
     for suffix in SUFFIXES:
         builtin = builtin_dir() / f"{name_or_path}{suffix}"
         if builtin.is_file():

@@ -12,7 +12,7 @@ MAX_FILE_BYTES = 256 * 1024
 #: deepest nesting of mappings and lists (a scenario needs 4 or 5 levels)
 MAX_DEPTH = 32
 #: most values a file may hold once every alias is expanded
-MAX_VALUES = 200_000
+MAX_VALUES = 50_000
 #: most rows of an inline table (data.inputs, data.targets, a weight matrix)
 MAX_ROWS = 10_000
 #: most layers in a network
@@ -25,7 +25,7 @@ MAX_EPOCHS = 10_000
 #: working memory of one network: its parameters, their gradients and copies, and the
 #: activations of one batch (bytes, float64)
 MEMORY_BUDGET = 512 * 2**20
-#: a data set's images and labels as float64 (MNIST needs about 440 MB)
+#: a data set in memory: its values as read and preprocessed (MNIST needs about 880 MB)
 DATASET_BUDGET = 1024 * 2**20
 #: longest data set path, and longest part of it (most file systems stop at 255)
 MAX_PATH_CHARS = 4096
@@ -34,6 +34,8 @@ MAX_NAME_CHARS = 255
 #: and parameters (a `run:` section narrows a larger network for them)
 MAX_SHOWN_UNITS = 512
 MAX_SHOWN_PARAMETERS = 300_000
+#: ... and at most this many rows of the batch one step works on
+MAX_SHOWN_ROWS = 1_000
 #: `tutor compare --vary` values, `tutor list` rows shown, errors listed per file
 MAX_COMPARE_VALUES = 8
 MAX_LIST_ROWS = 100
@@ -43,10 +45,11 @@ MAX_INT = 2**63 - 1
 
 
 def size_text(n_bytes: float) -> str:
-    """1.5 GB, 300 MB, 12 kB: a size for a message (never fails on huge numbers)."""
+    """1.5 GiB, 300 MiB, 12 KiB: a size for a message, in the binary units the docs use
+    (never fails on huge numbers)."""
     if n_bytes >= 1e30:
         return "more than 10^30 bytes"
-    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.3g} {unit}"
     return f"{int(n_bytes)} bytes"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -86,6 +87,10 @@ class Scenario:
     test_inputs: np.ndarray | None = None
     test_targets: np.ndarray | None = None
     dataset: str = ""
+    #: `file:line` (or the option) a field's value came from, by its path
+    where: Callable[[tuple], str] | None = field(default=None, repr=False, compare=False)
+    #: the file has a `run:` section (what `tutor run` shows differs from what `train` uses)
+    run_section: bool = False
 
     @property
     def depth(self) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..ops import LOSSES
 from . import limits
-from .checker import Checker
+from .checker import Checker, Skip
 from .model import Notation, Training
 from .yamlsource import Path
 
@@ -18,21 +18,32 @@ PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
 
 
 def loss(c: Checker, raw: Any, path: Path, output_activation):
+    """Every mistake of the section is recorded (an unknown type, a bad option, a bad l2)."""
     if isinstance(raw, str):
         raw = {"type": raw}
     if not isinstance(raw, dict) or "type" not in raw:
         c.fail(path, f"expected `type: NAME` (allowed: {', '.join(LOSSES)}), optionally with `l2: LAMBDA`")
-    name = c.choice(raw["type"], path + ("type",), tuple(LOSSES), "loss")
-    cls = LOSSES[name]
-    c.mapping(raw, path, ("type", "l2") + tuple(cls.options))
-    opts = {}
-    for key, allowed in cls.options.items():
-        if key in raw:
-            opts[key] = c.choice(raw[key], path + (key,), allowed, key)
-    l2 = c.number(raw.get("l2", 0.0), path + ("l2",), low=0)
+    before = len(c.errors)
+    name = c.attempt(c.choice, raw["type"], path + ("type",), tuple(LOSSES), "loss")
+    # with an unknown type, the other fields are checked against what any loss allows
+    options = LOSSES[name].options if name else _any_loss_options()
+    c.mapping(raw, path, ("type", "l2") + tuple(options))
+    opts = {key: c.attempt(c.choice, raw[key], path + (key,), allowed, key)
+            for key, allowed in options.items() if key in raw}
+    l2 = c.attempt(lambda: c.number(raw.get("l2", 0.0), path + ("l2",), low=0))
+    if len(c.errors) > before:
+        raise Skip
     if output_activation is not None:
         _output_feeds_loss(c, name, output_activation, path)
-    return cls(**opts), l2
+    return LOSSES[name](**opts), l2
+
+
+def _any_loss_options() -> dict:
+    merged: dict = {}
+    for cls in LOSSES.values():
+        for key, allowed in cls.options.items():
+            merged[key] = tuple(dict.fromkeys(merged.get(key, ()) + tuple(allowed)))
+    return merged
 
 
 def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
@@ -40,9 +51,14 @@ def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
         c.fail(path + ("type",), "cross_entropy needs a softmax output layer; use binary_cross_entropy "
                                  "for a sigmoid output, or set the last layer's activation to softmax")
     if name == "binary_cross_entropy" and output.name not in PROBABILITY_OUTPUTS:
-        c.fail(path + ("type",), f"binary_cross_entropy takes log(ŷ) and log(1 - ŷ), but a {output.name} "
+        c.fail(path + ("type",), f"binary_cross_entropy takes log(ŷ) and log(1 - ŷ), but {article(output.name)} "
                                  f"output is not always between 0 and 1 (the loss would be nan); use a "
                                  f"sigmoid output layer, or loss type mse")
+
+
+def article(word: str) -> str:
+    """`an identity`, `a relu`: the word with its indefinite article."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def softmax_units(c: Checker, layers: list, path: Path) -> None:
@@ -55,28 +71,39 @@ def softmax_units(c: Checker, layers: list, path: Path) -> None:
 
 
 def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
+    """Every bad value of the section is recorded, not only the first."""
     d = c.mapping(raw if raw is not None else {}, path,
                   ("learning_rate", "batch", "record", "max_iterations", "epsilon",
                    "epochs", "seed", "clip", "step_batch"))
-    lr = c.number(d.get("learning_rate", 0.1), path + ("learning_rate",), low=0, low_open=True)
+    before = len(c.errors)
+
+    def get(key: str, default, check, *args, **kw):
+        return c.attempt(lambda: check(d.get(key, default), path + (key,), *args, **kw))
+
+    lr = get("learning_rate", 0.1, c.number, low=0, low_open=True)
+    seed = get("seed", 0, c.integer, low=0)
+    clip = get("clip", 1.0, c.number, low=0, low_open=True)
+    step_batch = get("step_batch", 4, c.integer, 1, limits.MAX_ROWS)
+    epochs = get("epochs", 1, c.integer, 1, limits.MAX_EPOCHS)
+    iters = get("max_iterations", 1000, c.integer, 1, limits.MAX_ITERATIONS)
     batch = d.get("batch", "full")
-    seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
-    clip = c.number(d.get("clip", 1.0), path + ("clip",), low=0, low_open=True)
-    step_batch = c.integer(d.get("step_batch", 4), path + ("step_batch",), 1, limits.MAX_ROWS)
-    step_batch = min(m, step_batch) if m else step_batch
-    epochs = c.integer(d.get("epochs", 1), path + ("epochs",), 1, limits.MAX_EPOCHS)
-    iters = c.integer(d.get("max_iterations", 1000), path + ("max_iterations",), 1, limits.MAX_ITERATIONS)
-    if isinstance(batch, int) and not isinstance(batch, bool):
-        size = c.integer(batch, path + ("batch",), 1)
+    minibatch = isinstance(batch, int) and not isinstance(batch, bool)
+    if minibatch:
+        size = get("batch", 0, c.integer, 1)
+    else:
+        batch = get("batch", "full", c.choice, ("full", "record"), "batch (full, record or a number of samples)")
+        record = get("record", 0, c.integer, low=0)
+        if m is not None and record is not None and record >= m:
+            c.note(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")
+        # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
+        # scenario into record mode, so they are accepted and left aside here)
+        eps = get("epsilon", 0.0, c.number, low=0)
+    if len(c.errors) > before:
+        raise Skip
+    if minibatch:
         return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
-                        max_iterations=iters, seed=seed, clip=clip, step_batch=step_batch)
-    batch = c.choice(batch, path + ("batch",), ("full", "record"), "batch (full, record or a number of samples)")
-    record = c.integer(d.get("record", 0), path + ("record",), low=0)
-    if m is not None and record >= m:
-        c.fail(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")
-    eps = c.number(d.get("epsilon", 0.0), path + ("epsilon",), low=0)
-    # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
-    # scenario into record mode, so they are accepted and left aside here)
+                        max_iterations=iters, seed=seed, clip=clip,
+                        step_batch=min(m, step_batch) if m else step_batch)
     return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
 
 

@@ -23,11 +23,13 @@ LOOKALIKES = {
     "\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
 }
 _LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "]")
+#: characters YAML counts as line breaks but editors (and the tutor's line numbers) do not
+_HIDDEN_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def char_name(ch: str) -> str:
     """U+001B ESCAPE: a character named so a reader can find it."""
-    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE"}.get(ch, "a control character")
+    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}.get(ch, "a control character")
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -37,8 +39,15 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def unreadable_character(text: str) -> tuple[int, str] | None:
-    """(line, message) of the first character YAML refuses (a control character), else None."""
+    """(line, message) of the first character YAML refuses (a control character), or of one
+    it reads as a line break that editors do not show (U+2028, U+2029, U+0085), else None."""
+    hidden = _HIDDEN_BREAKS.search(text)
     found = _UNREADABLE.search(text)
+    if hidden and (not found or hidden.start() < found.start()):
+        line, column = _position(text, hidden.start())
+        return line, (f"{char_name(hidden.group())} at column {column} is a line break to YAML but not to "
+                      f"most editors (every later line number would be off); replace it with a newline or "
+                      f"a space")
     if not found:
         return None
     line, column = _position(text, found.start())

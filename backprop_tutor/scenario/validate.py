@@ -113,4 +113,4 @@ def validate(raw: RawSource) -> Scenario:
     header = _header(c, d)
     model = _model(c, d)
     return Scenario(name=header["name"], title=header["title"], description=header["description"],
-                    source=header["source"], path=raw.name, **model)
+                    source=header["source"], path=raw.name, where=raw.where, **model)
