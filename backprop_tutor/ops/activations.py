@@ -245,8 +245,31 @@ class Softmax(Activation):
 
     def backward(self, z, a, grad_a):
         # Jacobian-vector product of softmax, one row at a time:
-        # dL/dz_j = a_j (dL/da_j - sum_k dL/da_k a_k)
-        return a * (grad_a - (grad_a * a).sum(axis=1, keepdims=True))
+        #   dL/dz_j = a_j (dL/da_j - sum_k dL/da_k a_k)
+        #           = a_j (dL/da_j (1 - a_j) - sum_{k != j} dL/da_k a_k)
+        # the second form with 1 - a_j from `complement` (exact where a_j is near 1) and the
+        # sum over k != j taken without subtracting the j-th term back out of the total
+        with np.errstate(invalid="ignore", over="ignore"):
+            ga = grad_a * a
+            rest = ga.sum(axis=1, keepdims=True) - ga
+            top = a.argmax(axis=1)
+            rows = np.arange(a.shape[0])
+            masked = ga.copy()
+            masked[rows, top] = 0.0
+            rest[rows, top] = masked.sum(axis=1)  # the largest term: sum the others directly
+            return a * (grad_a * self.complement(z, a) - rest)
+
+    def complement(self, z, a):
+        """1 - a_j as the sum of the row's other probabilities (no cancellation near a_j = 1)."""
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        total = e.sum(axis=1, keepdims=True)
+        others = total - e
+        top = e.argmax(axis=1)
+        rows = np.arange(e.shape[0])
+        masked = e.copy()
+        masked[rows, top] = 0.0
+        others[rows, top] = masked.sum(axis=1)
+        return others / total
 
     def derivative(self, z, a):
         self.missing("element-wise derivative (softmax mixes its row; use backward)")

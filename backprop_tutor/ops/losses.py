@@ -169,7 +169,11 @@ class CrossEntropy(Loss):
     title = "softmax cross-entropy"
 
     def term(self, yhat, y, one_minus=None):
-        return -_xlogy(y, yhat)
+        # log(yhat) near yhat = 1 from the exactly known 1 - yhat (the other outputs' share)
+        one_minus = 1.0 - yhat if one_minus is None else one_minus
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_p = np.where(yhat > 0.5, np.log1p(-one_minus), np.log(yhat))
+            return -np.where(y == 0, 0.0, y * log_p)
 
     def term_grad(self, yhat, y, one_minus=None):
         return -_ratio(y, yhat)
