@@ -155,11 +155,35 @@ def print_json(data) -> None:
     """The JSON object on stdout; a number that is not finite is written as null, and a
     warning on stderr says how many were."""
     found: list[int] = [0]
-    sys.stdout.write(json.dumps(_finite_all(data, found), allow_nan=False, default=_jsonable) + "\n")
+    _write(data, sys.stdout, found)
+    sys.stdout.write("\n")
     if found[0]:
         sys.stdout.flush()
         sys.stderr.write(f"warning: {found[0]} value(s) are not finite numbers (inf or nan: a log of 0 or "
                          f"an overflow) and are written as null\n")
+
+
+def _write(data, out, found: list[int]) -> None:
+    """JSON written piece by piece: a large array goes out a row at a time, so a data set's
+    table never exists as one list of Python floats or one string."""
+    import numpy as np
+
+    if isinstance(data, dict):
+        out.write("{")
+        for i, (k, v) in enumerate(data.items()):
+            out.write((", " if i else "") + json.dumps(k) + ": ")
+            _write(v, out, found)
+        out.write("}")
+    elif isinstance(data, (list, tuple)) or (isinstance(data, np.ndarray) and data.ndim > 1):
+        out.write("[")
+        for i, v in enumerate(data):
+            if i:
+                out.write(", ")
+            _write(v, out, found)
+        out.write("]")
+    else:
+        value = data.tolist() if isinstance(data, (np.ndarray, np.generic)) else data
+        out.write(json.dumps(_finite_all(value, found), allow_nan=False, default=_jsonable))
 
 
 def _finite_all(data, found: list[int]):

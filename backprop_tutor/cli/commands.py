@@ -100,7 +100,7 @@ def run(
         return
     if as_json:
         print_json({"scenario": model.name,
-                    "steps": [{"key": s.key, "phase": s.phase, "value": s.json_value()} for s in steps]})
+                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value} for s in steps]})
         return
     from rich.text import Text
 
