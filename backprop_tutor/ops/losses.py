@@ -20,10 +20,17 @@ from .diagnostics import LOG_EDGE, log_edge
 REDUCTIONS = ("mean", "sum")
 
 
-def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """x * log(y), with 0 * log(0) = 0 (a target of 0 contributes nothing)."""
+def _log(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """log(p), given q = 1 - p as exactly known: near p = 1, log1p(-q) keeps the digits that
+    log(p) has rounded away (p's own rounding), so a tiny loss is not rounded to 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, 0.0, x * np.log(y))
+        return np.where(p > 0.5, np.log1p(-q), np.log(p))
+
+
+def _weighted(w: np.ndarray, log: np.ndarray) -> np.ndarray:
+    """w * log, with a term weighted by 0 contributing 0 (even where log is -inf)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(w == 0, 0.0, w * log)
 
 
 def _ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -99,13 +106,8 @@ class BinaryCrossEntropy(Loss):
     title = "binary cross-entropy"
 
     def term(self, yhat, y, one_minus=None):
-        # log(yhat) and log(1 - yhat), each from whichever of yhat and 1 - yhat is the small,
-        # exactly known one: log1p(-u) keeps the digits that log(1 - u) rounds away
         one_minus = 1.0 - yhat if one_minus is None else one_minus
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_p = np.where(yhat > 0.5, np.log1p(-one_minus), np.log(yhat))
-            log_q = np.where(yhat < 0.5, np.log1p(-yhat), np.log(one_minus))
-            return -(np.where(y == 0, 0.0, y * log_p) + np.where(y == 1, 0.0, (1.0 - y) * log_q))
+        return -(_weighted(y, _log(yhat, one_minus)) + _weighted(1.0 - y, _log(one_minus, yhat)))
 
     def term_grad(self, yhat, y, one_minus=None):
         # (18.23): -y/yhat + (1-y)/(1-yhat); a term weighted by 0 contributes 0, and so
@@ -169,11 +171,7 @@ class CrossEntropy(Loss):
     title = "softmax cross-entropy"
 
     def term(self, yhat, y, one_minus=None):
-        # log(yhat) near yhat = 1 from the exactly known 1 - yhat (the other outputs' share)
-        one_minus = 1.0 - yhat if one_minus is None else one_minus
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_p = np.where(yhat > 0.5, np.log1p(-one_minus), np.log(yhat))
-            return -np.where(y == 0, 0.0, y * log_p)
+        return -_weighted(y, _log(yhat, 1.0 - yhat if one_minus is None else one_minus))
 
     def term_grad(self, yhat, y, one_minus=None):
         return -_ratio(y, yhat)
