@@ -236,8 +236,8 @@ def test_sympy_is_imported_only_when_needed(args, imports_sympy):
     assert f"SYMPY={imports_sympy}" in proc.stderr, proc.stderr[-2000:]
 
 
-def deep_scenario(depth):
-    layers = "\n".join("    - {units: 3, activation: sigmoid}" for _ in range(depth - 1))
+def deep_scenario(depth, width=3, activation="sigmoid"):
+    layers = "\n".join(f"    - {{units: {width}, activation: {activation}}}" for _ in range(depth - 1))
     return f"""name: deep
 title: deep
 data:
@@ -300,28 +300,10 @@ def test_element_of_a_deep_net_with_sums(tmp_path):
     assert ex.numbers == []  # 4 * 3 * 3 terms: the matrix form carries the numbers
 
 
-TEN_HIDDEN = """name: deep-tanh
-title: "Ten hidden tanh layers"
-data:
-  inputs: [[0.1, 0.2], [0.5, -0.3], [-0.7, 0.9]]
-  targets: [1, 0, 1]
-network:
-  inputs: 2
-  layers:
-{layers}
-    - {{units: 1, activation: sigmoid}}
-parameters:
-  init: {{method: xavier, seed: 3}}
-loss: {{type: binary_cross_entropy}}
-training: {{learning_rate: 0.1, batch: full}}
-"""
-
-
 def test_ten_hidden_layers_have_index_letters_for_every_sum(tmp_path):
     """More layers than index letters: the letters go on (k, p, ... n, then k₁ ...)."""
     path = tmp_path / "deep-tanh.yaml"
-    path.write_text(TEN_HIDDEN.format(layers="\n".join("    - {units: 2, activation: tanh}" for _ in range(10))),
-                    encoding="utf-8")
+    path.write_text(deep_scenario(11, width=2, activation="tanh"), encoding="utf-8")
     model = load(str(path))
     ex = derive.explain(model, parse("dL/dW1", model))
     np.testing.assert_allclose(ex.value, ex.engine_value, rtol=1e-10, atol=1e-15)

@@ -192,3 +192,20 @@ def test_prelu_alpha_gradient_matches_central_difference():
     np.testing.assert_allclose(grads["alpha"], numeric, rtol=1e-6, atol=1e-8)
     numeric_z = central_difference(lambda: float((op.apply(z, {"alpha": alpha}) * g).sum()), z)
     np.testing.assert_allclose(gz, numeric_z, rtol=1e-6, atol=1e-8)
+
+
+def test_softmax_backward_matches_central_difference_and_is_exact_when_saturated():
+    """Softmax's backward rule against a central difference, and its 1 - a (the other
+    outputs' share) against the exact value where a rounds to 1."""
+    softmax = ACTIVATIONS["softmax"]()
+    rng = np.random.default_rng(11)
+    z, g = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    numeric = central_difference(lambda: float((softmax.forward(z) * g).sum()), z)
+    np.testing.assert_allclose(softmax.backward(z, softmax.forward(z), g), numeric, rtol=1e-7, atol=1e-9)
+    z = np.array([[0.0, -18.75, -40.0]])
+    a = softmax.forward(z)
+    rest = np.exp(-18.75) + np.exp(-40.0)
+    np.testing.assert_allclose(softmax.complement(z, a)[0, 0], rest / (1 + rest), rtol=1e-14)
+    # cross-entropy on the first class: dL/dz_0 = a_0 - 1 = -(the others' share), with no cancellation
+    grad = softmax.backward(z, a, np.array([[-1 / a[0, 0], 0.0, 0.0]]))
+    np.testing.assert_allclose(grad[0, 0], -rest / (1 + rest), rtol=1e-14)

@@ -231,6 +231,18 @@ class Swish(Activation):
         return z / (1 + sp.exp(-beta * z))
 
 
+def _sum_of_others(v: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """For each entry, the sum of the other entries of its row. At the row's dominant entry
+    `top` the others are summed directly: the total minus that entry would keep only the
+    rounding of its large value."""
+    others = v.sum(axis=1, keepdims=True) - v
+    rows = np.arange(v.shape[0])
+    masked = v.copy()
+    masked[rows, top] = 0.0
+    others[rows, top] = masked.sum(axis=1)
+    return others
+
+
 class Softmax(Activation):
     """Softmax over the units of each sample (row); allowed at the output only."""
 
@@ -247,29 +259,14 @@ class Softmax(Activation):
         # Jacobian-vector product of softmax, one row at a time:
         #   dL/dz_j = a_j (dL/da_j - sum_k dL/da_k a_k)
         #           = a_j (dL/da_j (1 - a_j) - sum_{k != j} dL/da_k a_k)
-        # the second form with 1 - a_j from `complement` (exact where a_j is near 1) and the
-        # sum over k != j taken without subtracting the j-th term back out of the total
+        # the second form, with 1 - a_j from `complement` (exact where a_j is near 1)
         with np.errstate(invalid="ignore", over="ignore"):
-            ga = grad_a * a
-            rest = ga.sum(axis=1, keepdims=True) - ga
-            top = a.argmax(axis=1)
-            rows = np.arange(a.shape[0])
-            masked = ga.copy()
-            masked[rows, top] = 0.0
-            rest[rows, top] = masked.sum(axis=1)  # the largest term: sum the others directly
-            return a * (grad_a * self.complement(z, a) - rest)
+            return a * (grad_a * self.complement(z, a) - _sum_of_others(grad_a * a, a.argmax(axis=1)))
 
     def complement(self, z, a):
         """1 - a_j as the sum of the row's other probabilities (no cancellation near a_j = 1)."""
         e = np.exp(z - z.max(axis=1, keepdims=True))
-        total = e.sum(axis=1, keepdims=True)
-        others = total - e
-        top = e.argmax(axis=1)
-        rows = np.arange(e.shape[0])
-        masked = e.copy()
-        masked[rows, top] = 0.0
-        others[rows, top] = masked.sum(axis=1)
-        return others / total
+        return _sum_of_others(e, e.argmax(axis=1)) / e.sum(axis=1, keepdims=True)
 
     def derivative(self, z, a):
         self.missing("element-wise derivative (softmax mixes its row; use backward)")
