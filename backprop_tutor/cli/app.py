@@ -102,6 +102,7 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     """A scenario, validated; `shown`: it is printed operation by operation, so it must be
     small enough for that (run, explain and step mode; not `run --json`)."""
     from ..scenario import load as load_scenario
+    from ..scenario.limits import check_shown
 
     settings = list(settings or [])
     if sample is not None:
@@ -109,40 +110,9 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
                      (f"--sample {sample}", f"training.record={sample}")]
     with scenario_errors():
         model = load_scenario(name_or_path, settings, up_close)
-    if shown:
-        _shown(model)
+        if shown:
+            check_shown(model)
     return model
-
-
-def _at(model, path: tuple) -> str:
-    from ..scenario.yamlsource import dotted
-
-    where = model.where(path) if model.where else model.path
-    return f"{where}: {dotted(path)}"
-
-
-def _shown(model) -> None:
-    """`run` and `explain` print every operation: refuse a network or a batch too large to show."""
-    from ..scenario.limits import MAX_SHOWN_PARAMETERS, MAX_SHOWN_ROWS, MAX_SHOWN_UNITS
-
-    widths = model.widths()
-    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
-    widest = max(range(len(model.layers)), key=lambda i: model.layers[i].units)
-    units = model.layers[widest].units
-    if units > MAX_SHOWN_UNITS or params > MAX_SHOWN_PARAMETERS:
-        fail(f"{_at(model, ('network', 'layers', widest, 'units'))}: this network ({units} units in its widest "
-             f"layer, {params:,} parameters) is too large to show operation by operation; run and explain show "
-             f"at most {MAX_SHOWN_UNITS} units per layer and {MAX_SHOWN_PARAMETERS:,} parameters. Narrow it for "
-             f"them with a run: section (e.g. `run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation "
-             f"does), or use tutor train or tutor run --json")
-    t = model.training
-    rows = {"record": 1, "minibatch": t.step_batch}.get(t.batch, model.inputs.shape[0])
-    if rows > MAX_SHOWN_ROWS:
-        field = ("training", "step_batch") if t.batch == "minibatch" else ("data", "inputs")
-        fail(f"{_at(model, field)}: one step here works on {rows:,} rows, too many to show operation by "
-             f"operation; run and explain show at most {MAX_SHOWN_ROWS:,} rows. Show fewer (--sample K for "
-             f"one record, or training.batch: minibatch with a step_batch), or use tutor train or "
-             f"tutor run --json")
 
 
 def console(stderr: bool = False):

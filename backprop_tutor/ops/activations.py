@@ -31,6 +31,10 @@ class Activation(Op):
     elementwise = True
     #: names of the numeric parameters this activation takes (e.g. leaky ReLU's slope)
     parameters: tuple[str, ...] = ()
+    #: every output lies in (0, 1) (a loss may take its log and the log of 1 minus it)
+    probabilities = False
+    #: each row of outputs is a probability distribution (sums to 1)
+    distribution = False
 
     def __init__(self, **params: float) -> None:
         self.params = {k: float(v) for k, v in params.items()}
@@ -114,6 +118,7 @@ class Identity(Activation):
 class Sigmoid(Activation):
     name = "sigmoid"
     title = "σ"
+    probabilities = True
 
     def forward(self, z):
         return _sigmoid(z)
@@ -249,6 +254,8 @@ class Softmax(Activation):
     name = "softmax"
     title = "softmax"
     elementwise = False
+    probabilities = True
+    distribution = True
 
     def forward(self, z):
         shifted = z - z.max(axis=1, keepdims=True)

@@ -44,6 +44,8 @@ class Loss(Op):
     title: str = ""
     #: options this loss takes in a scenario, with their allowed values
     options: dict[str, tuple] = {"samples": REDUCTIONS}
+    #: what the output activation must give for this loss to be defined (an Activation flag)
+    needs: str = ""
 
     def __init__(self, samples: str = "mean") -> None:
         self.samples = samples
@@ -104,6 +106,7 @@ class Loss(Op):
 class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
     title = "binary cross-entropy"
+    needs = "probabilities"
 
     def term(self, yhat, y, one_minus=None):
         one_minus = 1.0 - yhat if one_minus is None else one_minus
@@ -169,6 +172,7 @@ class CrossEntropy(Loss):
 
     name = "cross_entropy"
     title = "softmax cross-entropy"
+    needs = "distribution"
 
     def term(self, yhat, y, one_minus=None):
         return -_weighted(y, _log(yhat, 1.0 - yhat if one_minus is None else one_minus))

@@ -61,3 +61,32 @@ def network_bytes(widths: list[int], batch_rows: int) -> int:
     activation of the batch (Z, A and their gradients)."""
     params = sum(a * b + b for a, b in zip(widths, widths[1:]))
     return 8 * (4 * params + 4 * batch_rows * sum(widths))
+
+
+def check_shown(model) -> None:
+    """`run`, `explain` and step mode print every operation: refuse a network or a batch too
+    large to show (a ScenarioError at the field's line, or the option that set it)."""
+    from .errors import ScenarioError
+    from .yamlsource import dotted
+
+    def refuse(path: tuple, message: str):
+        raise ScenarioError(model.where(path) if model.where else model.path, dotted(path), message)
+
+    widths = model.widths()
+    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    widest = max(range(len(model.layers)), key=lambda i: model.layers[i].units)
+    units = model.layers[widest].units
+    if units > MAX_SHOWN_UNITS or params > MAX_SHOWN_PARAMETERS:
+        refuse(("network", "layers", widest, "units"),
+               f"this network ({units} units in its widest layer, {params:,} parameters) is too large to show "
+               f"operation by operation; run and explain show at most {MAX_SHOWN_UNITS} units per layer and "
+               f"{MAX_SHOWN_PARAMETERS:,} parameters. Narrow it for them with a run: section (e.g. "
+               f"`run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation does), or use tutor train or "
+               f"tutor run --json")
+    t = model.training
+    rows = {"record": 1, "minibatch": t.step_batch}.get(t.batch, model.inputs.shape[0])
+    if rows > MAX_SHOWN_ROWS:
+        refuse(("training", "step_batch") if t.batch == "minibatch" else ("data", "inputs"),
+               f"one step here works on {rows:,} rows, too many to show operation by operation; run and "
+               f"explain show at most {MAX_SHOWN_ROWS:,} rows. Show fewer (--sample K for one record, or "
+               f"training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json")

@@ -13,8 +13,6 @@ from .model import Notation, Training
 from .yamlsource import Path
 
 NOTATION_CHOICES = {"activation": ("A", "H", "a", "h"), "loss": ("L", "J")}
-#: outputs binary cross-entropy can read: log(ŷ) and log(1 - ŷ) need 0 < ŷ < 1
-PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
 
 
 def loss(c: Checker, raw: Any, path: Path, output_activation):
@@ -47,11 +45,15 @@ def _any_loss_options() -> dict:
 
 
 def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
-    if name == "cross_entropy" and output.name != "softmax":
-        c.fail(path + ("type",), "cross_entropy needs a softmax output layer; use binary_cross_entropy "
+    """The loss declares what its output must give (`Loss.needs`), the activation what it gives."""
+    need = LOSSES[name].needs
+    if not need or getattr(output, need, False):
+        return
+    if need == "distribution":
+        c.fail(path + ("type",), f"{name} needs a softmax output layer; use binary_cross_entropy "
                                  "for a sigmoid output, or set the last layer's activation to softmax")
-    if name == "binary_cross_entropy" and output.name not in PROBABILITY_OUTPUTS:
-        c.fail(path + ("type",), f"binary_cross_entropy takes log(ŷ) and log(1 - ŷ), but {article(output.name)} "
+    else:
+        c.fail(path + ("type",), f"{name} takes log(ŷ) and log(1 - ŷ), but {article(output.name)} "
                                  f"output is not always between 0 and 1 (the loss would be nan); use a "
                                  f"sigmoid output layer, or loss type mse")
 
