@@ -44,10 +44,11 @@ def web(text: object) -> str:
     return html.escape(plain(text), quote=True)
 
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-                "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
-                "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"\textquotedbl{}",
-                "`": r"\textasciigrave{}", "'": r"\textquotesingle{}", "-": "-{}"}
+#: TeX's special characters, written with the standard (OT1) fonts alone, so that pdflatex
+#: needs no font it would have to make first
+_TEX_SPECIAL = {"\\": r"\ensuremath{\backslash}", "{": r"\{", "}": r"\}", "$": r"\ensuremath{\$}", "&": r"\&", "#": r"\#",
+                "%": r"\%", "_": r"\_", "^": r"\^{}", "~": r"\~{}", "<": r"\ensuremath{<}",
+                ">": r"\ensuremath{>}", "|": r"\ensuremath{|}", "`": r"\`{}", "-": "-{}"}
 
 
 def tex(text: object) -> str:

@@ -10,7 +10,6 @@ from .handout import Handout, Item
 
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
-\usepackage[T1]{fontenc}
 \usepackage{amsmath,amssymb}
 \usepackage[margin=2cm]{geometry}
 \setcounter{MaxMatrixCols}{20}
