@@ -31,14 +31,13 @@ def load(scenario, settings=None, sample: int | None = None, up_close: bool = Tr
     from .scenario import load as load_scenario
     from .scenario.limits import check_shown
 
-    if isinstance(scenario, Scenario):
-        model = scenario
-    else:
-        given = list(_settings(settings))
-        if sample is not None:
-            given += [(f"--sample {sample}", "training.batch=record"),
-                      (f"--sample {sample}", f"training.record={sample}")]
-        model = load_scenario(str(scenario), given, up_close)
+    if isinstance(scenario, Scenario):  # loaded (and checked) already
+        return scenario
+    given = list(_settings(settings))
+    if sample is not None:
+        given += [(f"--sample {sample}", "training.batch=record"),
+                  (f"--sample {sample}", f"training.record={sample}")]
+    model = load_scenario(str(scenario), given, up_close)
     if shown:
         check_shown(model)
     return model
@@ -53,9 +52,10 @@ def _settings(settings):
 
 
 def run(scenario=DEFAULT_SCENARIO, *, sample: int | None = None, set: dict | None = None,  # noqa: A002
-        digits: int = 6, view: str = "auto") -> Iteration:
+        digits: int | None = None, view: str = "auto") -> Iteration:
     """One iteration of `scenario` (a name, a path or a loaded Scenario): preprocessing,
-    forward, loss, backward and update, every operation a step."""
+    forward, loss, backward and update, every operation a step. `digits`: significant
+    digits shown (default 6); `view`: element, matrix or auto, as `tutor run --view`."""
     from .engine import Engine
 
     model = load(scenario, set, sample, shown=True)
@@ -75,10 +75,10 @@ def explain(target: str, scenario=DEFAULT_SCENARIO, *, sample: int | None = None
 class Iteration:
     """The steps of one iteration. `it.steps` lists them; `it[key]` is one of them."""
 
-    def __init__(self, model, records, digits: int = 6, view: str = "auto") -> None:
+    def __init__(self, model, records, digits: int | None = None, view: str = "auto") -> None:
         self.model = model
         self.records = list(records)  # the engine's Step records
-        self.digits = digits
+        self.digits = digits or 6
         self.view = view
         self.steps = Steps(StepView(self, i) for i in range(len(self.records)))
 
