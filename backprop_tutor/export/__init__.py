@@ -59,9 +59,11 @@ def save(text: str, path: str | os.PathLike) -> None:
             out.write(text)
         os.chmod(temp, 0o644)
         os.replace(temp, target)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, Ctrl-C: no half-written file, no temporary left
         try:
             os.unlink(temp)
         except OSError:
             pass
-        raise ExportError(f"{path}: cannot write the handout ({exc.strerror or exc})") from None
+        if isinstance(exc, OSError):
+            raise ExportError(f"{path}: cannot write the handout ({exc.strerror or exc})") from None
+        raise

@@ -12,6 +12,8 @@ import numpy as np
 from . import svg
 from .escape import web
 from .handout import Handout, Item
+from . import words
+from .words import say
 from .texmath import MAX_COLS, MAX_ROWS, cut
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -26,16 +28,17 @@ def write(h: Handout) -> str:
 
     fmt = (lambda x: number(x, h.digits))
     head = [f'<h1>{web(h.title)}</h1>',
-            f'<p><b>{web(h.name)}</b>: {web(h.network)}; loss: {web(h.loss)}.</p>']
+            f'<p class="summary">{web(say(words.SUMMARY, name=h.name, network=h.network, loss=h.loss))}</p>']
     if h.source:
-        head.append(f'<p class="source">Source: {web(h.source)}</p>')
+        head.append(f'<p class="source">{web(say(words.SOURCE, source=h.source))}</p>')
     if h.description:
         head.append(f'<p class="description">{web(h.description)}</p>')
     first, last = h.items[0].number, h.items[-1].number
-    head.append(f'<p class="scope">{web(f"One iteration, steps {first} to {last} of {h.total}, numbers to {h.digits} significant digits.")}</p>')
-    nav = ('<nav id="nav"><button id="prev" type="button" title="previous step (←)">←</button> '
-           '<span id="where"></span> <button id="next" type="button" title="next step (→)">→</button> '
-           f'<span class="keys">{web("← / → step through, Home / End first / last")}</span></nav>')
+    scope = say(words.SCOPE, first=first, last=last, total=h.total, digits=h.digits)
+    head.append(f'<p class="scope">{web(scope)}</p>')
+    nav = (f'<nav id="nav"><button id="prev" type="button" title="{web(words.PREVIOUS)}">←</button> '
+           f'<span id="where"></span> <button id="next" type="button" title="{web(words.NEXT)}">→</button> '
+           f'<span class="keys">{web(words.KEYS)}</span></nav>')
     picture = svg.network(h.layers, _loss_symbol(h))
     sections = [_section(item, h, fmt) for item in h.items]
     return "\n".join([
@@ -93,33 +96,33 @@ def _section(item: Item, h: Handout, fmt) -> str:
     from ..symbolic import formulas
 
     st = item.step
-    layer = f", layer {st.layer}" if st.layer else ""
-    label = f"step {item.number} of {h.total}"
+    layer = say(words.LAYER, layer=st.layer) if st.layer else ""
+    label = say(words.STEP_OF, number=item.number, total=h.total)
     out = [f'<section class="step" id="step-{item.number}" data-number="{item.number}" '
            f'data-layer="{_layer(item, len(h.layers) - 1)}" data-label="{web(label)}" data-phase="{web(st.phase)}">',
-           f'<h2><span class="phase">{web(st.phase)}</span> {web(f"Step {item.number}/{h.total}")} '
+           f'<h2><span class="phase">{web(st.phase)}</span> {web(say(words.STEP, number=item.number, total=h.total))} '
            f'{block(symbol(st.symbol), display=False)}{web(layer)}</h2>',
            f'<p class="what">{web(item.title)}</p>']
     eq = formulas.equation(st)
     if eq is not None:
         out.append(f'<div class="formula">{block(equal(eq.lhs, eq.rhs))}</div>')
     if item.elements:
-        more = [f"… {item.omitted} more entries"] if item.omitted else []
+        more = [say(words.MORE, count=item.omitted)] if item.omitted else []
         out.append('<pre class="elements">' + "\n".join(web(line) for line in item.elements + more) + "</pre>")
     out += [f'<p class="constant">{web(line)}</p>' for line in item.constants]
     out.append(f'<div class="result">{_named(st.symbol, st.value, fmt)}</div>')
     if st.inputs:
-        out.append('<div class="inputs"><span class="from">from</span>'
+        out.append(f'<div class="inputs"><span class="from">{web(words.FROM)}</span>'
                    + "".join(_named(name, v, fmt) for name, v in st.inputs.items()) + "</div>")
     if item.derivative:
-        out.append(f'<div class="derivative">where {block(equal(*item.derivative))}</div>')
-    out += [f'<p class="warning">⚠ {web(w)}</p>' for w in item.warnings]
+        out.append(f'<div class="derivative">{web(words.WHERE)} {block(equal(*item.derivative))}</div>')
+    out += [f'<p class="warning">{web(say(words.WARNING, warning=w))}</p>' for w in item.warnings]
     if item.reuses:
-        out.append(f'<p class="reuses">{web("chain rule: reuses " + ", ".join(item.reuses))}</p>')
+        out.append(f'<p class="reuses">{web(say(words.REUSES, steps=", ".join(item.reuses)))}</p>')
     if item.explanation is not None:
         out.append(_derivation(item.explanation, fmt))
     elif item.why_not:
-        out.append(f'<p class="note">{web("No derivation: " + item.why_not)}</p>')
+        out.append(f'<p class="note">{web(say(words.NO_DERIVATION, why=item.why_not))}</p>')
     out.append("</section>")
     return "\n".join(out)
 
@@ -127,21 +130,15 @@ def _section(item: Item, h: Handout, fmt) -> str:
 def _derivation(ex, fmt, unfolded: bool = False) -> str:
     from ..printing.mathml import block, explanation_rows
 
-    out = [f'<details class="derivation"{" open" if unfolded else ""}><summary>{web("derivation by the chain rule")}</summary>',
-           f'<p class="path">{web("path: " + " ← ".join(ex.path))}</p>']
+    out = [f'<details class="derivation"{" open" if unfolded else ""}><summary>{web(words.DERIVATION)}</summary>',
+           f'<p class="path">{web(words.path(ex))}</p>']
     for row, shapes in explanation_rows(ex):
         out.append(block(row) + (f'<p class="shapes">({web(shapes)})</p>' if shapes else ""))
-    out += [f'<p class="why">{web(st.why)}</p>' for st in ex.matrix]
-    for note in (ex.bias_note, ex.assumption, "; ".join(f"{i} runs over {what}" for i, what in ex.sums)):
-        if note:
-            out.append(f'<p class="note">{web(note)}</p>')
-    checks = [("derived", ex.value), ("engine (tutor run)", ex.engine_value)]
-    if ex.finite_difference is not None:
-        checks.append(("central finite difference", ex.finite_difference))
-    out.append('<div class="checks">' + "".join(f'<div class="named"><span>{web(name)}</span> {matrix(v, fmt)}</div>'
-                                               for name, v in checks) + "</div>")
+    out += [f'<p class="note">{web(note)}</p>' for note in words.notes(ex)]
+    out.append('<div class="checks">' + "".join(f'<div class="named"><span>{web(label)}</span> {matrix(v, fmt)}</div>'
+                                               for label, v in words.checks(ex)) + "</div>")
     if ex.finite_difference is None:
-        out.append(f'<p class="note">{web("central finite difference: does not apply through " + ", ".join(ex.surrogates) + " (a straight-through surrogate gradient).")}</p>')
-    out += [f'<p class="warning">⚠ {web(w)}</p>' for w in ex.warnings]
+        out.append(f'<p class="note">{web(words.no_finite_difference(ex))}</p>')
+    out += [f'<p class="warning">{web(say(words.WARNING, warning=w))}</p>' for w in ex.warnings]
     out.append("</details>")
     return "\n".join(out)

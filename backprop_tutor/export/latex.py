@@ -7,6 +7,8 @@ from __future__ import annotations
 from . import texmath
 from .escape import tex, unicode_setup
 from .handout import Handout, Item
+from .words import (DERIVATION, FROM, LAYER, MORE, NO_DERIVATION, REUSES, SCOPE, SOURCE, STEP, SUMMARY, WARNING,
+                    WHERE, checks, no_finite_difference, notes, path, say)
 
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
@@ -21,14 +23,13 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 
 def write(h: Handout) -> str:
     body = [r"\begin{document}", r"\section*{%s}" % tex(h.title),
-            r"\textbf{%s}: %s; loss: %s.\par" % (tex(h.name), tex(h.network), tex(h.loss))]
+            tex(say(SUMMARY, name=h.name, network=h.network, loss=h.loss)) + r"\par"]
     if h.source:
-        body.append(r"Source: %s\par" % tex(h.source))
+        body.append(tex(say(SOURCE, source=h.source)) + r"\par")
     if h.description:
         body.append(tex(h.description) + r"\par")
     first, last = h.items[0].number, h.items[-1].number
-    body.append(tex(f"One iteration, steps {first} to {last} of {h.total}, numbers to {h.digits} "
-                    f"significant digits.") + r"\par")
+    body.append(tex(say(SCOPE, first=first, last=last, total=h.total, digits=h.digits)) + r"\par")
     for item in h.items:
         body += _item(item, h.total, h.digits)
     body.append(r"\end{document}")
@@ -47,29 +48,29 @@ def _display(math: str) -> str:
 
 def _item(item: Item, total: int, digits: int) -> list[str]:
     st = item.step
-    layer = f", layer {st.layer}" if st.layer else ""
-    out = [r"\subsection*{Step %d/%d: %s $%s$%s}" % (item.number, total, tex(st.phase),
-                                                    texmath.symbol(st.symbol), tex(layer)),
+    layer = say(LAYER, layer=st.layer) if st.layer else ""
+    out = [r"\subsection*{%s: %s $%s$%s}" % (tex(say(STEP, number=item.number, total=total)), tex(st.phase),
+                                            texmath.symbol(st.symbol), tex(layer)),
            r"\emph{%s}\par" % tex(item.title)]
     formula = texmath.formula(st)
     if formula:
         out.append(_display(formula))
     if item.elements:
-        out.append(_lines(item.elements + ([f"… {item.omitted} more entries"] if item.omitted else [])))
+        out.append(_lines(item.elements + ([say(MORE, count=item.omitted)] if item.omitted else [])))
     out += [tex(line) + r"\par" for line in item.constants]
     out.append(_display(f"{texmath.symbol(st.symbol)} = {texmath.matrix(st.value, digits)}"))
     if st.inputs:
-        out.append(r"from:" + _display(r", \quad ".join(f"{texmath.symbol(name)} = {texmath.matrix(v, digits)}"
+        out.append(tex(FROM) + _display(r", \quad ".join(f"{texmath.symbol(name)} = {texmath.matrix(v, digits)}"
                                                        for name, v in st.inputs.items())))
     if item.derivative:
-        out.append("where" + _display(texmath.chain(item.derivative)))
-    out += [r"\textbf{%s} %s\par" % (tex("⚠"), tex(w)) for w in item.warnings]
+        out.append(tex(WHERE) + _display(texmath.chain(item.derivative)))
+    out += [r"\textbf{%s}\par" % tex(say(WARNING, warning=w)) for w in item.warnings]
     if item.reuses:
-        out.append(tex("chain rule: reuses " + ", ".join(item.reuses)) + r"\par")
+        out.append(tex(say(REUSES, steps=", ".join(item.reuses))) + r"\par")
     if item.explanation is not None:
         out += _derivation(item.explanation, digits)
     elif item.why_not:
-        out.append(tex(f"No derivation: {item.why_not}") + r"\par")
+        out.append(tex(say(NO_DERIVATION, why=item.why_not)) + r"\par")
     return out
 
 
@@ -77,19 +78,12 @@ def _derivation(ex, digits: int) -> list[str]:
     from ..printing.latex import latex_numbers, latex_rows
 
     rows = latex_rows(ex) + [r for r in [latex_numbers(ex)] if r]
-    out = [r"\paragraph{%s}" % tex("Derivation by the chain rule."), tex("path: " + " ← ".join(ex.path)) + r"\par",
+    out = [r"\paragraph{%s.}" % tex(DERIVATION), tex(path(ex)) + r"\par",
            r"\begin{align*}" + " \\\\\n".join(rows) + r"\end{align*}"]
-    out += [tex(st.why) + r"\par" for st in ex.matrix]
-    for note in (ex.bias_note, ex.assumption, "; ".join(f"{i} runs over {what}" for i, what in ex.sums)):
-        if note:
-            out.append(tex(note) + r"\par")
-    value = [r"\text{derived} = " + texmath.matrix(ex.value, digits),
-             r"\text{engine} = " + texmath.matrix(ex.engine_value, digits)]
-    if ex.finite_difference is not None:
-        value.append(r"\text{central finite difference} = " + texmath.matrix(ex.finite_difference, digits))
-    out.append(_display(r", \quad ".join(value)))
+    out += [tex(note) + r"\par" for note in notes(ex)]
+    out.append(_display(r", \quad ".join(r"\text{%s} = %s" % (tex(label), texmath.matrix(v, digits))
+                                          for label, v in checks(ex))))
     if ex.finite_difference is None:
-        out.append(tex("central finite difference: does not apply through " + ", ".join(ex.surrogates)
-                       + " (a straight-through surrogate gradient).") + r"\par")
-    out += [r"\textbf{%s} %s\par" % (tex("⚠"), tex(w)) for w in ex.warnings]
+        out.append(tex(no_finite_difference(ex)) + r"\par")
+    out += [r"\textbf{%s}\par" % tex(say(WARNING, warning=w)) for w in ex.warnings]
     return out
