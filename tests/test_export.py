@@ -250,3 +250,18 @@ def test_export_replaces_a_file_whole(tmp_path):
     assert runner.invoke(app, ["export", "height-weight", "-o", str(target), "--steps", "3"]).exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("# ")
     assert [p.name for p in tmp_path.iterdir()] == ["hw.md"]
+
+
+def test_markdown_reads_as_commonmark(handout, hostile):
+    """A CommonMark parser (markdown-it, which rich brings) reads the structure meant: a
+    heading per step, the derivations folded, the code blocks whole, and the scenario's
+    hostile text as text."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    page = parser.render(render(handout, "markdown"))
+    assert page.count("<h2>") == 21 and page.count("<details>") == 8 and page.count("<pre><code") > 5
+    bad = parser.render(render(hostile, "markdown"))
+    assert "<script" not in bad and "&lt;script&gt;alert(1)&lt;/script&gt;" in bad
+    assert "<em>b</em>" not in bad and "<a href" not in bad and "<code>rm" not in bad and "*b* [l](javascript:x)" in bad
+    assert bad.count("<h2>") == 21
