@@ -54,18 +54,39 @@ def number(text: str) -> str:
     return f"<mn>{escape(text)}</mn>"
 
 
+_TEX_LETTERS = {r"\hat{y}": "ŷ", r"\hat{Y}": "Ŷ", r"\sigma": "σ", r"\alpha": "α", r"\ell": "ℓ"}
+
+
+def _scripted(names: dict) -> dict:
+    """Symbols written with unicode sub- and superscripts (wᵢⱼ⁽²⁾), renamed after their LaTeX
+    names (w_{ij}^{(2)} -> w_ij^(2)), which sympy's MathML printer sets as msubsup."""
+    out = {}
+    for sym, tex in names.items():
+        for command, letter in _TEX_LETTERS.items():
+            tex = tex.replace(command, letter)
+        if "\\" not in tex and isinstance(sym, sp.Symbol):
+            out[sym] = sp.Symbol(tex.replace("{", "").replace("}", ""), **sym.assumptions0)
+    return out
+
+
 def explanation_rows(ex: Explanation) -> list[tuple[str, str]]:
     """(MathML of `lhs = rhs`, the shapes of a matrix step or "") for each row of the derivation:
     chain rule, local derivatives, substituted, simplified, matrix form, and the numbers."""
-    rows = [(equal(ex.chain.lhs, ex.chain.rhs), "")]
-    rows += [(equal(f.leibniz, f.local), "") for f in ex.factors]
-    rows += [(equal(eq.lhs, eq.rhs), "") for eq in (ex.substituted, ex.simplified, ex.other_form) if eq is not None]
-    rows += [(equal(st.equation.lhs, st.equation.rhs), st.shapes) for st in ex.matrix]
+    names = _scripted(ex.latex_names)
+
+    def eq(lhs, rhs) -> str:
+        return equal(lhs.xreplace(names), rhs.xreplace(names))
+
+    rows = [(eq(ex.chain.lhs, ex.chain.rhs), "")]
+    rows += [(eq(f.leibniz, f.local), "") for f in ex.factors]
+    rows += [(eq(e.lhs, e.rhs), "") for e in (ex.substituted, ex.simplified, ex.other_form) if e is not None]
+    rows += [(eq(st.equation.lhs, st.equation.rhs), st.shapes) for st in ex.matrix]
     if ex.numbers:
         from .matrices import _fmt
 
-        terms = "<mo>+</mo>".join(mathml(t) for t in ex.numbers)
-        rows.append((f"<mrow>{mathml(ex.lhs)}<mo>=</mo>{terms}<mo>=</mo>{number(_fmt(ex.value))}</mrow>", ""))
+        terms = "<mo>+</mo>".join(mathml(t.xreplace(names)) for t in ex.numbers)
+        rows.append((f"<mrow>{mathml(ex.lhs.xreplace(names))}<mo>=</mo>{terms}<mo>=</mo>"
+                     f"{number(_fmt(ex.value))}</mrow>", ""))
     return rows
 
 
