@@ -265,3 +265,18 @@ def test_markdown_reads_as_commonmark(handout, hostile):
     assert "<script" not in bad and "&lt;script&gt;alert(1)&lt;/script&gt;" in bad
     assert "<em>b</em>" not in bad and "<a href" not in bad and "<code>rm" not in bad and "*b* [l](javascript:x)" in bad
     assert bad.count("<h2>") == 21
+
+
+def test_a_large_value_is_cut_to_its_edges_with_its_shape():
+    from backprop_tutor.export.html import matrix as html_matrix
+    from backprop_tutor.export.texmath import matrix as tex_matrix
+
+    m = np.arange(120.0).reshape(12, 10) / 7
+    tex = tex_matrix(m, 6)
+    rows = tex.removeprefix(r"\begin{bmatrix}").removesuffix(r"\end{bmatrix}").split(r" \\ ")
+    assert len(rows) == 8 and rows[6].count(r"\vdots") == 7 and r"\ddots" in rows[6]
+    assert rows[0].split(" & ")[:2] == ["0", number(1 / 7)] and rows[-1].split(" & ")[-1] == number(119 / 7)
+    page = html_matrix(m, number)
+    assert page.count("<tr>") == 8 and "12 x 10" in page and number(119 / 7) in page
+    assert tex_matrix(np.array([1.5e-7, -2.0]), 6) == r"\begin{bmatrix}1.5 \times 10^{-7} & -2\end{bmatrix}"
+    assert tex_matrix(0.25, 6) == "0.25" and tex_matrix(float("inf"), 6) == r"\infty"

@@ -40,7 +40,7 @@ def write(h: Handout) -> str:
            f'<span id="where"></span> <button id="next" type="button" title="{web(words.NEXT)}">→</button> '
            f'<span class="keys">{web(words.KEYS)}</span></nav>')
     picture = svg.network(h.layers, _loss_symbol(h))
-    sections = [_section(item, h, fmt) for item in h.items]
+    sections = [section(item, h, fmt) for item in h.items]
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
@@ -91,7 +91,7 @@ def _named(name: str, value, fmt) -> str:
     return f'<div class="named">{block(symbol(name) + "<mo>=</mo>", display=False)} {matrix(value, fmt)}</div>'
 
 
-def _section(item: Item, h: Handout, fmt) -> str:
+def section(item: Item, h: Handout, fmt) -> str:
     from ..printing.mathml import block, equal, symbol
     from ..symbolic import formulas
 
@@ -120,14 +120,14 @@ def _section(item: Item, h: Handout, fmt) -> str:
     if item.reuses:
         out.append(f'<p class="reuses">{web(say(words.REUSES, steps=", ".join(item.reuses)))}</p>')
     if item.explanation is not None:
-        out.append(_derivation(item.explanation, fmt))
+        out.append(derivation(item.explanation, fmt))
     elif item.why_not:
         out.append(f'<p class="note">{web(say(words.NO_DERIVATION, why=item.why_not))}</p>')
     out.append("</section>")
     return "\n".join(out)
 
 
-def _derivation(ex, fmt, unfolded: bool = False) -> str:
+def derivation(ex, fmt, unfolded: bool = False) -> str:
     from ..printing.mathml import block, explanation_rows
 
     out = [f'<details class="derivation"{" open" if unfolded else ""}><summary>{web(words.DERIVATION)}</summary>',

@@ -14,13 +14,13 @@ def _wrap(body: str) -> str:
 def _sections(iteration, indexes) -> list[str]:
     from ..render.matrix import number
     from .handout import build
-    from .html import _section
+    from .html import section
 
     records = iteration.records
     sections = []
     for i in indexes:
         one = build(iteration.model, records, iteration.digits, (i + 1, i + 1))
-        sections.append(_section(one.items[0], one, lambda x: number(x, iteration.digits)))
+        sections.append(section(one.items[0], one, lambda x: number(x, iteration.digits)))
     return sections
 
 
@@ -43,10 +43,10 @@ def steps_html(views) -> str:
 def handout_html(handout) -> str:
     from ..render.matrix import number
     from .escape import web
-    from .html import _section
+    from .html import section
 
     head = f"<p><b>{web(handout.name)}</b>: {web(handout.network)}; loss: {web(handout.loss)}.</p>"
-    return _wrap(head + "\n".join(_section(item, handout, lambda x: number(x, handout.digits))
+    return _wrap(head + "\n".join(section(item, handout, lambda x: number(x, handout.digits))
                                   for item in handout.items))
 
 
@@ -54,8 +54,8 @@ def derivation_html(derivation) -> str:
     from ..printing.explain_text import title
     from ..render.matrix import number
     from .escape import web
-    from .html import _derivation
+    from .html import derivation
 
     ex = derivation.explanation
     head = f"<h3>{web(f'{derivation.model.name}: {title(ex)}')}</h3>"
-    return _wrap(head + _derivation(ex, lambda x: number(x, 6), unfolded=True))
+    return _wrap(head + derivation(ex, lambda x: number(x, 6), unfolded=True))

@@ -38,19 +38,12 @@ def matrix(value, digits: int) -> str:
     m = m.reshape(1, -1) if m.ndim == 1 else m.reshape(m.shape[0], -1)
     rows = []
     for r in cut(m.shape[0], MAX_ROWS):
-        cells = [(r"\vdots" if r is None else r"\cdots") if c is None else
-                 (r"\vdots" if r is None else number(m[r, c], digits)) for c in cut(m.shape[1], MAX_COLS)]
-        if r is None:
-            cells = [r"\vdots" if c is not None else r"\ddots" for c in cut(m.shape[1], MAX_COLS)]
-        rows.append(" & ".join(cells))
+        if r is None:  # the gap between the first rows and the last
+            rows.append(" & ".join(r"\ddots" if c is None else r"\vdots" for c in cut(m.shape[1], MAX_COLS)))
+        else:
+            rows.append(" & ".join(r"\cdots" if c is None else number(m[r, c], digits)
+                                   for c in cut(m.shape[1], MAX_COLS)))
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
-
-
-def shape(value) -> str:
-    """"2 x 3", "3 (vector)" or "" for a scalar, as the printed run captions a value."""
-    from ..render.matrix import shape_text
-
-    return "" if np.ndim(value) == 0 else shape_text(value)
 
 
 def formula(step) -> str:
