@@ -3,6 +3,7 @@ notebook and by rich in a terminal; `import backprop_tutor` stays light."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -21,9 +22,9 @@ def it():
 
 
 def _text(renderable) -> str:
-    console = Console(width=100, record=True, file=open("/dev/null", "w"), color_system=None)
-    console.print(renderable)
-    return console.export_text()
+    out = io.StringIO()
+    Console(width=100, file=out, color_system=None).print(renderable)
+    return out.getvalue()
 
 
 def test_importing_the_package_loads_neither_numpy_nor_sympy():
