@@ -54,8 +54,8 @@ def derivation_html(derivation) -> str:
     from ..printing.explain_text import title
     from ..render.matrix import number
     from .escape import web
-    from .html import derivation
+    from .html import derivation as folded
 
     ex = derivation.explanation
     head = f"<h3>{web(f'{derivation.model.name}: {title(ex)}')}</h3>"
-    return _wrap(head + derivation(ex, lambda x: number(x, 6), unfolded=True))
+    return _wrap(head + folded(ex, lambda x: number(x, 6), unfolded=True))
