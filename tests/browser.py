@@ -45,9 +45,13 @@ class Browser:
         self._buffer = b""
         self._next = 0
         self.events: list[dict] = []
-        targets = self.call("Target.getTargets")["targetInfos"]
-        page = next(t for t in targets if t["type"] == "page")
-        self.session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+        try:
+            targets = self.call("Target.getTargets")["targetInfos"]
+            page = next(t for t in targets if t["type"] == "page")
+            self.session = self.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+        except BaseException:  # a browser that does not answer is not left running
+            self.close()
+            raise
 
     def call(self, method: str, session: bool = False, **params) -> dict:
         self._next += 1
