@@ -27,6 +27,7 @@ def export_handout(
     warnings, and the chain-rule derivation of every gradient) to a .md, .tex or .html file."""
     from .. import api
     from ..export import ExportError, format_of
+    from ..textsafe import literal
 
     try:
         fmt = format_of(output)
@@ -34,7 +35,5 @@ def export_handout(
         fail(str(err))
     it = api.run(load(scenario, settings, sample, up_close=True, shown=True))
     written = it.export(output, steps=steps, digits=digits, fmt=fmt)
-    from ..textsafe import literal
-
     console().print(literal(f"wrote steps {written.items[0].number} to {written.items[-1].number} of "
                             f"{written.total} to {output}"))
