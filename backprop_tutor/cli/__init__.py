@@ -3,6 +3,7 @@
 from . import commands  # noqa: F401  (registers list, run, train, validate)
 from . import compare  # noqa: F401  (registers compare)
 from . import explain  # noqa: F401  (registers explain)
+from . import export  # noqa: F401  (registers export)
 from .app import WRITE_ERRORS, app
 
 

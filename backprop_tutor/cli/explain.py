@@ -25,30 +25,21 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the factors, the simplified expression and the value as JSON."),
 ) -> None:
     """Derive one gradient with the chain rule: path, local derivatives (by sympy), matrix form, numbers."""
-    from ..symbolic.targets import TargetError, parse
+    from .. import api
+    from ..errors import UnsupportedError
+    from ..symbolic.targets import TargetError
 
     model = load(scenario, settings, sample, up_close=True, shown=True)
     try:
-        parsed = parse(target, model)
+        derived = api.explain(target, model)
     except TargetError as err:
         fail(f"{model.name}: {err}")
-    from ..errors import UnsupportedError
-    from ..symbolic.derive import explain as derivation
-
-    try:
-        ex = derivation(model, parsed)
     except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
     if as_json:
-        from ..printing.jsonable import as_json as jsonable
-
-        print_json({"scenario": model.name, **jsonable(ex)})
+        print_json(derived.json())
     elif as_latex:
-        from ..printing.latex import latex_document
-
-        typer.echo(latex_document(ex))
+        typer.echo(derived.latex())
     else:
-        from ..render.explain import ExplainView
-
         # the view fits its formulas to the console's width: the terminal's, or 80 when piped
-        console().print(ExplainView(ex, model.name))
+        console().print(derived)
