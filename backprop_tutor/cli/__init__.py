@@ -1,16 +1,40 @@
-"""The command line (typer, thin). Each module registers its commands on `app`."""
+"""The command line (typer, thin). Each module registers its commands on `app`.
 
-from . import commands  # noqa: F401  (registers list, run, train, validate)
-from . import compare  # noqa: F401  (registers compare)
-from . import explain  # noqa: F401  (registers explain)
-from . import export  # noqa: F401  (registers export)
-from .app import WRITE_ERRORS, app
+`main` chooses the language (--lang, TUTOR_LANG, the locale) before the commands are
+imported, so that their help is written in it.
+"""
+
+import sys
+
+
+def __getattr__(name: str):
+    """`from backprop_tutor.cli import app`: the typer application with every command."""
+    if name in ("app", "WRITE_ERRORS"):
+        _application()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _application():
+    """The typer application, every command registered on it."""
+    from . import commands  # noqa: F401  (registers list, run, train, validate)
+    from . import compare  # noqa: F401  (registers compare)
+    from . import explain  # noqa: F401  (registers explain)
+    from . import export  # noqa: F401  (registers export)
+    from .app import WRITE_ERRORS, app
+
+    globals().update(app=app, WRITE_ERRORS=WRITE_ERRORS)  # the names, no longer the submodule
+    return app
 
 
 def main() -> None:
     import errno
-    import sys
 
+    from ..i18n import _, choose
+
+    choose(sys.argv[1:])
+    app = _application()
+    from .app import WRITE_ERRORS
     import numpy as np
 
     from ..errors import TutorError
@@ -37,7 +61,7 @@ def main() -> None:
         if exc.errno not in WRITE_ERRORS:
             raise
         quiet_stdout()
-        sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+        sys.stderr.write(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc) + "\n")
         status = 2
     try:  # what is still buffered: a closed pipe is quiet, a full disk is said
         sys.stdout.flush()
@@ -46,7 +70,7 @@ def main() -> None:
     except OSError as exc:
         quiet_stdout()
         if exc.errno is not None and exc.errno != errno.EPIPE:
-            sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+            sys.stderr.write(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc) + "\n")
             status = status or 2
     sys.exit(status)
 

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import TutorError
+from ..i18n import LANGUAGES, LanguageError, _, set_language
 from ..output import quiet_stdout
 from ..textsafe import visible
 
@@ -43,13 +44,13 @@ class Group(TyperGroup):
             if exc.errno not in WRITE_ERRORS:
                 raise
             quiet_stdout()
-            raise OutputError(f"tutor: cannot write the output ({exc.strerror or exc})") from None
+            raise OutputError(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc)) from None
 
 
 app = typer.Typer(
     cls=Group,
     name="tutor",
-    help=(
+    help=_(
         "Teach neural-network backpropagation one operation at a time.\n\n"
         "Load a scenario (a small network with given weights and data), run it forward and "
         "backward step by step, and see every z, a, loss, gradient and update with its formula "
@@ -73,12 +74,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _language(value: str | None) -> str | None:
+    """--lang: the language chosen at start (cli.main) is the same; from the API or a test
+    runner, it is chosen here, before the command runs."""
+    if value:
+        try:
+            set_language(value)
+        except LanguageError:
+            raise typer.BadParameter(_("expected one of {languages}, got {value}").format(
+                languages=", ".join(LANGUAGES), value=repr(value))) from None
+    return value
+
+
 @app.callback()
 def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+                                 help=_("Show the version and exit.")),
+    lang: str = typer.Option("en", "--lang", callback=_language, is_eager=True, envvar="TUTOR_LANG",
+                             show_envvar=False, metavar="en|vi",
+                             help=_("The language of every message: en (English) or vi (Vietnamese); "
+                                    "also TUTOR_LANG or a vi_* locale.")),
 ) -> None:
-    """Teach backpropagation one operation at a time."""
+    """Teach backpropagation one operation at a time (the help is the application's)."""
 
 
 def fail(message: str) -> None:
@@ -121,8 +138,8 @@ def print_json(data) -> None:
     sys.stdout.write("\n")
     if found[0]:
         sys.stdout.flush()
-        sys.stderr.write(f"warning: {found[0]} value(s) are not finite numbers (inf or nan: a log of 0 or "
-                         f"an overflow) and are written as null\n")
+        sys.stderr.write(_("warning: {count} value(s) are not finite numbers (inf or nan: a log of 0 or "
+                           "an overflow) and are written as null").format(count=found[0]) + "\n")
 
 
 def _write(data, out, found: list[int]) -> None:

@@ -78,8 +78,10 @@ def build(model, steps, digits: int = 6, span: tuple[int, int] | None = None) ->
     lesson = Lesson(model, steps)
     fmt = (lambda x: number(x, digits))
     items = [_item(model, lesson, i, fmt, digits) for i in range(first - 1, last)]
-    return Handout(name=model.name, title=model.title, source=str(model.source),
-                   description=model.description, network=model.shape_text(), loss=model.loss.describe(),
+    from ..i18n import _
+
+    return Handout(name=model.name, title=_(model.title) if model.title else "", source=str(model.source),
+                   description=_(model.description) if model.description else "", network=model.shape_text(), loss=model.loss.describe(),
                    total=len(steps), items=items, layers=lesson._layers(), digits=digits)
 
 

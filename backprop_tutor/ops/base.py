@@ -65,7 +65,10 @@ class Op:
     @property
     def label(self) -> str:
         """How the op is written in a formula."""
-        return getattr(self, "title", "") or self.name
+        from ..i18n import _
+
+        title = getattr(self, "title", "")
+        return _(title) if title else self.name
 
     def entries(self, step) -> int:
         """How many element lines a step of this op has (one per entry of its result)."""

@@ -10,6 +10,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ..i18n import _
 from ..printing.explain_text import text_sections, title
 
 
@@ -30,6 +31,6 @@ class ExplainView:
             parts.append(Text(f"{i}. {heading}", style="bold cyan"))
             parts.append(Text(body))
             parts.append(Text(""))
-        header = Text.assemble((f" {self.scenario_name} ", "bold"), (" explain ", "bold reverse red"),
+        header = Text.assemble((f" {self.scenario_name} ", "bold"), (" " + _("explain") + " ", "bold reverse red"),
                                (f" {title(self.explanation)} ", "bold"))
         yield Panel(Group(*parts[:-1]), title=header, title_align="left", border_style="red")

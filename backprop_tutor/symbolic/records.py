@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from ..i18n import _
 from .local import Z
 from .targets import Target
 
@@ -27,6 +28,22 @@ class Inline:
 
 
 Prose = tuple  # of str and Inline, read in order
+
+
+def sentence(template: str, **fields) -> Prose:
+    """A whole sentence of the message catalog, translated, with its named fields put in:
+    a field that is an `Inline` formula stays one, anything else becomes text.
+    `sentence("the sum runs over {index}", index=Inline(k))` is ("the sum runs over ", Inline(k))."""
+    from string import Formatter
+
+    parts: list = []
+    for literal, name, spec, _conversion in Formatter().parse(_(template)):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            value = fields[name]
+            parts.append(value if isinstance(value, Inline) else format(value, spec or ""))
+    return tuple(parts)
 
 
 def prose_text(parts: Prose) -> str:
@@ -102,13 +119,13 @@ class Explanation:
         """What a student must know about the numbers: a value that is not finite."""
         engine = np.asarray(self.engine_value, dtype=float)
         if not np.all(np.isfinite(engine)):
-            return ["the value is not a finite number (inf or nan): on the way the loss took the log of 0 "
-                    "or a number overflowed; `tutor run` marks the step where it happens (⚠)."]
+            return [_("the value is not a finite number (inf or nan): on the way the loss took the log of 0 "
+                      "or a number overflowed; `tutor run` marks the step where it happens (⚠).")]
         derived = np.asarray(self.value, dtype=float)
         scale = float(np.abs(engine).max()) if engine.size else 0.0
         if not np.allclose(derived, engine, rtol=1e-9, atol=1e-9 * scale, equal_nan=False):
-            return ["the derivation evaluated in floating point differs from the network pass (engine) "
-                    "here: a saturated unit's rounding; the engine's value is computed without it."]
+            return [_("the derivation evaluated in floating point differs from the network pass (engine) "
+                      "here: a saturated unit's rounding; the engine's value is computed without it.")]
         return []
 
     @property
