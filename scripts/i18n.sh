@@ -24,6 +24,21 @@ print(f'{len(done)} / {len(ids)} messages translated ({100 * len(done) / max(len
         pybabel update -i "$POT" -o "$PO" -l vi --no-fuzzy-matching --ignore-obsolete
     else
         pybabel init -i "$POT" -o "$PO" -l vi
-    fi ;;
+    fi
+    ;;
 esac
-pybabel compile -i "$PO" -o "${PO%.po}.mo" -l vi --statistics
+# compiled by Babel's own writer: its compile command would read a "%" in a sentence
+# ("75% train") as a %-format placeholder, and these messages are str.format templates
+python - "$PO" <<'PY'
+import sys
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+po = sys.argv[1]
+with open(po, "rb") as f:
+    catalog = read_po(f)
+with open(po[:-3] + ".mo", "wb") as f:
+    write_mo(f, catalog)
+ids = [m for m in catalog if m.id]
+print(f"{sum(1 for m in ids if m.string)} of {len(ids)} messages translated, compiled to {po[:-3]}.mo")
+PY

@@ -65,10 +65,7 @@ class Op:
     @property
     def label(self) -> str:
         """How the op is written in a formula."""
-        from ..i18n import _
-
-        title = getattr(self, "title", "")
-        return _(title) if title else self.name
+        return getattr(self, "title", "") or self.name
 
     def entries(self, step) -> int:
         """How many element lines a step of this op has (one per entry of its result)."""

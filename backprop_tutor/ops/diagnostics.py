@@ -49,7 +49,7 @@ def saturated_units(op, z, a, peak: float, layer: int | None) -> list[Diagnostic
         "saturated", layer, units,
         _("saturated {operation}: {units}. Its local derivative is almost 0, so almost no "
           "gradient flows back through it and its weights barely move "
-          "(scaling the inputs keeps z small).").format(operation=op.label, units=listing))]
+          "(scaling the inputs keeps z small).").format(operation=_(op.label), units=listing))]
 
 
 def dead_units(z, layer: int | None) -> list[Diagnostic]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..i18n import _
+
 Z_SYM = sp.Symbol("z")
 
 
@@ -97,5 +99,6 @@ def derivative_text(step) -> str:
         chain = sp.Eq(chain, part, evaluate=False)
     text = sp.pretty(chain, use_unicode=True, order="none")
     if len(rhs) > 1:
-        text += "\nwith a = " + sp.pretty(sp.Function(step.op.label)(Z_SYM), use_unicode=True)
+        text += "\n" + _("with a = {activation}").format(
+            activation=sp.pretty(sp.Function(step.op.label)(Z_SYM), use_unicode=True))
     return text

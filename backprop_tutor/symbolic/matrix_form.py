@@ -66,7 +66,7 @@ def _mixing_steps(scenario, q: int, m: int, k: int, G, Gz, block) -> list[Matrix
     J = sp.MatrixSymbol("J", k, k)
     reason = sentence("{operation} mixes the units of a row: {J} = {joined} is not 0 for k ≠ j, so {dL}; "
                       "the sum runs over k, the row index of J, so J enters transposed: {JT}",
-                      operation=act.label, J=_eq(_at("J", _k, _j), _d(_at("a", _k), _at("z", _j))),
+                      operation=_(act.label), J=_eq(_at("J", _k, _j), _d(_at("a", _k), _at("z", _j))),
                       joined=Inline(row_symbols(joined), "unicode"),
                       dL=_eq(_d(L, _at("z", _s, _j)), _sum(_times(_d(L, _at("a", _s, _k)), _at("J", _k, _j)), _k)),
                       JT=Inline(J.T))
