@@ -18,10 +18,10 @@ print(f'{len(done)} / {len(ids)} messages translated ({100 * len(done) / max(len
 *)
     POT=$(mktemp)
     trap 'rm -f "$POT"' EXIT
-    PYTHONPATH=scripts pybabel extract -F babel.cfg --no-location --sort-output -k sentence \
+    PYTHONPATH=scripts pybabel -q extract -F babel.cfg --no-location --sort-output -k sentence \
         --project backprop-tutor -o "$POT" backprop_tutor scenarios
     if [ -f "$PO" ]; then
-        pybabel update -i "$POT" -o "$PO" -l vi --no-fuzzy-matching --ignore-obsolete
+        pybabel -q update -i "$POT" -o "$PO" -l vi --no-fuzzy-matching --ignore-obsolete
     else
         pybabel init -i "$POT" -o "$PO" -l vi
     fi

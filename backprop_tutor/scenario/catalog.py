@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from ..i18n import _
 from .errors import ScenarioError
 
 SUFFIXES = (".yaml", ".yml")
@@ -48,11 +49,13 @@ def resolve(name_or_path: str) -> Path:
         builtin = builtin_dir() / f"{name_or_path}{suffix}"
         if builtin.is_file():
             return builtin
-    names = ", ".join(builtin_names()) or "(none found)"
+    names = ", ".join(builtin_names()) or _("(none found)")
     if candidate.suffix in SUFFIXES or "/" in name_or_path:
-        message = f"no such file; give the path of a scenario .yaml file, or a built-in name: {names}"
+        message = _("no such file; give the path of a scenario .yaml file, or a built-in name: {names}").format(
+            names=names)
     else:
-        message = f"no built-in scenario of that name; built-in: {names}; or give the path of a .yaml file"
+        message = _("no built-in scenario of that name; built-in: {names}; or give the path of a .yaml file").format(
+            names=names)
     raise ScenarioError(name_or_path, "", message)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import N_
 from ..ops import PREPROCESSING
 from . import limits
 from .checker import Checker, Skip
@@ -46,7 +47,7 @@ def dataset(c: Checker, d: dict, path: Path):
     name = c.text(d["dataset"], path + ("dataset",))
     fraction = c.number(d.get("test_fraction", 0.25), path + ("test_fraction",), low=0, high=0.9)
     seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
-    c.choice(d.get("targets", "one_hot"), path + ("targets",), ("one_hot",), "target encoding")
+    c.choice(d.get("targets", "one_hot"), path + ("targets",), ("one_hot",), N_("target encoding"))
     if name == "digits":
         return datasets.digits(fraction, seed)
     where = _dataset_path(c, name, path + ("dataset",))
@@ -65,8 +66,8 @@ def data(c: Checker, raw: Any, path: Path):
         x, y = images.x_train, one_hot(images.y_train)
     else:
         d = c.mapping(raw, path, TABLE_FIELDS, ("inputs", "targets"))
-        x = c.attempt(c.matrix, d["inputs"], path + ("inputs",), None, None, "input table")
-        y = c.attempt(c.matrix, d["targets"], path + ("targets",), None, None, "target table")
+        x = c.attempt(c.matrix, d["inputs"], path + ("inputs",), None, None, N_("input table"))
+        y = c.attempt(c.matrix, d["targets"], path + ("targets",), None, None, N_("target table"))
     pre = c.attempt(_preprocess, c, d.get("preprocess"), path + ("preprocess",), default={})
     if x is None or y is None:
         raise Skip
@@ -86,7 +87,7 @@ def _preprocess(c: Checker, spec: Any, p: Path) -> dict:
     allowed = ("none",) + tuple(PREPROCESSING)
     for which in ("inputs", "targets"):
         if which in spec:
-            method = c.attempt(c.choice, spec[which], p + (which,), allowed, "preprocessing")
+            method = c.attempt(c.choice, spec[which], p + (which,), allowed, N_("preprocessing"))
             if method not in (None, "none"):
                 pre[which] = PREPROCESSING[method]()
     return pre

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import TutorError
+from ..i18n import _
 
 
 class ScenarioError(TutorError):
@@ -37,7 +38,7 @@ class ScenarioErrors(ScenarioError):
 
         shown = [ScenarioError.__str__(e) for e in self.errors[:MAX_ERRORS]]
         if len(self.errors) > MAX_ERRORS:
-            shown.append(f"... and {len(self.errors) - MAX_ERRORS} more mistakes")
+            shown.append(_("... and {count} more mistakes").format(count=len(self.errors) - MAX_ERRORS))
         return "\n".join(shown)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..ops import ACTIVATIONS
 from . import limits
 from .checker import Checker, Skip
@@ -21,12 +22,12 @@ def activation(c: Checker, value: Any, path: Path, is_output: bool):
     if isinstance(value, dict):
         if "name" not in value:
             c.fail(path, f"an activation mapping needs a 'name'; allowed names: {', '.join(ACTIVATIONS)}")
-        name = c.choice(value["name"], path + ("name",), tuple(ACTIVATIONS), "activation")
+        name = c.choice(value["name"], path + ("name",), tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]
         c.mapping(value, path, ("name",) + cls.parameters)
         params = {k: c.number(value[k], path + (k,)) for k in cls.parameters if k in value}
     else:
-        name = c.choice(value, path, tuple(ACTIVATIONS), "activation")
+        name = c.choice(value, path, tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]
         params = {}
     if not cls.elementwise and not is_output:
@@ -62,7 +63,7 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
         c.fail(p + ("activation", "threshold"), "every sign layer reads the one straight-through window "
                                                 "`ste: {threshold: T}`; set it there")
     act = c.attempt(activation, c, spec, p + ("activation",), is_output)
-    kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, "layer type")
+    kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
     if units is None or act is None:
         raise Skip
     return Layer(units, act, kind)
@@ -86,7 +87,7 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
         drawn_w = _draw(init, rng, n_in, n_out) if init else None
         with c.collect():
             if w_key in d:
-                params[w_key] = c.matrix(d[w_key], path + (w_key,), n_in, n_out, what=f"weight matrix {w_key}")
+                params[w_key] = c.matrix(d[w_key], path + (w_key,), n_in, n_out, what=_("weight matrix {name}").format(name=w_key))
             elif drawn_w is not None:
                 params[w_key] = drawn_w
             else:
@@ -99,7 +100,7 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
 
 def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict) -> np.ndarray:
     if b_key in d:
-        b = c.matrix(d[b_key], path + (b_key,), what=f"bias vector {b_key}")
+        b = c.matrix(d[b_key], path + (b_key,), what=_("bias vector {name}").format(name=b_key))
         if b.size != n_out or min(b.shape) != 1:
             c.fail(path + (b_key,), f"wrong shape: {b_key} has {b.size} numbers, but layer {l} has "
                                     f"{n_out} units; give a flat list of {n_out} numbers")

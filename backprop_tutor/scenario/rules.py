@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_
 from ..ops import LOSSES
 from . import limits
 from .checker import Checker, Skip
@@ -22,7 +23,7 @@ def loss(c: Checker, raw: Any, path: Path, output_activation):
     if not isinstance(raw, dict) or "type" not in raw:
         c.fail(path, f"expected `type: NAME` (allowed: {', '.join(LOSSES)}), optionally with `l2: LAMBDA`")
     before = len(c.errors)
-    name = c.attempt(c.choice, raw["type"], path + ("type",), tuple(LOSSES), "loss")
+    name = c.attempt(c.choice, raw["type"], path + ("type",), tuple(LOSSES), N_("loss"))
     # with an unknown type, the other fields are checked against what any loss allows
     options = LOSSES[name].options if name else _any_loss_options()
     c.mapping(raw, path, ("type", "l2") + tuple(options))
@@ -93,7 +94,7 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     if minibatch:
         size = get("batch", 0, c.integer, 1)
     else:
-        batch = get("batch", "full", c.choice, ("full", "record"), "batch (full, record or a number of samples)")
+        batch = get("batch", "full", c.choice, ("full", "record"), N_("batch (full, record or a number of samples)"))
         record = get("record", 0, c.integer, low=0)
         if m is not None and record is not None and record >= m:
             c.note(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")

@@ -19,6 +19,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.events import AliasEvent
 
+from ..i18n import _
 from . import limits
 from .errors import ScenarioError
 from .textcheck import lookalike_near, syntax_location, unreadable_character
@@ -187,7 +188,7 @@ def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at:
                 raise ScenarioError(f"{name}:{line}", _dotted(path), f"a key must be a name, got {key!r}")
             if key in out:
                 raise ScenarioError(
-                    f"{name}:{line}", _dotted(path + (key,)), "this key appears twice; give it once"
+                    f"{name}:{line}", _dotted(path + (key,)), _("this key appears twice; give it once")
                 )
             out[key] = _build(value_node, path + (key,), lines, name, constructor, at)
             lines[path + (key,)] = line
@@ -220,7 +221,7 @@ def load_text(text: str, name: str) -> Source:
         try:
             root = loader.get_single_node()
             if root is None:
-                raise ScenarioError(f"{name}:1", "", "the file is empty; a scenario is a mapping of fields")
+                raise ScenarioError(f"{name}:1", "", _("the file is empty; a scenario is a mapping of fields"))
             lines: dict = {}
             data = _build(root, (), lines, name, loader)
         finally:
@@ -236,12 +237,14 @@ def load_text(text: str, name: str) -> Source:
         if near:
             line, problem = near
         raise ScenarioError(
-            f"{name}:{line}", "", f"YAML syntax error: {problem}; check indentation, colons and brackets"
+            f"{name}:{line}", "", _("YAML syntax error: {problem}; check indentation, colons and brackets").format(
+                problem=problem)
         ) from None
     except yaml.YAMLError as exc:  # e.g. a reader error: carries a position, not a mark
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
-        raise ScenarioError(f"{name}:{line}", "", f"YAML error: {getattr(exc, 'reason', None) or exc}") from None
+        raise ScenarioError(f"{name}:{line}", "", _("YAML error: {problem}").format(
+            problem=getattr(exc, "reason", None) or exc)) from None
     except RecursionError:  # pragma: no cover - the depth limit comes first
         raise ScenarioError(f"{name}:1", "", "the file nests values too deeply") from None
     return Source(name=name, data=data, lines=lines)
