@@ -1,0 +1,164 @@
+"""Marking a sheet as a teacher marks an exam: right, right from your own earlier numbers
+(follow-through), or wrong, and then which classic mistake gives the number written.
+
+Every number is compared with the tolerance of `marks.agrees` (the digits written
+decide). A wrong number is compared with the same value computed from the student's
+own earlier numbers (`world.student_values`: the engine's pass with them put in); if it
+agrees, it is credited and the report says from which of their numbers. Otherwise each
+rule of `mistakes.MISTAKES` computes the value under its mistake, again from the
+student's own numbers, and the first that agrees names the mistake.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .answers import Entry, Sheet
+from .marks import agrees, written
+from .mistakes import variants
+from .names import entry_name
+from .world import Truth, readings, student_values
+
+RIGHT, CREDITED, WRONG, BLANK = "right", "follow-through", "wrong", "blank"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str  # right, follow-through, wrong or blank
+    computed: float | None = None  # follow-through: the value from the student's own numbers
+    diagnosis: str = ""  # wrong: the classic mistake that gives the number written
+
+
+@dataclass(frozen=True)
+class Mark:
+    entry: Entry
+    step: int  # 1-based, as step mode numbers the steps
+    expected: float
+    verdict: str
+    computed: float | None
+    diagnosis: str
+    uses: tuple[str, ...]  # the student's own numbers the value was computed from ("name = text")
+    revisit: str  # the command that shows the step
+
+    @property
+    def points(self) -> int:
+        return int(self.verdict in (RIGHT, CREDITED))
+
+
+@dataclass
+class Marking:
+    file: str
+    marks: list[Mark]
+
+    @property
+    def score(self) -> int:
+        return sum(m.points for m in self.marks)
+
+    @property
+    def max_score(self) -> int:
+        return len(self.marks)
+
+    @property
+    def first_mistake(self) -> Mark | None:
+        return next((m for m in self.marks if m.verdict == WRONG), None)
+
+    @property
+    def all_right(self) -> bool:
+        return all(m.points for m in self.marks)
+
+
+class Judge:
+    """Marks entries against one scenario, from one set of the student's numbers."""
+
+    def __init__(self, truth: Truth, numbers: dict) -> None:
+        self.truth = truth
+        self.numbers = numbers
+        self.follow = [student_values(truth, numbers, net) for net in readings(truth.net)]
+        self._mistaken: list | None = None
+
+    def mistaken(self) -> list[tuple[str, dict]]:
+        """Every mistake's values from the student's numbers (computed once, when first needed)."""
+        if self._mistaken is None:
+            self._mistaken = [(name, student_values(self.truth, self.numbers, net))
+                              for reading in readings(self.truth.net)
+                              for name, net in variants(reading, self.truth)]
+        return self._mistaken
+
+    def judge(self, key: str, index: tuple, text: str | None) -> Verdict:
+        if text is None:
+            return Verdict(BLANK)
+        if agrees(text, self.truth.value(key, index)):
+            return Verdict(RIGHT)
+        for values in self.follow:
+            v = _at(values, key, index)
+            if agrees(text, v):
+                return Verdict(CREDITED, v)
+        found = [(name, values) for name, values in self.mistaken() if agrees(text, _at(values, key, index))]
+        # a mistake made at this step (its inputs as the student's own) before one made earlier
+        found.sort(key=lambda nv: not self._local(nv[1], key))
+        return Verdict(WRONG, diagnosis=found[0][0]) if found else Verdict(WRONG)
+
+    def _local(self, values: dict, key: str) -> bool:
+        """Whether a mistake's values agree with the follow-through ones at the step's inputs."""
+        inputs = [k for k in self.truth.by_key[key].reuses if k in values]
+        return any(all(np.allclose(values[k], follow[k], rtol=1e-12, atol=0, equal_nan=True) for k in inputs)
+                   for follow in self.follow)
+
+
+def _at(values: dict, key: str, index: tuple) -> float | None:
+    if key not in values:
+        return None
+    return float(np.asarray(values[key])[index])
+
+
+def mark(truth: Truth, sheet: Sheet, scenario: str = "", options: tuple[str, ...] = ()) -> Marking:
+    """Mark every entry of the sheet, in step order."""
+    judge = Judge(truth, sheet.numbers())
+    order = sorted(sheet.entries, key=lambda e: (truth.position[e.key], e.index))
+    marks = []
+    for e in order:
+        found = judge.judge(e.key, e.index, e.text)
+        uses = uses_of(truth, sheet, e) if found.verdict == CREDITED else ()
+        marks.append(Mark(e, truth.position[e.key] + 1, truth.value(e.key, e.index), found.verdict,
+                          found.computed, found.diagnosis, uses, revisit(truth, e.key, e.index, scenario, options)))
+    return Marking(sheet.file, marks)
+
+
+def uses_of(truth: Truth, sheet: Sheet, entry: Entry) -> tuple[str, ...]:
+    """The student's own numbers the step read (the same entry of an input where there is one)."""
+    step = truth.by_key[entry.key]
+    keys = set(step.reuses)
+    keys |= {truth.stands_for()[k] for k in step.reuses if k in truth.stands_for()}
+    given = [e for e in sheet.entries if e.key in keys and e.text is not None]
+    same = [e for e in given if e.index == entry.index]
+    return tuple(f"{e.name} = {e.text}" for e in (same or given)[:4])
+
+
+def revisit(truth: Truth, key: str, index: tuple, scenario: str, options: tuple[str, ...]) -> str:
+    """`tutor explain` of the gradient behind a value, or step mode at the value's step."""
+    step = truth.by_key[key]
+    extra = "".join(f" {shlex.quote(o)}" for o in options)
+    grad = step if step.grad else (truth.by_key.get(step.reuses[0]) if step.phase == "update" else None)
+    name = shlex.quote(scenario or truth.model.name)
+    if grad is not None:
+        target = shlex.quote(entry_name(grad, index, truth.model))
+        return f"tutor explain {target} -s {name}{extra}"
+    return f"tutor run {name} --step{extra}  (g {truth.position[key] + 1})"
+
+
+def summary(markings: list[Marking], top: int = 5) -> dict:
+    """A class's most common mistakes and most missed values."""
+    mistakes = Counter(m.diagnosis for mk in markings for m in mk.marks if m.diagnosis)
+    missed = Counter(m.entry.name for mk in markings for m in mk.marks if m.verdict == WRONG)
+    firsts = Counter(mk.first_mistake.entry.name for mk in markings if mk.first_mistake)
+    return {"sheets": len(markings), "all_right": sum(mk.all_right for mk in markings),
+            "mistakes": mistakes.most_common(top), "missed": missed.most_common(top),
+            "first_mistakes": firsts.most_common(top)}
+
+
+def is_number(text: str) -> bool:
+    return written(text) is not None
