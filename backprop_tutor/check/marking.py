@@ -129,13 +129,35 @@ def mark(truth: Truth, sheet: Sheet, scenario: str = "", options: tuple[str, ...
 
 
 def uses_of(truth: Truth, sheet: Sheet, entry: Entry) -> tuple[str, ...]:
-    """The student's own numbers the step read (the same entry of an input where there is one)."""
-    step = truth.by_key[entry.key]
-    keys = set(step.reuses)
-    keys |= {truth.stands_for()[k] for k in step.reuses if k in truth.stands_for()}
-    given = [e for e in sheet.entries if e.key in keys and e.text is not None]
-    same = [e for e in given if e.index == entry.index]
-    return tuple(f"{e.name} = {e.text}" for e in (same or given)[:4])
+    """The student's own numbers the value was computed from (through values they did not
+    write), the ones that made the difference first: wrong ones, then the same entry."""
+    given = [e for e in sheet.entries if e.key in _upstream(truth, sheet, entry.key) and e.text is not None]
+    wrong = [e for e in given if not agrees(e.text, truth.value(e.key, e.index))]
+    for pick in ([e for e in wrong if e.index == entry.index], wrong,
+                 [e for e in given if e.index == entry.index], given):
+        if pick:
+            return tuple(f"{e.name} = {e.text}" for e in pick[:3])
+    return ()
+
+
+def _upstream(truth: Truth, sheet: Sheet, key: str) -> set[str]:
+    """The nearest steps before `key` on the student's sheet, through steps they left out."""
+    stands = truth.stands_for()
+    answered = {e.key for e in sheet.entries if e.text is not None}
+    found, seen = set(), {key}
+    todo = list(truth.by_key[key].reuses)
+    while todo:
+        k = todo.pop()
+        if k in seen or k not in truth.by_key or truth.position[k] >= truth.position[key]:
+            continue  # (W2 names the updated W2 too: only steps before this one count)
+        seen.add(k)
+        alias = stands.get(k)
+        hits = {x for x in (k, alias) if x and x in answered and x != key}
+        if hits:
+            found |= hits
+        else:
+            todo += truth.by_key[k].reuses
+    return found
 
 
 def revisit(truth: Truth, key: str, index: tuple, scenario: str, options: tuple[str, ...]) -> str:

@@ -73,14 +73,19 @@ class Given:
             self.by_key.setdefault(key, []).append((index, v))
         self.stands_for = stands_for
         self.computed: dict[str, np.ndarray] = {}
+        self._unaliased: dict[str, np.ndarray] = {}
 
     def __call__(self, key: str, value):
         arr = np.array(value, dtype=float, copy=True)
-        self.computed[key] = arr.copy()
+        # a bias gradient standing for dL/dz (one sample) is computed from dL/dz as it was
+        # before the student's own bias gradient was put in for it (or it would follow from itself)
+        self.computed[key] = self._unaliased.pop(key, None) if key in self._unaliased else arr.copy()
         given = dict(self.by_key.get(key, ()))
         alias = self.stands_for.get(key)
-        for index, v in self.by_key.get(alias, ()) if alias else ():
-            given.setdefault((0,) + tuple(index), v)
+        if alias:
+            self._unaliased[alias] = arr[0].copy()
+            for index, v in self.by_key.get(alias, ()):
+                given.setdefault((0,) + tuple(index), v)
         for index, v in given.items():
             arr[index] = v
         return float(arr) if np.ndim(value) == 0 else arr
