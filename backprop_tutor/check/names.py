@@ -100,6 +100,6 @@ def _entry(quantity: str, layer: int, index: tuple, model, shape: tuple) -> str:
     return f"{quantity}{layer}"  # an activation's own parameter (alpha1): a scalar
 
 
-def entries(value) -> list[tuple]:
-    """Every index of a value in row-major order (() for a scalar)."""
-    return [tuple(int(i) for i in ix) for ix in np.ndindex(*np.shape(value))]
+def entries(shape: tuple) -> list[tuple]:
+    """Every index of a value of this shape, in row-major order (() for a scalar)."""
+    return [tuple(int(i) for i in ix) for ix in np.ndindex(*shape)]

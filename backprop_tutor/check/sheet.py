@@ -35,7 +35,7 @@ def sheet_entries(truth, phases: tuple[str, ...] | None = None, hints: bool = Tr
             continue
         lines = _lines(st) if hints else None
         formula = _formula(st) if hints else ""
-        for n, ix in enumerate(entries(st.value)):
+        for n, ix in enumerate(entries(np.shape(st.value))):
             name = entry_name(st, ix, truth.model)
             try:
                 found = resolve(name, truth.model, shapes)
