@@ -97,7 +97,8 @@ def template(truth, arg: str = "") -> str:
     record = ""
     x = next((st for st in truth.steps if st.key == "x"), None)
     if x is not None:
-        record = f" on record {x.extra.get('record')}"
+        rows = x.extra.get("record")
+        record = (f" on records {', '.join(map(str, rows))}" if isinstance(rows, list) else f" on record {rows}")
     text = HEADER.format(name=model.name, title=model.title, shape=model.shape_text(), record=record,
                          arg=arg or model.name)
     phase = None
