@@ -32,7 +32,7 @@ from ..errors import UnsupportedError
 from ..scenario import limits
 from .marking import BLANK, CREDITED, RIGHT, WRONG, Judge
 from .marks import ALLOWED, written
-from .sheet import sheet_entries
+from .sheet import Hints, sheet_entries
 from .world import Truth
 
 INVALID, SKIPPED = "invalid", "skipped"
@@ -46,8 +46,17 @@ class Question:
     index: tuple
     step: int
     expected: float
-    hint: str
-    formula: str
+    hints: Hints | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def hint(self) -> str:
+        """The step's element line for this entry, numbers put in, result left out."""
+        return "" if self.hints is None else self.hints.hint(self.key, self.index)
+
+    @property
+    def formula(self) -> str:
+        """The step's formula (matrix form)."""
+        return "" if self.hints is None else self.hints.formula(self.key)
 
 
 @dataclass(frozen=True)
@@ -90,8 +99,9 @@ class Quiz:
         if len(found) > limits.MAX_QUESTIONS:
             raise UnsupportedError(f"{model.name}: {len(found):,} values to ask, more than "
                                    f"{limits.MAX_QUESTIONS:,}; ask one phase (--only forward) or one record (--sample K)")
+        hints = Hints(self.truth)  # made when a question first needs one
         self.questions = [Question(e.name, e.key, e.index, self.truth.position[e.key],
-                                   self.truth.value(e.key, e.index), e.hint, e.formula) for e in found]
+                                   self.truth.value(e.key, e.index), hints) for e in found]
         self.position = 0
         self._states = [_State() for _ in self.questions]
 

@@ -22,20 +22,16 @@ class SheetEntry:
     key: str
     index: tuple
     phase: str
-    hint: str  # the step's own element line, numbers put in, result left out ("" if none)
-    formula: str  # the step's formula (matrix form)
 
 
-def sheet_entries(truth, phases: tuple[str, ...] | None = None, hints: bool = True) -> list[SheetEntry]:
+def sheet_entries(truth, phases: tuple[str, ...] | None = None) -> list[SheetEntry]:
     """Every entry of every step the student computes, named as an answer sheet names it."""
     shapes = truth.shapes()
     out = []
     for st in truth.steps:
         if st.phase not in (phases or PHASES):
             continue
-        lines = _lines(st) if hints else None
-        formula = _formula(st) if hints else ""
-        for n, ix in enumerate(entries(np.shape(st.value))):
+        for ix in entries(np.shape(st.value)):
             name = entry_name(st, ix, truth.model)
             try:
                 found = resolve(name, truth.model, shapes)
@@ -43,8 +39,31 @@ def sheet_entries(truth, phases: tuple[str, ...] | None = None, hints: bool = Tr
                 break  # a value the grammar does not name (a binary layer's sign(W)): not asked
             if found.key != st.key:
                 break
-            out.append(SheetEntry(name, st.key, ix, st.phase, _hint(lines, n, st, ix), formula))
+            out.append(SheetEntry(name, st.key, ix, st.phase))
     return out
+
+
+class Hints:
+    """Each step's element lines (numbers put in, results left out) and formula, made by the
+    step's own presentation rule when first asked for, once per step."""
+
+    def __init__(self, truth) -> None:
+        self.truth = truth
+        self._lines: dict[str, list | None] = {}
+        self._formulas: dict[str, str] = {}
+
+    def hint(self, key: str, index: tuple) -> str:
+        step = self.truth.by_key[key]
+        if key not in self._lines:
+            self._lines[key] = _lines(step)
+        lines = self._lines[key]
+        n = entries(np.shape(step.value)).index(tuple(index))
+        return _hint(lines, n, step, tuple(index))
+
+    def formula(self, key: str) -> str:
+        if key not in self._formulas:
+            self._formulas[key] = _formula(self.truth.by_key[key])
+        return self._formulas[key]
 
 
 def _lines(step):
@@ -102,7 +121,7 @@ def template(truth, arg: str = "") -> str:
     text = HEADER.format(name=model.name, title=model.title, shape=model.shape_text(), record=record,
                          arg=arg or model.name)
     phase = None
-    for e in sheet_entries(truth, hints=False):
+    for e in sheet_entries(truth):
         if e.phase != phase:
             phase = e.phase
             text += f"\n# {phase}\n"
