@@ -227,3 +227,25 @@ def test_a_transpose_missed(tmp_path):
     marks = {m.entry.name: m for m in mark(truth, read(path, truth)).marks}
     assert_diagnosed(marks, {"dL/dw12^(1)": "a transpose missed", "dL/dw21^(1)": "a transpose missed"})
     carried(marks, "w12^(1)'", "w21^(1)'")
+
+
+def test_a_mean_over_the_batch_where_the_loss_is_a_sum(tmp_path):
+    # with samples: sum, a student who divides by m = 4 has every gradient a quarter of its value
+    settings = ["loss.samples=sum"]
+    steps = {st.key: st for st in Truth.of(load("logistic-4x2", settings, up_close=True)).steps}
+    averaged = steps["dL/dA2"].value / 4
+    sheet = f"dJ/dŶ: {_rows(averaged)}\n"
+    marks = marked(tmp_path, sheet, scenario="logistic-4x2", settings=settings)
+    assert len(marks) == 4
+    assert_diagnosed(marks, {n: "a mean over the batch instead of the sum" for n in marks})
+
+
+def test_revisit_commands_carry_the_scenario_options(tmp_path):
+    path = tmp_path / "sheet.yaml"
+    path.write_text("z1^(1): 0.3\ndL/dw12^(1): 0.03\n", encoding="utf-8")
+    truth = Truth.of(load("height-weight", ["training.learning_rate=0.5"], up_close=True))
+    marks = {m.entry.name: m for m in mark(truth, read(path, truth), "height-weight",
+                                           ("--set", "training.learning_rate=0.5")).marks}
+    assert marks["z1^(1)"].revisit == "tutor run height-weight --step --set training.learning_rate=0.5  (g 5)"
+    assert marks["dL/dw12^(1)"].revisit == ("tutor explain 'dL/dw12^(1)' -s height-weight "
+                                            "--set training.learning_rate=0.5")
