@@ -249,3 +249,14 @@ def test_revisit_commands_carry_the_scenario_options(tmp_path):
     assert marks["z1^(1)"].revisit == "tutor run height-weight --step --set training.learning_rate=0.5  (g 5)"
     assert marks["dL/dw12^(1)"].revisit == ("tutor explain 'dL/dw12^(1)' -s height-weight "
                                             "--set training.learning_rate=0.5")
+
+
+def test_a_teacher_may_ask_for_more_significant_digits(tmp_path):
+    assert agrees("0.4", 0.3668519075889131) and not agrees("0.4", 0.3668519075889131, digits=2)
+    assert agrees("0.37", 0.3668519075889131, digits=2) and agrees("0.0215", 0.021552890027907723, digits=3)
+    assert not agrees("0.09", 0.09029475777493531, digits=2)
+    path = tmp_path / "sheet.yaml"
+    path.write_text(NOTES, encoding="utf-8")
+    truth = Truth.of(load("height-weight", up_close=True))
+    marks = mark(truth, read(path, truth), digits=2).marks
+    assert [m.entry.name for m in marks if not m.points] == ["dL/db1^(1)"]  # 0.09: one digit

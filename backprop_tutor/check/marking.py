@@ -74,9 +74,10 @@ class Marking:
 class Judge:
     """Marks entries against one scenario, from one set of the student's numbers."""
 
-    def __init__(self, truth: Truth, numbers: dict) -> None:
+    def __init__(self, truth: Truth, numbers: dict, digits: int = 1) -> None:
         self.truth = truth
         self.numbers = numbers
+        self.digits = digits  # the fewest significant digits a right number carries
         self.follow = [student_values(truth, numbers, net) for net in readings(truth.net)]
         self._mistaken: list | None = None
 
@@ -91,13 +92,13 @@ class Judge:
     def judge(self, key: str, index: tuple, text: str | None) -> Verdict:
         if text is None:
             return Verdict(BLANK)
-        if agrees(text, self.truth.value(key, index)):
+        if agrees(text, self.truth.value(key, index), self.digits):
             return Verdict(RIGHT)
         for values in self.follow:
             v = _at(values, key, index)
-            if agrees(text, v):
+            if agrees(text, v, self.digits):
                 return Verdict(CREDITED, v)
-        found = [(name, values) for name, values in self.mistaken() if agrees(text, _at(values, key, index))]
+        found = [(name, values) for name, values in self.mistaken() if agrees(text, _at(values, key, index), self.digits)]
         # a mistake made at this step (its inputs as the student's own) before one made earlier
         found.sort(key=lambda nv: not self._local(nv[1], key))
         return Verdict(WRONG, diagnosis=found[0][0]) if found else Verdict(WRONG)
@@ -115,9 +116,11 @@ def _at(values: dict, key: str, index: tuple) -> float | None:
     return float(np.asarray(values[key])[index])
 
 
-def mark(truth: Truth, sheet: Sheet, scenario: str = "", options: tuple[str, ...] = ()) -> Marking:
-    """Mark every entry of the sheet, in step order."""
-    judge = Judge(truth, sheet.numbers())
+def mark(truth: Truth, sheet: Sheet, scenario: str = "", options: tuple[str, ...] = (),
+         digits: int = 1) -> Marking:
+    """Mark every entry of the sheet, in step order; `digits`: the fewest significant digits
+    a right number carries."""
+    judge = Judge(truth, sheet.numbers(), digits)
     order = sorted(sheet.entries, key=lambda e: (truth.position[e.key], e.index))
     marks = []
     for e in order:

@@ -4,7 +4,7 @@ A student who writes 0.0215 for 0.021553 has given the value to four decimal pla
 by truncation; 0.022 gives it to three (rounded). Either is right. 0.03 is not: at two
 decimal places the value is 0.02. So a written number is right when it is the value
 rounded, or cut off (truncated), at the last place the student wrote; and it must
-carry at least one significant digit of the value (0 is not 0.0216 "to one place").
+carry at least one significant digit of the value (0 is not 0.0216 "to one place"; `--digits N` asks for N).
 
 The written text is kept as it was typed (YAML's 0.50 stays 0.50), and compared in
 decimal arithmetic, so no binary rounding decides a mark.
@@ -37,8 +37,9 @@ def place(number: Decimal) -> Decimal:
     return Decimal(1).scaleb(number.as_tuple().exponent)
 
 
-def agrees(text: str, value: float) -> bool:
-    """Whether `text` is `value` rounded or truncated at the last place written."""
+def agrees(text: str, value: float, digits: int = 1) -> bool:
+    """Whether `text` is `value` rounded or truncated at the last place written, with at
+    least `digits` significant digits of the value written (a teacher may ask for more)."""
     w = written(text)
     if w is None or value is None:
         return False
@@ -46,8 +47,8 @@ def agrees(text: str, value: float) -> bool:
         return False
     v = Decimal(repr(float(value)))
     unit = place(w)
-    if v != 0 and unit > _leading(v):
-        return False  # no significant digit of the value is written
+    if v != 0 and unit > _leading(v).scaleb(1 - digits):
+        return False  # fewer significant digits of the value than asked for
     if abs(w - v) <= unit / 2 + abs(v) * Decimal("1e-12"):
         return True  # rounded (a little float noise in the value is forgiven)
     return v.quantize(unit, rounding=ROUND_DOWN) == w  # cut off

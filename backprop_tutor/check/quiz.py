@@ -1,6 +1,7 @@
 """Quiz mode as a state machine: no terminal, no printing; `tutor quiz` and the app drive it.
 
-    quiz = Quiz(model)                    # a validated scenario (tutor's load: sample, --set)
+    quiz = Quiz(model)                    # a validated scenario (tutor's load: sample, --set);
+                                          # Quiz(model, phases=("forward",), digits=3) narrows it
     quiz.questions                        # one Question per value asked, in step order
     q = quiz.current()                    # the question now (None when finished)
     attempt = quiz.answer("0.25")         # an Attempt: verdict, diagnosis, hint or revealed answer
@@ -93,8 +94,9 @@ class _State:
 class Quiz:
     """The student predicts each value before it is shown; see the module's docstring."""
 
-    def __init__(self, model, phases: tuple[str, ...] | None = None) -> None:
+    def __init__(self, model, phases: tuple[str, ...] | None = None, digits: int = 1) -> None:
         self.truth = Truth.of(model)
+        self.digits = digits  # the fewest significant digits a right answer carries
         found = sheet_entries(self.truth, phases)
         if len(found) > limits.MAX_QUESTIONS:
             raise UnsupportedError(f"{model.name}: {len(found):,} values to ask, more than "
@@ -127,7 +129,7 @@ class Quiz:
                                                                      f"or s to skip, b to go back"))
         st.tries += 1
         st.text = text
-        found = Judge(self.truth, self._numbers()).judge(q.key, q.index, text)
+        found = Judge(self.truth, self._numbers(), self.digits).judge(q.key, q.index, text)
         if found.verdict in (RIGHT, CREDITED):
             st.verdict = found.verdict
             return self._advance(st, Attempt(q, text, found.verdict, computed=found.computed, moved_on=True))

@@ -12,6 +12,8 @@ from .app import EXIT_BAD_INPUT, app, console, fail, load, print_json, scenario_
 from .commands import SET_HELP
 
 FORMATS = ("table", "json", "gradescope")
+DIGITS_HELP = ("The fewest significant digits a right number carries (default 1: 0.09 for 0.0903 "
+               "is right, as the notes write it; 3 asks for 0.0903).")
 
 
 def _options(sample: Optional[int], settings: list[str]) -> tuple[str, ...]:
@@ -35,6 +37,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the marks as one JSON object (as --format json)."),
     fmt: str = typer.Option("table", "--format", help="table, json, or gradescope (the results.json of "
                                                       "Gradescope's autograder; one sheet)."),
+    digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
 ) -> None:
     """Mark a hand calculation: each value right or wrong (the digits written decide), right
     from the student's own earlier numbers (follow-through), and the classic mistake behind a
@@ -56,7 +59,7 @@ def check(
     if not answers:
         fail("give one or more answer files (tutor check --template SCENARIO writes a blank one)")
     _limits(answers, fmt)
-    markings, bad = _mark_all(truth, answers, scenario, _options(sample, settings))
+    markings, bad = _mark_all(truth, answers, scenario, _options(sample, settings), digits)
     _print(model.name, markings, fmt)
     status = EXIT_BAD_INPUT if bad else (0 if all(mk.all_right for mk in markings) else 1)
     raise typer.Exit(status)
@@ -71,7 +74,7 @@ def _limits(answers: list[str], fmt: str) -> None:
         fail("--format gradescope writes the results.json of one submission: give one answer file")
 
 
-def _mark_all(truth, answers: list[str], scenario: str, options: tuple[str, ...]):
+def _mark_all(truth, answers: list[str], scenario: str, options: tuple[str, ...], digits: int):
     """Every readable sheet marked; a bad one reported on stderr (the rest are still marked)."""
     from ..check.answers import read
     from ..check.marking import mark
@@ -85,7 +88,7 @@ def _mark_all(truth, answers: list[str], scenario: str, options: tuple[str, ...]
             bad += 1
             typer.echo(visible(err), err=True)
             continue
-        markings.append(mark(truth, sheet, scenario, options))
+        markings.append(mark(truth, sheet, scenario, options, digits))
     return markings, bad
 
 
@@ -122,6 +125,7 @@ def quiz(
     as_json: bool = typer.Option(False, "--json", help="At the end, print the record (every question, "
                                                        "attempt and the score) as JSON; the quiz itself "
                                                        "goes to stderr."),
+    digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
 ) -> None:
     """Predict each value before it is revealed: a wrong answer gets a hint (the formula with
     the numbers put in), then the answer. Enter a number; empty line or s skips, b goes back,
@@ -137,7 +141,7 @@ def quiz(
             fail(f"--only: {', '.join(wrong) or only!r} is not a phase; choose from {', '.join(PHASES)}")
     model = load(scenario, settings, sample, up_close=True)
     with scenario_errors():
-        q = Quiz(model, phases)
+        q = Quiz(model, phases, digits)
     from .quizloop import run_quiz
 
     run_quiz(q, model, as_json)
