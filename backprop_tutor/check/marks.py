@@ -47,6 +47,8 @@ def agrees(text: str, value: float, digits: int = 1) -> bool:
         return False
     v = Decimal(repr(float(value)))
     unit = place(w)
+    if w == v:
+        return True  # exact (0.5 for 0.5 carries every digit there is)
     if v != 0 and unit > _leading(v).scaleb(1 - digits):
         return False  # fewer significant digits of the value than asked for
     if abs(w - v) <= unit / 2 + abs(v) * Decimal("1e-12"):
