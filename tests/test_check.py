@@ -259,5 +259,6 @@ def test_a_teacher_may_ask_for_more_significant_digits(tmp_path):
     path.write_text(NOTES, encoding="utf-8")
     truth = Truth.of(load("height-weight", up_close=True))
     marks = mark(truth, read(path, truth), digits=2).marks
-    # 0.09 and -0.009 carry one digit; 0.25 and 0.5 are exact
-    assert [m.entry.name for m in marks if not m.points] == ["dL/db1^(1)", "b1^(1)'"]
+    # 0.09 carries one digit; 0.25 and 0.5 are exact; -0.009 is exactly 0 - 0.1 * 0.09, carried
+    assert [m.entry.name for m in marks if not m.points] == ["dL/db1^(1)"]
+    assert next(m for m in marks if m.entry.name == "b1^(1)'").verdict == "follow-through"
