@@ -25,7 +25,7 @@ from ..scenario import limits
 from ..scenario.errors import ScenarioError
 from ..scenario.yamlsource import decode, load_text
 from .marks import ALLOWED, written
-from .names import NameError_, entry_name, entries, resolve
+from .names import UnknownName, entry_name, entries, resolve
 
 HEADERS = ("name", "value", "answer", "quantity", "key")
 
@@ -148,7 +148,7 @@ def _csv(text: str, shown: str):
 def _entries(name, tree, where, truth, shapes) -> list[Entry]:
     try:
         found = resolve(name, truth.model, shapes)
-    except NameError_ as err:
+    except UnknownName as err:
         raise ScenarioError(where, name, f"not a value of this scenario: {err} "
                                          f"(tutor check --template lists every name)") from None
     shape = shapes[found.key]

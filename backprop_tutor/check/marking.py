@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .answers import Entry, Sheet
-from .marks import agrees, written
+from .marks import agrees
 from .mistakes import variants
 from .names import entry_name
 from .world import Truth, readings, student_values
@@ -183,7 +183,3 @@ def summary(markings: list[Marking], top: int = 5) -> dict:
     return {"sheets": len(markings), "all_right": sum(mk.all_right for mk in markings),
             "mistakes": mistakes.most_common(top), "missed": missed.most_common(top),
             "first_mistakes": firsts.most_common(top)}
-
-
-def is_number(text: str) -> bool:
-    return written(text) is not None

@@ -21,7 +21,7 @@ from ..symbolic.targets import KINDS, TargetError, parse
 PRIMES = ("'", "′", "’")
 
 
-class NameError_(ValueError):
+class UnknownName(ValueError):
     """A name the scenario has no value for; the message says what is allowed."""
 
 
@@ -44,22 +44,22 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
         target = parse(stem if grad else f"d{loss}/d{stem}", model)
     except TargetError as err:
         reason = str(err).split(": ", 1)[-1] if grad else _as_value(str(err), loss)
-        raise NameError_(reason) from None
+        raise UnknownName(reason) from None
     if grad and updated:
-        raise NameError_("a gradient is not updated; write the parameter after the update as w11^(1)'")
+        raise UnknownName("a gradient is not updated; write the parameter after the update as w11^(1)'")
     if grad:
         key = target.key
     elif updated:
         if target.kind not in ("W", "b") and not target.parameter:
-            raise NameError_(f"only parameters are updated (w11^(1)', b1^(1)'), not {stem}")
+            raise UnknownName(f"only parameters are updated (w11^(1)', b1^(1)'), not {stem}")
         key = f"{target.kind}{target.layer}"
     else:
         if target.kind in ("W", "b") or target.parameter:
-            raise NameError_(f"{stem} is given by the scenario; write its value after the update as "
+            raise UnknownName(f"{stem} is given by the scenario; write its value after the update as "
                              f"{stem}' (or its gradient as d{loss}/d{stem})")
         key = f"{target.kind}{target.layer}"
     if key not in shapes:
-        raise NameError_(f"this scenario has no value {key}")
+        raise UnknownName(f"this scenario has no value {key}")
     index = target.index
     if index is not None and len(index) != len(shapes[key]):
         index = None if shapes[key] == () else index

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .names import NameError_, entries, entry_name, resolve
+from .names import UnknownName, entries, entry_name, resolve
 
 #: the phases a student computes (preprocessing is given)
 PHASES = ("forward", "loss", "backward", "update")
@@ -35,7 +35,7 @@ def sheet_entries(truth, phases: tuple[str, ...] | None = None) -> list[SheetEnt
             name = entry_name(st, ix, truth.model)
             try:
                 found = resolve(name, truth.model, shapes)
-            except NameError_:
+            except UnknownName:
                 break  # a value the grammar does not name (a binary layer's sign(W)): not asked
             if found.key != st.key:
                 break
