@@ -176,9 +176,10 @@ def revisit(truth: Truth, key: str, index: tuple, scenario: str, options: tuple[
 
 
 def summary(markings: list[Marking], top: int = 5) -> dict:
-    """A class's most common mistakes and most missed values."""
-    mistakes = Counter(m.diagnosis for mk in markings for m in mk.marks if m.diagnosis)
-    missed = Counter(m.entry.name for mk in markings for m in mk.marks if m.verdict == WRONG)
+    """A class's most common mistakes and most missed values, each counted in sheets (a
+    mistake made twice on one sheet counts once)."""
+    mistakes = Counter(d for mk in markings for d in {m.diagnosis for m in mk.marks if m.diagnosis})
+    missed = Counter(n for mk in markings for n in {m.entry.name for m in mk.marks if m.verdict == WRONG})
     firsts = Counter(mk.first_mistake.entry.name for mk in markings if mk.first_mistake)
     return {"sheets": len(markings), "all_right": sum(mk.all_right for mk in markings),
             "mistakes": mistakes.most_common(top), "missed": missed.most_common(top),

@@ -61,11 +61,13 @@ def _footer(mk: Marking) -> Text:
 
 def summary_view(summary: dict):
     parts = [Text(f"{summary['sheets']} sheets, {summary['all_right']} all right", style="bold")]
-    for key, title in (("mistakes", "most common mistakes"), ("first_mistakes", "most common first mistakes"),
-                       ("missed", "values most often wrong")):
+    for key, title, what in (("mistakes", "most common mistakes", "mistake"),
+                             ("first_mistakes", "most common first mistakes", "value"),
+                             ("missed", "values most often wrong", "value")):
         if summary[key]:
-            table = Table(title=title, title_justify="left")
-            table.add_column("", overflow="fold")
+            parts.append(Text(f"\n{title}", style="bold"))
+            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+            table.add_column(what, overflow="fold")
             table.add_column("sheets", justify="right")
             for name, count in summary[key]:
                 table.add_row(literal(name), str(count))
