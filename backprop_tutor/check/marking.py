@@ -136,8 +136,9 @@ def uses_of(truth: Truth, sheet: Sheet, entry: Entry) -> tuple[str, ...]:
     write), the ones that made the difference first: wrong ones, then the same entry."""
     given = [e for e in sheet.entries if e.key in _upstream(truth, sheet, entry.key) and e.text is not None]
     wrong = [e for e in given if not agrees(e.text, truth.value(e.key, e.index))]
-    for pick in ([e for e in wrong if e.index == entry.index], wrong,
-                 [e for e in given if e.index == entry.index], given):
+    def near(found):  # the same entry, or the same unit (the last index: dL/dz_j for dL/dw_ij)
+        return [e for e in found if e.index == entry.index] or [e for e in found if e.index[-1:] == entry.index[-1:]]
+    for pick in (near(wrong), wrong, near(given), given):
         if pick:
             return tuple(f"{e.name} = {e.text}" for e in pick[:3])
     return ()
