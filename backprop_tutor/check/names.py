@@ -35,6 +35,8 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
     """What an answer's name refers to; `shapes` maps each step key to its value's shape."""
     plain = "".join(str(text).split())
     loss = model.notation.loss
+    if not plain:
+        raise UnknownName(f"the name is empty; write e.g. z1^(1), d{loss}/dw11^(1), w11^(1)'")
     if plain in ("L", "J", loss):
         return Name("L", None)
     updated = plain.endswith(PRIMES)
