@@ -262,3 +262,29 @@ def test_a_teacher_may_ask_for_more_significant_digits(tmp_path):
     # 0.09 carries one digit; 0.25 and 0.5 are exact; -0.009 is exactly 0 - 0.1 * 0.09, carried
     assert [m.entry.name for m in marks if not m.points] == ["dL/db1^(1)"]
     assert next(m for m in marks if m.entry.name == "b1^(1)'").verdict == "follow-through"
+
+
+def _models():
+    from test_explain_softmax import softmax_scenario
+
+    yield "softmax", softmax_scenario({"type": "cross_entropy", "samples": "mean"}, [3, 2])
+    yield "softmax-mse", softmax_scenario({"type": "mse", "half": True}, [2])
+    yield "bnn-saturation", load("bnn-saturation", up_close=True)
+    yield "prelu", load("height-weight", ["network.layers.0.activation={name: prelu, alpha: 0.25}"], up_close=True)
+    yield "logistic-4x2", load("logistic-4x2", up_close=True)
+
+
+@pytest.mark.parametrize("label, model", list(_models()), ids=[m[0] for m in _models()])
+def test_every_scenario_kind_the_exact_sheet_is_right_and_a_wrong_one_is_marked(label, model):
+    from backprop_tutor.check.answers import sheet_of
+    from backprop_tutor.check.sheet import sheet_entries
+
+    truth = Truth.of(model)
+    entries = sheet_entries(truth)
+    assert entries and len({(e.key, e.index) for e in entries}) == len(entries)
+    exact = [(e.name, repr(truth.value(e.key, e.index)), f"{label}:{i}") for i, e in enumerate(entries)]
+    assert all(m.verdict == "right" for m in mark(truth, sheet_of(label, exact, truth)).marks)
+    off = [(e.name, f"{truth.value(e.key, e.index) * 1.5 + 0.25:.6g}", f"{label}:{i}")
+           for i, e in enumerate(entries)]
+    marks = mark(truth, sheet_of(label, off, truth)).marks
+    assert len(marks) == len(entries) and marks[0].verdict == "wrong"
