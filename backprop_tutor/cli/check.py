@@ -53,7 +53,9 @@ def check(
             fail("--template prints a blank sheet; give no answer files with it")
         from ..check.sheet import template as blank
 
-        typer.echo(blank(truth, " ".join([scenario, *_options(sample, settings)])), nl=False)
+        import shlex
+
+        typer.echo(blank(truth, " ".join(shlex.quote(a) for a in [scenario, *_options(sample, settings)])), nl=False)
         return
     if not answers:
         fail("give one or more answer files (tutor check --template SCENARIO writes a blank one)")
