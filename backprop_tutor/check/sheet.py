@@ -118,8 +118,10 @@ def template(truth, arg: str = "") -> str:
     if x is not None:
         rows = x.extra.get("record")
         record = (f" on records {', '.join(map(str, rows))}" if isinstance(rows, list) else f" on record {rows}")
-    text = HEADER.format(name=model.name, title=model.title, shape=model.shape_text(), record=record,
-                         arg=arg or model.name)
+    from ..textsafe import visible
+
+    text = HEADER.format(**{k: visible(v, newlines=False) for k, v in dict(
+        name=model.name, title=model.title, shape=model.shape_text(), record=record, arg=arg or model.name).items()})
     phase = None
     for e in sheet_entries(truth):
         if e.phase != phase:
