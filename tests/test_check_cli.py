@@ -209,3 +209,22 @@ def test_quiz_only_one_phase():
     assert "score 1/7" in result.stdout
     bad = quiz("--only", "sideways")
     assert bad.returncode == 2 and "not a phase" in bad.stderr
+
+
+def test_quiz_on_a_terminal_and_ctrl_c():
+    import pexpect
+
+    tutor_bin = os.path.join(os.path.dirname(sys.executable), "tutor")
+    child = pexpect.spawn(tutor_bin, ["quiz", "height-weight"], dimensions=(24, 80), encoding="utf-8", timeout=60)
+    child.expect_exact("z1^(1) = ")
+    child.sendline("0.25")
+    child.expect("right")
+    child.expect_exact("z2^(1) = ")
+    child.sendline("0.6")
+    child.expect_exact("0.5 * 1 + 0")  # the hint, numbers put in
+    child.expect_exact("z2^(1) = ")
+    child.sendintr()
+    child.expect("score 1/25")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

@@ -80,7 +80,8 @@ def attempt_text(attempt) -> Text:
     label, style = VERDICTS.get(attempt.verdict, ("?", ""))
     if attempt.verdict == "invalid":
         return literal(attempt.message)
-    text = Text(label, style=style)
+    text = Text()
+    text.append(label, style=style)
     if attempt.verdict == CREDITED:
         text.append(literal(f": {shown(attempt.computed)} from your own earlier answers "
                             f"(the exact value is {shown(attempt.question.expected)})"))
@@ -96,7 +97,8 @@ def attempt_text(attempt) -> Text:
 
 
 def score_text(score) -> Text:
-    text = Text(f"score {score.points}/{score.total}", style="bold")
+    text = Text()
+    text.append(f"score {score.points}/{score.total}", style="bold")
     text.append(f"  ({score.right} right, {score.credited} by follow-through, {score.wrong} wrong, "
                 f"{score.skipped} skipped)")
     return text
