@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
+from ..i18n import _
 from .matrix import MatrixView
 
 
@@ -25,7 +26,7 @@ class SignMaskView:
         blocked = int(mask.size - mask.sum())
         yield Group(
             MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols),
-            Text.assemble(("saturated ratio ", "bold"),
+            Text.assemble((_("saturated ratio "), "bold"),
                           f"{blocked}/{mask.size} = {100 * e['saturated']:.1f}% ",
-                          ("of the entries have |z| > " + t + ": their gradient is blocked", "dim")),
+                          (_("of the entries have |z| > ") + t + _(": their gradient is blocked"), "dim")),
         )

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import _
 from .matrix import number
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -28,8 +29,7 @@ def sparkline(values: list[float], width: int = 60) -> str:
 
 
 #: said under a table in which some number is inf or nan
-NOT_FINITE = ("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number "
-              "overflowed; `tutor run` marks the step where it first happens")
+NOT_FINITE = (_("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number overflowed; `tutor run` marks the step where it first happens"))
 
 
 class TrainView:
@@ -44,14 +44,14 @@ class TrainView:
         lines = [
             Text.assemble(("iterations ", "dim"), str(r.iterations),
                           ("  (stopped: ", "dim"),
-                          "every gradient norm < ε" if r.stopped_by == "epsilon" else "maximum iterations",
+                          _("every gradient norm < ε") if r.stopped_by == "epsilon" else _("maximum iterations"),
                           (")", "dim")),
         ]
         if r.loss:
-            lines.append(Text.assemble((f"{self.loss_symbol} before each update: ", "dim"), number(r.loss[0]),
+            lines.append(Text.assemble((_("{loss_symbol} before each update: ").format(loss_symbol=self.loss_symbol), "dim"), number(r.loss[0]),
                                        " → ", number(r.loss[-1])))
             lines.append(Text(sparkline(r.loss, width), style="yellow"))
-        lines.append(Text("at the final parameters, on the whole data set:", style="dim"))
+        lines.append(Text(_("at the final parameters, on the whole data set:"), style="dim"))
         table = Table(show_edge=False)
         table.add_column("quantity")
         table.add_column("value", justify="right")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..i18n import _
 from . import catalog, limits, overrides
 from .errors import ScenarioError
 from .model import Layer, Notation, Scenario, Training
@@ -28,7 +29,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
                 raise ScenarioError(f"{shown}:1", "", too_big(size))
             raw = f.read(limits.MAX_FILE_BYTES + 1)  # a file still growing is cut here
     except OSError as exc:
-        raise ScenarioError(shown, "", f"cannot read the file ({exc.strerror or exc})") from None
+        raise ScenarioError(shown, "", _("cannot read the file ({value})").format(value=exc.strerror or exc)) from None
     if len(raw) > limits.MAX_FILE_BYTES:
         raise ScenarioError(f"{shown}:1", "", too_big(len(raw)))
     text = decode(raw, shown)

@@ -44,7 +44,7 @@ class ScenarioErrors(ScenarioError):
 
 def _place(err: ScenarioError) -> tuple:
     """Errors in file order: by file, then line; an option's after the file's."""
-    name, _, line = err.where.rpartition(":")
+    name, _sep, line = err.where.rpartition(":")
     return (0, name, int(line)) if line.isdigit() else (1, err.where, 0)
 
 

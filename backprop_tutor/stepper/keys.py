@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _
+
 #: escape sequences terminals send for the keys we use
 SEQUENCES = {
     b"\x1b[C": "right", b"\x1bOC": "right",
@@ -21,15 +23,15 @@ SINGLE = {
 }
 
 HELP = [
-    ("→  Enter  Space", "next step"),
-    ("←  Backspace  b", "previous step"),
-    ("↓ ↑  j k", "scroll the step a line down / up"),
-    ("PgDn PgUp", "scroll the step a page down / up"),
-    ("g NUMBER Enter", "go to step NUMBER"),
-    ("f / r", "start of the forward / backward phase"),
-    ("Home / End", "first / last step"),
-    ("a", "play the steps by themselves (any key pauses)"),
-    ("?", "show or hide these keys"),
+    ("→  Enter  Space", _("next step")),
+    ("←  Backspace  b", _("previous step")),
+    ("↓ ↑  j k", _("scroll the step a line down / up")),
+    ("PgDn PgUp", _("scroll the step a page down / up")),
+    ("g NUMBER Enter", _("go to step NUMBER")),
+    ("f / r", _("start of the forward / backward phase")),
+    ("Home / End", _("first / last step")),
+    ("a", _("play the steps by themselves (any key pauses)")),
+    ("?", _("show or hide these keys")),
     ("q  Ctrl-C", "quit"),
 ]
 
@@ -96,11 +98,11 @@ class Navigator:
     def _scroll(self, by: int) -> None:
         top = self.scroll_max
         if by > 0 and top is not None and self.scroll >= top:
-            self.message = ("the whole step is shown (→ goes to the next)" if top == 0
-                            else "this is the end of the step (→ goes to the next)")
+            self.message = (_("the whole step is shown (→ goes to the next)") if top == 0
+                            else _("this is the end of the step (→ goes to the next)"))
             return
         if by < 0 and self.scroll == 0:
-            self.message = "this is the top of the step"
+            self.message = _("this is the top of the step")
             return
         self.scroll = max(0, self.scroll + by)
         if top is not None:
@@ -112,7 +114,7 @@ class Navigator:
             return ""
         if self.index >= self.total - 1:
             self.playing = False
-            self.message = "end of the steps: playing stopped"
+            self.message = _("end of the steps: playing stopped")
             return "redraw"
         self.move(self.index + 1)
         return "redraw"
@@ -123,7 +125,7 @@ class Navigator:
             return "quit"
         if self.playing:  # any key pauses
             self.playing = False
-            self.message = "paused (a plays again)"
+            self.message = _("paused (a plays again)")
             return "redraw"
         if self.goto is not None:
             return self._goto_key(key)
@@ -140,11 +142,11 @@ class Navigator:
             self._scroll(-max(1, self.page - 1))
         elif key in ("right", "enter", "space", "n"):
             if self.index == self.total - 1:
-                self.message = "this is the last step (q quits)"
+                self.message = _("this is the last step (q quits)")
             self.move(self.index + 1)
         elif key in ("left", "backspace", "b", "p"):
             if self.index == 0:
-                self.message = "this is the first step"
+                self.message = _("this is the first step")
             self.move(self.index - 1)
         elif key == "home":
             self.move(0)
@@ -157,16 +159,16 @@ class Navigator:
             if phase in self.phase_starts:
                 self.move(self.phase_starts[phase])
             else:
-                self.message = f"this scenario has no {phase} phase"
+                self.message = _("this scenario has no {phase} phase").format(phase=phase)
         elif key == "a":
             self.playing = True
-            self.message = "playing (any key pauses)"
+            self.message = _("playing (any key pauses)")
         elif key == "?":
             self.help = not self.help
         elif key == "escape":
             self.help = False
         else:
-            self.message = f"unknown key {key!r}: ? shows the keys"
+            self.message = _("unknown key {key}: ? shows the keys").format(key=repr(key))
         return "redraw"
 
     def _goto_key(self, key: str) -> str:
@@ -183,7 +185,7 @@ class Navigator:
                 if 1 <= number <= self.total:
                     self.move(number - 1)
                 else:
-                    self.message = f"there is no step {number}: steps are 1 to {self.total}"
+                    self.message = _("there is no step {number}: steps are 1 to {total}").format(number=number, total=self.total)
         else:
             self.goto = None
             return self.handle(key)

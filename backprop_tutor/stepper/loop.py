@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.segment import Segment, Segments
 from rich.text import Text
 
+from ..i18n import _
 from ..render.frame import footer, help_panel, separator
 from .. import output
 from . import terminal
@@ -47,7 +48,7 @@ def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, h
     frame = lesson.frame(nav.index)
     status = nav.message
     if nav.goto is not None:
-        status = f"go to step: {nav.goto}_  (Enter goes, Esc cancels)"
+        status = _("go to step: {goto}_  (Enter goes, Esc cancels)").format(goto=nav.goto)
     elif nav.playing and not status:
         status = "playing"
     top = _lines(console, frame.header(), width)
@@ -72,10 +73,10 @@ def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, h
     nav.page = view
     below = len(body) - nav.scroll - view
     if below:
-        note = f"↓ {below} more lines below (↓ j PgDn scroll"
-        note += ", ↑ k PgUp back)" if nav.scroll else ")"
+        note = _("↓ {below} more lines below (↓ j PgDn scroll").format(below=below)
+        note += _(", ↑ k PgUp back)") if nav.scroll else ")"
     else:
-        note = f"↑ {nav.scroll} lines above (↑ k PgUp scroll back)"
+        note = _("↑ {scroll} lines above (↑ k PgUp scroll back)").format(scroll=nav.scroll)
     shown = body[nav.scroll:nav.scroll + view]
     return top + shown + [[Segment(note, console.get_style(lesson.theme.dim))]] + bottom
 
@@ -148,7 +149,7 @@ def run(model, steps, theme, view: str = "auto", auto: float | None = None) -> N
     reason = terminal.interactive()
     if reason:
         Console(stderr=True, highlight=False).print(
-            Text(f"tutor: --step needs a terminal ({reason}); printing every step instead."))
+            Text(_("tutor: --step needs a terminal ({reason}); printing every step instead.").format(reason=reason)))
         print_all(lesson, console)
         return
     interactive(lesson, console, auto)

@@ -16,6 +16,8 @@ import termios
 import tty
 from contextlib import contextmanager
 
+from ..i18n import _
+
 
 def interactive(stdin=None, stdout=None) -> str:
     """"" when both ends are terminals, else the plain reason we cannot step."""
@@ -23,11 +25,11 @@ def interactive(stdin=None, stdout=None) -> str:
     stdout = stdout or sys.stdout
     try:
         if not stdin.isatty():
-            return "standard input is not a terminal"
+            return _("standard input is not a terminal")
         if not stdout.isatty():
-            return "standard output is not a terminal"
+            return _("standard output is not a terminal")
     except (AttributeError, ValueError):
-        return "no terminal"
+        return _("no terminal")
     return ""
 
 
@@ -98,13 +100,13 @@ def keyboard(fd: int, screen: Screen | None = None):
 
 def read(fd: int, timeout: float | None) -> bytes | None:
     """The bytes of one key press (or a burst), b"" at end of input, None on timeout."""
-    ready, _, _ = select.select([fd], [], [], timeout)
+    ready, _w, _x = select.select([fd], [], [], timeout)
     if not ready:
         return None
     data = os.read(fd, 64)
     # an escape sequence can arrive split; wait a moment for the rest of it
     while data.endswith(b"\x1b") or (data.startswith(b"\x1b") and len(data) < 3 and data != b"\x1b"):
-        more, _, _ = select.select([fd], [], [], 0.03)
+        more, _w, _x = select.select([fd], [], [], 0.03)
         if not more:
             break
         chunk = os.read(fd, 64)
