@@ -116,7 +116,7 @@ def template(truth, arg: str = "") -> str:
     from ..textsafe import visible
 
     text = HEADER.format(**{k: visible(v, newlines=False) for k, v in dict(
-        name=model.name, title=model.title, shape=model.shape_text(), record=record, arg=arg or model.name).items()})
+        name=model.name, title=_(model.title) if model.title else "", shape=model.shape_text(), record=record, arg=arg or model.name).items()})
     phase = None
     for e in sheet_entries(truth):
         if e.phase != phase:
