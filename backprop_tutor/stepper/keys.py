@@ -32,7 +32,7 @@ HELP = [
     ("Home / End", _("first / last step")),
     ("a", _("play the steps by themselves (any key pauses)")),
     ("?", _("show or hide these keys")),
-    ("q  Ctrl-C", "quit"),
+    ("q  Ctrl-C", _("quit")),
 ]
 
 
