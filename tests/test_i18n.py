@@ -239,3 +239,15 @@ def test_the_handout_is_vietnamese(tmp_path):
         assert words not in page, words
     md = tutor("export", "height-weight", "-o", "hw.md", "--lang", "vi", cwd=tmp_path)
     assert md.returncode == 0 and "## Bước 9/21 · hàm mất mát" in (tmp_path / "hw.md").read_text(encoding="utf-8")
+
+
+def test_json_is_the_same_in_both_languages():
+    vi, en = tutor("run", "height-weight", "--json", "--lang", "vi"), tutor("run", "height-weight", "--json")
+    assert vi.returncode == en.returncode == 0 and vi.stdout == en.stdout
+
+
+def test_the_translated_catalog_ships_inside_the_package():
+    """The compiled catalog is a file of the package (hatch puts every file of
+    backprop_tutor/ in the wheel) and gettext finds it where i18n looks."""
+    assert Path(i18n.LOCALE_DIR) == ROOT / "backprop_tutor" / "locale"
+    assert gettext.find(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["vi"]) == str(MO)
