@@ -17,4 +17,4 @@ def extract(fileobj, keywords, comment_tags, options):
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
         if isinstance(value, str) and value.strip():
-            yield 1, "_", value, [".".join(path)]
+            yield 1, "_", value.strip(), [".".join(path)]  # as the loader keeps it

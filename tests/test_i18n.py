@@ -233,9 +233,11 @@ def test_the_handout_is_vietnamese(tmp_path):
     page = (tmp_path / "hw.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
     for words in ("Bước 1/21", "lan truyền xuôi", "lan truyền ngược", "suy ra bằng quy tắc chuỗi",
-                  "gradient của trọng số", "sai phân hữu hạn trung tâm", "Nguồn: "):
+                  "gradient của trọng số", "sai phân hữu hạn trung tâm", "Nguồn: ",
+                  "Một đầu vào (chiều cao, cm)", "Mạng sigmoid 2-2-1: cân nặng theo chiều cao"):
         assert words in page, words
-    for words in ("Step 1/21", ">forward<", "derivation by the chain rule", "gradient of the weights"):
+    for words in ("Step 1/21", ">forward<", "derivation by the chain rule", "gradient of the weights",
+                  "One input (height, cm)", "2-2-1 sigmoid net"):
         assert words not in page, words
     md = tutor("export", "height-weight", "-o", "hw.md", "--lang", "vi", cwd=tmp_path)
     assert md.returncode == 0 and "## Bước 9/21 · hàm mất mát" in (tmp_path / "hw.md").read_text(encoding="utf-8")
