@@ -9,6 +9,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
+from ..i18n import _
 from .text import _printer, _rows, fit
 
 if TYPE_CHECKING:
@@ -55,4 +56,4 @@ def matrix_numbers_text(mn: MatrixNumbers, width: int | None) -> str:
     body = _rows(pieces, width or 10 ** 6, 0)
     if body is None:  # a matrix wider than the console even as numpy prints it
         body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _, label, value in mn.operands if value is not None)
-    return fit(mn.rule, width) + "\nwith the numbers:\n" + body
+    return fit(mn.rule, width) + _("\nwith the numbers:\n") + body

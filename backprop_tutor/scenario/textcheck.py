@@ -31,7 +31,7 @@ _HIDDEN_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 def char_name(ch: str) -> str:
     """U+001B ESCAPE: a character named so a reader can find it."""
-    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}.get(ch, "a control character")
+    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}.get(ch, _("a control character"))
     return f"U+{ord(ch):04X} {name}"
 
 

@@ -138,7 +138,7 @@ def _start(scenario, target: Target, record: int | None) -> _Path:
     for act in acts[:-1]:
         if not act.elementwise:
             raise UnsupportedError(
-                f"explain derives a non-element-wise activation ({act.name}) at the output layer only")
+                _("explain derives a non-element-wise activation ({name}) at the output layer only").format(name=act.name))
     # a non-element-wise output (softmax) is on the path unless the target is Ŷ itself
     mixing = not acts[-1].elementwise and not (target.kind == "A" and target.layer == n)
     return _Path(scenario, target, engine, data, steps, acts, mixing, _Names(scenario, data.x.shape[0]))
@@ -219,7 +219,7 @@ def _activation_factor(p: _Path, q: int, yhat) -> Factor:
     if not act.elementwise:
         cases, joined = jacobian_local(act)
         if joined is None:
-            raise UnsupportedError(f"sympy found no output form of {act.name}'s Jacobian")
+            raise UnsupportedError(_("sympy found no output form of {name}'s Jacobian").format(name=act.name))
         local = names.shown(joined, p.n, p.s_ix, {JK: p.out_unit, JJ: p.units[q]}, p.k_out)
         return Factor(sp.Derivative(yhat, z_q), act.label, cases[0].form, cases[0].derived, joined, local,
                       cases[0].wrt, cases=cases)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..i18n import _
 from ..engine.network import forward, run_pass
 from ..ops import L2Penalty, affine_of
 
@@ -55,7 +56,7 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
         if act.elementwise:
             ops.append(("⊙", f"{act.label}′(Z{l})", _lambda(activation_local(act)[1], Z)(arr[("Z", l)])))
         else:
-            ops.append(("→", f"each row times J_{act.label}ᵀ", None))
+            ops.append(("→", _("each row times J_{label}ᵀ").format(label=act.label), None))
     elif target.parameter:
         ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value),
                ("⊙", f"∂{name(l)}/∂{target.name}", _parameter_derivative(scenario, target, steps))]
