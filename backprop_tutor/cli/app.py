@@ -107,7 +107,8 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     settings = list(settings or [])
     if sample is not None:
         settings += [(f"--sample {sample}", "training.batch=record"),
-                     (f"--sample {sample}", f"training.record={sample}")]
+                     (f"--sample {sample}", f"training.record={sample}"),
+                     (f"--sample {sample}", "training.dtype=float64")]  # one record: a worked example
     with scenario_errors():
         model = load_scenario(name_or_path, settings, up_close)
         if shown:
