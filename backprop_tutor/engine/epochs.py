@@ -92,9 +92,15 @@ def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: n
 def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y_train: np.ndarray,
                  labels_train: np.ndarray, x_test: np.ndarray, labels_test: np.ndarray, *,
                  lr: float, batch_size: int, epochs: int, seed: int = 0,
-                 progress: Callable[[int, int, EpochRecord | None], None] | None = None) -> EpochResult:
-    """Shuffle each epoch (fixed seed), train batch by batch, record each epoch."""
-    params = {k: np.array(v, dtype=float, copy=True) for k, v in params.items()}
+                 progress: Callable[[int, int, EpochRecord | None], None] | None = None,
+                 dtype: str = "float64") -> EpochResult:
+    """Shuffle each epoch (fixed seed), train batch by batch, record each epoch.
+
+    `dtype` is the floating type of the parameters, the data and every array of the
+    pass ("float32" halves the memory traffic and about doubles the speed of the matrix
+    products); the reported loss, accuracies and saturations are Python floats."""
+    params = {k: np.array(v, dtype=dtype, copy=True) for k, v in params.items()}
+    x_train, y_train, x_test = (np.asarray(a, dtype=dtype) for a in (x_train, y_train, x_test))
     rng = np.random.default_rng(seed)
     m = x_train.shape[0]
     n_batches = max(1, -(-m // batch_size))
@@ -132,14 +138,15 @@ def prepared(scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 def train_scenario(scenario, epochs: int | None = None,
                    progress: Callable[[int, int, EpochRecord | None], None] | None = None) -> EpochResult:
-    """Minibatch training of a scenario with `training.batch: N` for its epochs."""
+    """Minibatch training of a scenario with `training.batch: N` for its epochs, in its
+    `training.dtype`."""
     t = scenario.training
     x, y, xt, yt = prepared(scenario)
     net = Network.of(scenario)
     raw_test = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, y.shape[1]))
     return train_epochs(net, net.initial(scenario.parameters), x, y, labels_of(scenario.targets), xt,
                         labels_of(raw_test), lr=t.learning_rate, batch_size=t.batch_size,
-                        epochs=epochs or t.epochs, seed=t.seed, progress=progress)
+                        epochs=epochs or t.epochs, seed=t.seed, progress=progress, dtype=t.dtype)
 
 
 def batches_per_epoch(scenario) -> int:

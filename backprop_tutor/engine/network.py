@@ -112,7 +112,7 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
     for lay in net.layers:
         l = lay.layer
         W, b = params[lay.affine_names["W"]], params[lay.affine_names["b"]]
-        buf = None if work is None else _buffer(work, f"w{l}", W.shape)
+        buf = None if work is None else _buffer(work, f"w{l}", W)
         w_used = lay.affine.weights(W, out=buf)
         if rec is not None and lay.affine.weight_op is not None:
             rec.weight_transform(lay, W, w_used)
@@ -182,7 +182,7 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
         if rec is not None:
             rec.param_grad(lay, slot, value, g, zs[i])
     W = params[lay.affine_names["W"]]
-    buf = None if work is None else _buffer(work, f"gw{lay.layer}", W.shape)
+    buf = None if work is None else _buffer(work, f"gw{lay.layer}", W)
     gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
     if net.l2:
         gw += PENALTY.backward(W, net.l2)
@@ -209,8 +209,9 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
     return new
 
 
-def _buffer(work: dict, key: str, shape: tuple) -> np.ndarray:
+def _buffer(work: dict, key: str, like: np.ndarray) -> np.ndarray:
+    """The buffer `key` of `work`, of the shape and floating type of `like`."""
     buf = work.get(key)
-    if buf is None or buf.shape != shape:
-        buf = work[key] = np.empty(shape)
+    if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+        buf = work[key] = np.empty(like.shape, like.dtype)
     return buf

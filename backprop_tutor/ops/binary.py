@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation, register
+from .activations import Activation, real, register
 from .linear import Linear
 from .update import GradientDescent
 
@@ -44,10 +44,23 @@ def sign(x: np.ndarray) -> np.ndarray:
     Written as 2 * 1{x >= 0} - 1 in place: the same numbers as
     np.where(x >= 0, 1.0, -1.0), about three times faster on large matrices.
     """
-    out = (np.asarray(x) >= 0).astype(float)
+    out = (np.asarray(x) >= 0).astype(real(x))
     out *= 2.0
     out -= 1.0
     return out
+
+
+def passed(mask: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """np.where(mask, g, 0.0): g where the mask is true, +0.0 elsewhere (even where g is
+    inf or nan). For a float32 or float64 g of the mask's shape this is done on the bits,
+    g AND (all ones or all zeros): the same numbers, several times faster than np.where
+    on a mask with no pattern (the straight-through backward of every training batch)."""
+    g = np.asarray(g)
+    if g.dtype not in (np.float32, np.float64) or g.shape != np.shape(mask):
+        return np.where(mask, g, 0.0)
+    ints = np.dtype(f"i{g.dtype.itemsize}")
+    keep = np.negative(np.asarray(mask, dtype=bool).view(np.int8), dtype=ints)  # 0 or -1 (every bit set)
+    return np.bitwise_and(g.view(ints), keep, out=keep).view(g.dtype)
 
 
 def ste_mask(z: np.ndarray, threshold: float) -> np.ndarray:
@@ -129,10 +142,10 @@ class SignSTE(Activation):
 
     def derivative(self, z, a):
         """Not sign's derivative (0 almost everywhere): the straight-through factor."""
-        return self.mask(z).astype(float)
+        return self.mask(z).astype(real(z))
 
     def backward(self, z, a, grad_a):
-        return np.where(self.mask(z), grad_a, 0.0)
+        return passed(self.mask(z), grad_a)
 
     def blocked_ratio(self, z):
         return self.saturation(z)
