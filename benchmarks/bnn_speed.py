@@ -10,12 +10,13 @@ and float64:
   limit     only the eight matrix products of one forward + backward pass, same shapes and
             dtype, into preallocated arrays: what no implementation of the loop can beat
 
-    python benchmarks/bnn_speed.py [--samples 12800] [--repeat 5] [--threads 1]
+    python benchmarks/bnn_speed.py [--samples 3200] [--repeat 15] [--threads 1]
 
 BLAS (and torch) run on --threads threads, 1 by default: set before numpy is imported,
-since a loaded 2-core machine collapses when every process takes two. Each figure is the
-median of --repeat epochs, the implementations interleaved (one epoch of each in turn), so
-that a change in the machine's load falls on all of them alike.
+since a loaded 2-core machine collapses when every process takes two. The implementations
+are interleaved: each of --repeat rounds times one short epoch of every one in turn, so
+that a change in the machine's load falls on all of them alike. Samples/s are medians
+over the rounds; each ratio is the median over the rounds of the ratio within a round.
 
 Goal: the tutor in float32 >= 1.3x torch CPU float32, and >= 60% of the float32 limit.
 """
@@ -37,8 +38,8 @@ THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 def options():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--samples", type=int, default=12800, help="samples in one epoch (MNIST: 60000)")
-    ap.add_argument("--repeat", type=int, default=5, help="epochs timed per implementation (the median is shown)")
+    ap.add_argument("--samples", type=int, default=3200, help="samples in one timed epoch (MNIST: 60000)")
+    ap.add_argument("--repeat", type=int, default=15, help="rounds: epochs timed per implementation")
     ap.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
     ap.add_argument("--no-torch", action="store_true", help="leave torch out even if it is installed")
     return ap.parse_args()
@@ -194,17 +195,20 @@ def same_arithmetic(np, tutor, numpy_loop) -> str:
     return f"yes (float32 tutor within {gap:.2g} of float64 after 4 batches)"
 
 
-def measure(runs: dict, repeat: int) -> dict:
-    """Median seconds per epoch of each run, the runs interleaved `repeat` times."""
-    times: dict = {name: [] for name in runs}
-    for name, (fn, args) in runs.items():  # warm-up: buffers, caches, first-call costs
+def measure(runs: dict, repeat: int) -> list[dict]:
+    """Seconds per epoch of each run, round by round: each round times one epoch of every
+    run in turn, so that the runs of a round meet the same load of the machine."""
+    for fn, args in runs.values():  # warm-up: buffers, caches, first-call costs
         fn(*args[:3], args[3][:BATCH * 2], args[4])
+    rounds = []
     for _ in range(repeat):
+        times = {}
         for name, (fn, args) in runs.items():
             t0 = time.perf_counter()
             fn(*args)
-            times[name].append(time.perf_counter() - t0)
-    return {name: statistics.median(t) for name, t in times.items()}
+            times[name] = time.perf_counter() - t0
+        rounds.append(times)
+    return rounds
 
 
 def build(np, args) -> dict:
@@ -231,30 +235,36 @@ def build(np, args) -> dict:
     return runs
 
 
-def report(np, args, seconds: dict, same: str) -> None:
+def ratio(rounds: list[dict], fast: str, slow: str) -> float:
+    """How many times faster `fast` ran than `slow`: the median over rounds of the ratio within a round."""
+    return statistics.median(r[slow] / r[fast] for r in rounds)
+
+
+def report(np, args, rounds: list[dict], same: str) -> None:
     print(f"one epoch of a 784-512-512-10 binarized network, batch {BATCH}, {args.samples} random samples; "
           f"numpy {np.__version__}, {args.threads} BLAS thread(s), {os.cpu_count()} CPUs; "
-          f"median of {args.repeat} interleaved epochs")
+          f"median of {args.repeat} rounds, each timing one epoch of every implementation in turn")
     print(f"tutor computes what the hand-written loop computes: {same}")
-    rate = {name: args.samples / sec for name, sec in seconds.items()}
-    for name, r in rate.items():
+    names = list(rounds[0])
+    for name in names:
+        rate = args.samples / statistics.median(r[name] for r in rounds)
         dt = "float32" if "float32" in name else "float64"
-        limit = rate[f"matrix products only {dt}"]
-        extra = "" if name.startswith("matrix") else f"   {r / limit:5.0%} of the {dt} limit"
-        print(f"  {name:<38} {r:9.0f} samples/s{extra}")
-    t32 = rate["tutor float32"]
-    print("ratios:")
-    print(f"  tutor float32 / tutor float64            {t32 / rate['tutor float64']:5.2f}x")
-    print(f"  tutor float32 / numpy loop float32       {t32 / rate['hand-written numpy loop float32']:5.2f}x")
-    torch_name = next((n for n in rate if n.startswith("torch")), None)
+        extra = "" if name.startswith("matrix") else \
+            f"   {ratio(rounds, name, f'matrix products only {dt}'):5.0%} of the {dt} limit"
+        print(f"  {name:<38} {rate:9.0f} samples/s{extra}")
+    print("ratios (median over rounds of the ratio within a round):")
+    print(f"  tutor float32 / tutor float64               {ratio(rounds, 'tutor float32', 'tutor float64'):5.2f}x")
+    print(f"  tutor float32 / numpy loop float32          "
+          f"{ratio(rounds, 'tutor float32', 'hand-written numpy loop float32'):5.2f}x")
+    torch_name = next((n for n in names if n.startswith("torch")), None)
     if torch_name:
-        ok = "goal met" if t32 >= 1.3 * rate[torch_name] else "goal NOT met"
-        print(f"  tutor float32 / {torch_name:<24} {t32 / rate[torch_name]:5.2f}x   (goal >= 1.30x: {ok})")
+        r = ratio(rounds, "tutor float32", torch_name)
+        print(f"  tutor float32 / {torch_name:<27} {r:5.2f}x   (goal >= 1.30x: {'met' if r >= 1.3 else 'NOT met'})")
     else:
         print("  torch is not installed: no torch figure")
-    frac = t32 / rate["matrix products only float32"]
-    print(f"  tutor float32 / float32 limit            {frac:5.0%}   (goal >= 60%: "
-          f"{'goal met' if frac >= 0.6 else 'goal NOT met'})")
+    frac = ratio(rounds, "tutor float32", "matrix products only float32")
+    print(f"  tutor float32 / float32 limit               {frac:5.0%}   (goal >= 60%: "
+          f"{'met' if frac >= 0.6 else 'NOT met'})")
 
 
 def main() -> None:

@@ -56,11 +56,12 @@ def test_float32_training_tracks_float64(name):
     double, single = train(name, "float64"), train(name, "float32")
     assert all(v.dtype == np.float32 for v in single.params.values())
     assert all(v.dtype == np.float64 for v in double.params.values())
-    # float32 keeps about 7 digits; after 32 updates the parameters agree to about 1e-5
+    # float32 rounds to about 7 digits (eps 1.2e-7); after 32 updates the parameters measured
+    # within 7e-7 of float64 relative to their size, the losses within 5e-8: allow 20x that
     for key, ref in double.params.items():
-        np.testing.assert_allclose(single.params[key], ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max(), err_msg=key)
+        np.testing.assert_allclose(single.params[key], ref, rtol=2e-5, atol=2e-5 * np.abs(ref).max(), err_msg=key)
     for a, b in zip(single.epochs, double.epochs):
-        assert a.loss == pytest.approx(b.loss, rel=1e-4)
+        assert a.loss == pytest.approx(b.loss, rel=1e-6)
         assert abs(a.train_accuracy - b.train_accuracy) <= 1 / 120  # at most one row on the edge
     # and the two are not the same computation (the option is not ignored)
     assert any(not np.array_equal(single.params[k], double.params[k]) for k in double.params)
