@@ -76,7 +76,7 @@ def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: n
     recording off); returns the batch loss, penalty included.
 
     `work` (a dict the caller keeps between batches) holds one weight-sized array per
-    layer: a binary layer's sign(W) / 2 for the forward pass, then dL/dW, are written into
+    layer: a binary layer's sign(W) for the forward pass, then dL/dW, are written into
     it every batch instead of into fresh megabyte-sized arrays, which the allocator would
     otherwise hand back to the system and fault in again each batch (that alone made
     training ~1.5x slower), and one array instead of two keeps more of a batch in cache.

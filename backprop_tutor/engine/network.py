@@ -104,8 +104,7 @@ def _theta(params: dict, names: dict) -> dict:
 
 def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | None = None,
             shift: tuple | None = None):
-    """The forward pass; returns (hs, zs, ws): inputs of each layer, pre-activations, matrices used
-    (with `work` and no recorder, as the op's fast path keeps them: sign(W) / 2 for a binary layer).
+    """The forward pass; returns (hs, zs, ws): inputs of each layer, pre-activations, matrices used.
 
     `shift` = ("Z" or "A", layer, array) adds the array to that layer's Z or A as it is
     computed (a central difference with respect to a value of the pass)."""
@@ -113,14 +112,11 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
     for lay in net.layers:
         l = lay.layer
         W, b = params[lay.affine_names["W"]], params[lay.affine_names["b"]]
-        if work is not None and rec is None:  # training: the op's fast path, the same numbers
-            w_used = lay.affine.fast_weights(W, _buffer(work, f"w{l}", W))
-            z = lay.affine.fast_apply(hs[-1], w_used, b)
-        else:
-            w_used = lay.affine.weights(W)
-            if rec is not None and lay.affine.weight_op is not None:
-                rec.weight_transform(lay, W, w_used)
-            z = lay.affine.apply(hs[-1], w_used, b)
+        buf = None if work is None else _buffer(work, f"w{l}", W)
+        w_used = lay.affine.weights(W, out=buf)
+        if rec is not None and lay.affine.weight_op is not None:
+            rec.weight_transform(lay, W, w_used)
+        z = lay.affine.apply(hs[-1], w_used, b)
         if shift is not None and shift[:2] == ("Z", l):
             z = z + shift[2]
         if rec is not None:
@@ -186,12 +182,10 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
         if rec is not None:
             rec.param_grad(lay, slot, value, g, zs[i])
     W = params[lay.affine_names["W"]]
-    if work is not None and rec is None:
-        # dL/dW goes into the buffer the forward kept sign(W) / 2 in (read for the last time
-        # just before): one weight-sized array fewer going through the cache every batch
-        gh, gw, gb = lay.affine.fast_backward(gz, hs[i], ws[i], lay.layer > 1, _buffer(work, f"w{lay.layer}", W))
-    else:
-        gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1)
+    # dL/dW goes into the buffer the forward wrote sign(W) into (ws[i], whose last read is
+    # dL/dH just before): one weight-sized array fewer going through the cache every batch
+    buf = None if work is None else _buffer(work, f"w{lay.layer}", W)
+    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
     if net.l2:
         gw += PENALTY.backward(W, net.l2)
     result.grads[lay.affine_names["W"]] = gw

@@ -63,20 +63,6 @@ def passed(mask: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.bitwise_and(g.view(ints), keep, out=keep).view(g.dtype)
 
 
-def times_half_sign(x: np.ndarray, half: np.ndarray) -> np.ndarray:
-    """x @ S given half = S / 2 for a matrix S of +-1 entries: computed as (2 x) @ half.
-
-    Each product (2 x_ik)(+-0.5) is +-x_ik exactly, so every partial sum, and the result,
-    are those of x @ S bit for bit, whatever order the matrix product adds in (2 x and
-    0.5 are exact in binary). Only where 2 x would overflow is x @ (2 half) used instead."""
-    try:
-        with np.errstate(over="raise"):
-            doubled = np.multiply(x, 2)
-    except FloatingPointError:
-        return x @ (half * 2)
-    return doubled @ half
-
-
 def ste_mask(z: np.ndarray, threshold: float) -> np.ndarray:
     """True where the gradient passes: |z| <= t."""
     return np.abs(z) <= threshold
@@ -280,24 +266,6 @@ class BinaryLinear(Linear):
 
     def updater(self, slot):
         return self.clipped if slot == "W" else self.update_op
-
-    # the training fast path: the matrix kept is sign(W) / 2 ------------------------------
-    def fast_weights(self, w, out):
-        """sign(W) / 2 (every entry +-0.5), written into `out`: two passes over W where
-        sign(W) takes three, on the largest arrays of a training batch."""
-        np.greater_equal(w, 0, out=out)
-        out -= 0.5
-        return out
-
-    def fast_apply(self, h, half, b):
-        """H sign(W) + b as (2 H)(sign(W) / 2) + b: the same numbers bit for bit."""
-        z = times_half_sign(h, half)
-        z += b
-        return z
-
-    def fast_backward(self, grad_z, h, half, need_input, out):
-        grad_h = times_half_sign(grad_z, half.T) if need_input else None  # the last read of half
-        return grad_h, np.matmul(h.T, grad_z, out=out), grad_z.sum(axis=0)
 
     # symbolic forms -------------------------------------------------------
     def symbolic(self, sp, h, w_column, b):

@@ -51,26 +51,11 @@ class Linear(Op):
 
         dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
         so each sample's contribution arrives pre-scaled. `need_input=False` skips
-        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW.
+        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW, which may
+        be the one `w` is in: dL/dW is written after the last read of w.
         """
         grad_h = grad_z @ w.T if need_input else None
         return grad_h, np.matmul(h.T, grad_z, out=out), grad_z.sum(axis=0)
-
-    # the training fast path: the same numbers, computed with less memory traffic -------------
-    def fast_weights(self, w: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """What `fast_apply` and `fast_backward` multiply by (`out`: a buffer kept between
-        batches, which it may be written into). Here W itself."""
-        return self.weights(w)
-
-    def fast_apply(self, h: np.ndarray, w_fast: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """`apply`'s Z, bit for bit, from `fast_weights`."""
-        return self.apply(h, w_fast, b)
-
-    def fast_backward(self, grad_z: np.ndarray, h: np.ndarray, w_fast: np.ndarray, need_input: bool,
-                      out: np.ndarray):
-        """`backward_used`'s (dL/dH, dL/dW, dL/db), bit for bit, from `fast_weights`. `out` may be
-        the buffer `w_fast` was written into: dL/dW is written after the last read of w_fast."""
-        return self.backward_used(grad_z, h, w_fast, need_input, out)
 
     def updater(self, slot: str):
         """The update rule of the learnable parameter in `slot`."""
