@@ -11,8 +11,8 @@ from ..textsafe import literal, visible
 from .app import EXIT_BAD_INPUT, app, console, fail, load, print_json
 
 SET_HELP = "Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable)."
-DTYPE_HELP = ("Floating type of training by epochs: float64 (the default) or float32 (about twice as fast); "
-              "the scenario's training.dtype otherwise.")
+DTYPE_HELP = ("Floating type of training by epochs: float32 (about twice as fast) or float64; without it, "
+              "the scenario's training.dtype (float64 unless it says otherwise).")
 
 
 def dtype_setting(dtype: str | None) -> list:
