@@ -235,3 +235,22 @@ def test_dtype_option_mistakes_exit_2_naming_the_option():
                               stdin=subprocess.DEVNULL, timeout=60, cwd=Path(__file__).parent)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr
         assert message in " ".join(proc.stderr.split())
+
+
+def test_the_buffered_sign_of_w_is_only_used_for_the_parameters_it_was_made_from():
+    """The in-place update leaves the next batch's sign(W) in the pass's buffer; a pass with
+    other parameter arrays (the same work dict) computes sign(W) again."""
+    s = load("bnn-saturation")
+    net = net_of(s)
+    x, y = s.inputs[:32] / 16, s.targets[:32]
+    params = net.initial(s.parameters)
+    work: dict = {}
+    result = run_pass(net, params, x, y, work=work)
+    update(net, params, result.grads, 0.1, inplace=True, work=work)
+    assert "w1 ready" in work
+    other = {k: -v for k, v in params.items()}  # new arrays: the buffered sign(W) is not theirs
+    got = run_pass(net, other, x, y, work=work)
+    want = run_pass(net, other, x, y)
+    assert "w1 ready" not in work
+    for key in want.grads:
+        assert got.grads[key].tobytes() == want.grads[key].tobytes(), key

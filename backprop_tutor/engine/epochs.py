@@ -80,13 +80,15 @@ def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: n
     it every batch instead of into fresh megabyte-sized arrays, which the allocator would
     otherwise hand back to the system and fault in again each batch (that alone made
     training ~1.5x slower), and one array instead of two keeps more of a batch in cache.
+    The update writes the next batch's sign(W) into it (see `update`): `work` belongs to one
+    set of parameters changed only by train_batch (a fresh dict after changing them otherwise).
     """
     work = {} if work is None else work
     result = run_pass(net, params, x, y, work=work)
     if saturation is not None:
         for i, ratio in enumerate(result.saturation):
             saturation[i] += ratio
-    update(net, params, result.grads, lr, inplace=True)
+    update(net, params, result.grads, lr, inplace=True, work=work)
     return result.loss
 
 

@@ -113,7 +113,9 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
         l = lay.layer
         W, b = params[lay.affine_names["W"]], params[lay.affine_names["b"]]
         buf = None if work is None else _buffer(work, f"w{l}", W)
-        w_used = lay.affine.weights(W, out=buf)
+        # the in-place update of the last batch may have written this W's weights into buf already
+        ready = work is not None and work.pop(f"w{l} ready", None) is W
+        w_used = buf if ready else lay.affine.weights(W, out=buf)
         if rec is not None and lay.affine.weight_op is not None:
             rec.weight_transform(lay, W, w_used)
         z = lay.affine.apply(hs[-1], w_used, b)
@@ -195,13 +197,22 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
     return gh
 
 
-def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False) -> dict:
+def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False,
+           work: dict | None = None) -> dict:
     """theta <- theta - eta dL/dtheta for every parameter, in order; returns the new parameters.
 
-    In place (the fast path) the gradients are used as scratch and `params` is changed."""
+    In place (the fast path) the gradients are used as scratch and `params` is changed. With
+    `work` (the pass's buffers), a layer whose affine op has a fused `update_weights` also
+    writes the matrix the next forward pass multiplies by (sign(W)) into W's gradient buffer,
+    block by block while the block is in cache, and marks it ready for that forward pass."""
     new = params if inplace else dict(params)
     for p in net.params:
         op, name = p.updater, p.name
+        lay = net.layers[p.layer - 1]
+        if inplace and work is not None and lay.affine_names.get("W") == name and lay.affine.update_weights:
+            lay.affine.update_weights(params[name], grads[name], lr)
+            work[f"w{p.layer} ready"] = params[name]
+            continue
         if inplace:
             op.forward_inplace(params[name], grads[name], lr)
             continue

@@ -22,6 +22,8 @@ class Linear(Op):
     weight_op = None
     #: the update of each learnable parameter
     update_op = GradientDescent()
+    #: a fused in-place update of W that also writes the matrix multiplied by (None: W itself is)
+    update_weights = None
 
     @classmethod
     def of(cls, clip: float = 1.0) -> "Linear":
