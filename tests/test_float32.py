@@ -254,3 +254,23 @@ def test_the_buffered_sign_of_w_is_only_used_for_the_parameters_it_was_made_from
     assert "w1 ready" not in work
     for key in want.grads:
         assert got.grads[key].tobytes() == want.grads[key].tobytes(), key
+
+
+@pytest.mark.parametrize("name", sorted(NETS))
+def test_float32_without_penalty_folds_the_learning_rate_and_still_tracks_float64(name):
+    """Without a penalty, float32 training multiplies G by eta before dL/dW = H^T G (the
+    weight gradients come out as eta dL/dW, named in `folded`); it stays within float32's
+    rounding of float64, which keeps eta (H^T G)."""
+    net, params, x, y = small_net(name)
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
+    result = run_pass(net, p32, x[:16].astype(np.float32), y[:16].astype(np.float32), fold_lr=0.2)
+    plain = run_pass(net, p32, x[:16].astype(np.float32), y[:16].astype(np.float32))
+    assert result.folded == {"W1", "W2", "W3"}
+    for key in result.folded:
+        np.testing.assert_allclose(result.grads[key], 0.2 * plain.grads[key], rtol=1e-5,
+                                   atol=1e-6 * np.abs(plain.grads[key]).max())
+    runs = {dt: train_epochs(net, params, x[:120], y[:120], labels_of(y[:120]), x[120:], labels_of(y[120:]),
+                             lr=0.2, batch_size=16, epochs=4, seed=3, dtype=dt) for dt in ("float64", "float32")}
+    for key, ref in runs["float64"].params.items():
+        np.testing.assert_allclose(runs["float32"].params[key], ref, rtol=2e-5, atol=2e-5 * np.abs(ref).max(),
+                                   err_msg=key)

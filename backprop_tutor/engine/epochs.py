@@ -84,11 +84,14 @@ def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: n
     set of parameters changed only by train_batch (a fresh dict after changing them otherwise).
     """
     work = {} if work is None else work
-    result = run_pass(net, params, x, y, work=work)
+    # float32: eta multiplies G before dL/dW = H^T G (not the product after), one pass over
+    # the weights fewer; float64 keeps eta (H^T G), the unbuffered pass's numbers bit for bit
+    fold = lr if x.dtype == np.float32 and not net.l2 else None
+    result = run_pass(net, params, x, y, work=work, fold_lr=fold)
     if saturation is not None:
         for i, ratio in enumerate(result.saturation):
             saturation[i] += ratio
-    update(net, params, result.grads, lr, inplace=True, work=work)
+    update(net, params, result.grads, lr, inplace=True, work=work, folded=result.folded)
     return result.loss
 
 

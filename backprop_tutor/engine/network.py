@@ -96,6 +96,8 @@ class PassResult:
     grads: dict[str, np.ndarray] = field(default_factory=dict)
     #: per sign layer (in order), the share of entries whose gradient was blocked
     saturation: list[float] = field(default_factory=list)
+    #: names of the gradients that came out already multiplied by the learning rate (`fold_lr`)
+    folded: set = field(default_factory=set)
 
 
 def _theta(params: dict, names: dict) -> dict:
@@ -152,8 +154,13 @@ def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float
 
 
 def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
-             work: dict | None = None, backward: bool = True, shift: tuple | None = None) -> PassResult:
-    """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name."""
+             work: dict | None = None, backward: bool = True, shift: tuple | None = None,
+             fold_lr: float | None = None) -> PassResult:
+    """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name.
+
+    `fold_lr` (float32 training by epochs, no penalty, no recording): each dL/dW comes out
+    multiplied by the learning rate, as H^T (eta G): eta multiplies the batch-sized G instead
+    of a pass over the weight-sized product; `result.folded` names them, for `update`."""
     hs, zs, ws = forward(net, params, x, rec, work, shift)
     yhat = hs[-1]
     shifted_out = shift is not None and shift[:2] == ("A", len(net.layers))
@@ -165,12 +172,12 @@ def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
     if rec is not None:
         rec.loss_grad(net, yhat, y, g)
     for lay in reversed(net.layers):
-        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work)
+        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, fold_lr)
     result.saturation.reverse()
     return result
 
 
-def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
+def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, fold_lr=None):
     i = lay.layer - 1
     theta = _theta(params, lay.act_names)
     gz, act_grads = lay.act.grads(g, zs[i], hs[i + 1], theta)
@@ -187,7 +194,9 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
     # dL/dW goes into the buffer the forward wrote sign(W) into (ws[i], whose last read is
     # dL/dH just before): one weight-sized array fewer going through the cache every batch
     buf = None if work is None else _buffer(work, f"w{lay.layer}", W)
-    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
+    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf, scale=fold_lr)
+    if fold_lr is not None:
+        result.folded.add(lay.affine_names["W"])
     if net.l2:
         gw += PENALTY.backward(W, net.l2)
     result.grads[lay.affine_names["W"]] = gw
@@ -198,10 +207,11 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
 
 
 def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False,
-           work: dict | None = None) -> dict:
+           work: dict | None = None, folded: set = frozenset()) -> dict:
     """theta <- theta - eta dL/dtheta for every parameter, in order; returns the new parameters.
 
-    In place (the fast path) the gradients are used as scratch and `params` is changed. With
+    In place (the fast path) the gradients are used as scratch and `params` is changed; the
+    gradients named in `folded` are already eta dL/dtheta (run_pass's `fold_lr`). With
     `work` (the pass's buffers), a layer whose affine op has a fused `update_weights` also
     writes the matrix the next forward pass multiplies by (sign(W)) into W's gradient buffer,
     block by block while the block is in cache, and marks it ready for that forward pass."""
@@ -210,11 +220,11 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
         op, name = p.updater, p.name
         lay = net.layers[p.layer - 1]
         if inplace and work is not None and lay.affine_names.get("W") == name and lay.affine.update_weights:
-            lay.affine.update_weights(params[name], grads[name], lr)
+            lay.affine.update_weights(params[name], grads[name], lr, scaled=name in folded)
             work[f"w{p.layer} ready"] = params[name]
             continue
         if inplace:
-            op.forward_inplace(params[name], grads[name], lr)
+            op.forward_inplace(params[name], grads[name], lr, scaled=name in folded)
             continue
         new[name] = op.forward(params[name], grads[name], lr)
         if rec is not None:

@@ -214,9 +214,9 @@ class ClippedGradientDescent(GradientDescent):
     def forward(self, theta, grad, lr):
         return np.clip(theta - lr * grad, -self.clip, self.clip)
 
-    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float, scaled: bool = False) -> np.ndarray:
         """The same update written into theta (the training loop's fast path)."""
-        super().forward_inplace(theta, grad, lr)
+        super().forward_inplace(theta, grad, lr, scaled)
         np.clip(theta, -self.clip, self.clip, out=theta)
         return theta
 
@@ -270,15 +270,17 @@ class BinaryLinear(Linear):
     #: bytes of W updated and binarized together (that block of W and of the buffer stay in L2)
     BLOCK_BYTES = 1 << 19
 
-    def update_weights(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+    def update_weights(self, theta: np.ndarray, grad: np.ndarray, lr: float, scaled: bool = False) -> np.ndarray:
         """The clipped update written into theta, then sign(theta) into grad, the buffer the
         next forward pass multiplies by: a block of rows at a time, each binarized while it is
-        still in cache (measured 4% faster per batch than a pass over the whole matrix for each
-        operation). The same numbers as `clipped.forward_inplace` then `weights(theta, out=grad)`."""
+        still in cache (a float32 batch of the 784-512-512-10 benchmark measured 1.02x, float64
+        1.13x, against one pass over the whole matrix per operation). The same numbers as
+        `clipped.forward_inplace` then `weights(theta, out=grad)`; `scaled`: grad is already
+        eta dL/dW."""
         rows = max(1, self.BLOCK_BYTES // max(1, theta[:1].nbytes))
         for start in range(0, theta.shape[0], rows):
             block, scratch = theta[start:start + rows], grad[start:start + rows]
-            self.clipped.forward_inplace(block, scratch, lr)
+            self.clipped.forward_inplace(block, scratch, lr, scaled)
             self.weights(block, out=scratch)
         return grad
 
