@@ -17,6 +17,7 @@ import typer
 from ..scenario.limits import MAX_COMPARE_VALUES
 from ..textsafe import literal, visible
 from .app import app, console, fail, load, print_json
+from .commands import DTYPE_HELP, dtype_setting
 
 VARY_HELP = "FIELD=V1,V2,...: the field to change and its values, e.g. ste.threshold=1,25."
 
@@ -58,6 +59,8 @@ def print_epochs(model, result, as_json: bool) -> None:
     title = f"trained {model.name}: {model.shape_text()}"
     if model.ste_threshold is not None:
         title += f"; straight-through window |z| <= {model.ste_threshold:g}"
+    if model.training.dtype != "float64":
+        title += f"; computed in {model.training.dtype}"
     console().print(EpochTable(result.epochs, literal(title, newlines=False)))
 
 
@@ -79,12 +82,13 @@ def compare(
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help="Epochs per run (default: the scenario's)."),
     settings: list[str] = typer.Option([], "--set", help="Override another field for every run (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"runs\": [{\"value\", \"epochs\": [...]}, ...]}."),
+    dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
     """Train a scenario once per value of one field and show the curves side by side."""
     field, values = parse_vary(vary)
     runs = []
     for value in values:
-        model = load(scenario, list(settings) + [(f"--vary {vary}", f"{field}={value}")])
+        model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")])
         if model.training.batch != "minibatch":
             fail(f"{scenario}: compare needs a scenario trained by epochs (training.batch: N, training.epochs: E)")
         runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))
