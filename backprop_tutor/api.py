@@ -37,7 +37,8 @@ def load(scenario, settings=None, sample: int | None = None, up_close: bool = Tr
     given = list(_settings(settings))
     if sample is not None:
         given += [(f"--sample {sample}", "training.batch=record"),
-                  (f"--sample {sample}", f"training.record={sample}")]
+                  (f"--sample {sample}", f"training.record={sample}"),
+                  (f"--sample {sample}", "training.dtype=float64")]  # one record: a worked example
     model = load_scenario(str(scenario), given, up_close)
     if shown:
         check_shown(model)

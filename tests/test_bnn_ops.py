@@ -112,3 +112,26 @@ def test_latent_weights_are_clipped_after_the_update():
     inplace = theta.copy()
     op.forward_inplace(inplace, grad, 0.5)
     np.testing.assert_allclose(inplace, [1.0, -1.0, -0.3])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_update_is_the_clipped_update_then_sign_bit_for_bit(dtype):
+    """update_weights (the training fast path) in blocks of rows: the same bits as the
+    clipped update followed by sign(W), edge values included (-0.0 and 0 give +1, NaN -1)."""
+    rng = np.random.default_rng(3)
+    theta = rng.uniform(-1, 1, (37, 11)).astype(dtype)
+    grad = rng.normal(size=(37, 11)).astype(dtype)
+    theta.flat[:8] = [0.0, -0.0, -0.0, 0.5, np.nan, 1.0, -1.0, np.finfo(dtype).tiny / 8]
+    grad.flat[:8] = [0.0, 0.0, -0.0, 1.0, 0.0, -np.inf, np.nan, 0.0]
+    op = BinaryLinear(1.0)
+    op.BLOCK_BYTES = 5 * theta[:1].nbytes  # blocks of 5 rows, the last one short
+    want_theta, want_grad = theta.copy(), grad.copy()
+    with np.errstate(all="ignore"):
+        op.clipped.forward_inplace(want_theta, want_grad, 0.3)
+        want_sign = op.weights(want_theta)
+        got_theta, got_grad = theta.copy(), grad.copy()
+        assert op.update_weights(got_theta, got_grad, 0.3) is got_grad
+    ints = f"i{theta.itemsize}"
+    assert np.array_equal(got_theta.view(ints), want_theta.view(ints))
+    assert np.array_equal(got_grad.view(ints), want_sign.view(ints))
+    assert got_grad.flat[:3].tolist() == [1.0, 1.0, 1.0] and got_grad.flat[4] == -1.0

@@ -18,6 +18,7 @@ from ..scenario.limits import MAX_COMPARE_VALUES
 from ..textsafe import literal, visible
 from ..i18n import _
 from .app import app, console, fail, load, print_json
+from .commands import DTYPE_HELP, dtype_setting
 
 VARY_HELP = _("FIELD=V1,V2,...: the field to change and its values, e.g. ste.threshold=1,25.")
 
@@ -60,6 +61,8 @@ def print_epochs(model, result, as_json: bool) -> None:
     if model.ste_threshold is not None:
         title = _("trained {name}: {network}; straight-through window |z| <= {threshold}").format(
             name=model.name, network=model.shape_text(), threshold=f"{model.ste_threshold:g}")
+    if model.training.dtype != "float64":
+        title = _("{title}; computed in {dtype}").format(title=title, dtype=model.training.dtype)
     console().print(EpochTable(result.epochs, literal(title, newlines=False)))
 
 
@@ -81,11 +84,12 @@ def compare(
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
     settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run (repeatable).")),
     as_json: bool = typer.Option(False, "--json", help=_("Print {\"runs\": [{\"value\", \"epochs\": [...]}, ...]}.")),
+    dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
     field, values = parse_vary(vary)
     runs = []
     for value in values:
-        model = load(scenario, list(settings) + [(f"--vary {vary}", f"{field}={value}")])
+        model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")])
         if model.training.batch != "minibatch":
             fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, training.epochs: E)").format(
                 scenario=scenario))

@@ -96,6 +96,8 @@ class PassResult:
     grads: dict[str, np.ndarray] = field(default_factory=dict)
     #: per sign layer (in order), the share of entries whose gradient was blocked
     saturation: list[float] = field(default_factory=list)
+    #: names of the gradients that came out already multiplied by the learning rate (`fold_lr`)
+    folded: set = field(default_factory=set)
 
 
 def _theta(params: dict, names: dict) -> dict:
@@ -119,8 +121,10 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
     for lay in net.layers:
         l = lay.layer
         W, b = params[lay.affine_names["W"]], params[lay.affine_names["b"]]
-        buf = None if work is None else _buffer(work, f"w{l}", W.shape)
-        w_used = lay.affine.weights(W, out=buf)
+        buf = None if work is None else _buffer(work, f"w{l}", W)
+        # the in-place update of the last batch may have written this W's weights into buf already
+        ready = work is not None and work.pop(f"w{l} ready", None) is W
+        w_used = buf if ready else lay.affine.weights(W, out=buf)
         if rec is not None and lay.affine.weight_op is not None:
             rec.weight_transform(lay, W, w_used)
         z = lay.affine.apply(hs[-1], w_used, b)
@@ -160,10 +164,13 @@ def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float
 
 def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
              work: dict | None = None, backward: bool = True, shift: tuple | None = None,
-             given=_same) -> PassResult:
+             given=_same, fold_lr: float | None = None) -> PassResult:
     """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name.
 
-    `given`: see `forward` (the loss is shown to it too, as "L")."""
+    `given`: see `forward` (the loss is shown to it too, as "L").
+    `fold_lr` (float32 training by epochs, no penalty, no recording): each dL/dW comes out
+    multiplied by the learning rate, as H^T (eta G): eta multiplies the batch-sized G instead
+    of a pass over the weight-sized product; `result.folded` names them, for `update`."""
     hs, zs, ws = forward(net, params, x, rec, work, shift, given)
     yhat = hs[-1]
     shifted_out = shift is not None and shift[:2] == ("A", len(net.layers))
@@ -176,12 +183,12 @@ def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
     if rec is not None:
         rec.loss_grad(net, yhat, y, g)
     for lay in reversed(net.layers):
-        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given)
+        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given, fold_lr)
     result.saturation.reverse()
     return result
 
 
-def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_same):
+def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_same, fold_lr=None):
     i, l = lay.layer - 1, lay.layer
     theta = _theta(params, lay.act_names)
     gz, act_grads = lay.act.grads(g, zs[i], hs[i + 1], theta)
@@ -197,8 +204,12 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_s
         if rec is not None:
             rec.param_grad(lay, slot, value, g, zs[i])
     W = params[lay.affine_names["W"]]
-    buf = None if work is None else _buffer(work, f"gw{lay.layer}", W.shape)
-    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
+    # dL/dW goes into the buffer the forward wrote sign(W) into (ws[i], whose last read is
+    # dL/dH just before): one weight-sized array fewer going through the cache every batch
+    buf = None if work is None else _buffer(work, f"w{lay.layer}", W)
+    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf, scale=fold_lr)
+    if fold_lr is not None:
+        result.folded.add(lay.affine_names["W"])
     if net.l2:
         gw += PENALTY.backward(W, net.l2)
     gw, gb = given(f"dL/d{lay.affine_names['W']}", gw), given(f"dL/d{lay.affine_names['b']}", gb)
@@ -212,16 +223,25 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_s
 
 
 def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False,
-           given=_same) -> dict:
+           work: dict | None = None, folded: set = frozenset(), given=_same) -> dict:
     """theta <- theta - eta dL/dtheta for every parameter, in order; returns the new parameters.
 
-    In place (the fast path) the gradients are used as scratch and `params` is changed.
+    In place (the fast path) the gradients are used as scratch and `params` is changed; the
+    gradients named in `folded` are already eta dL/dtheta (run_pass's `fold_lr`). With
+    `work` (the pass's buffers), a layer whose affine op has a fused `update_weights` also
+    writes the matrix the next forward pass multiplies by (sign(W)) into W's gradient buffer,
+    block by block while the block is in cache, and marks it ready for that forward pass.
     `given`: see `forward` (each new parameter by its name, W1, b1 ...)."""
     new = params if inplace else dict(params)
     for p in net.params:
         op, name = p.updater, p.name
+        lay = net.layers[p.layer - 1]
+        if inplace and work is not None and lay.affine_names.get("W") == name and lay.affine.update_weights:
+            lay.affine.update_weights(params[name], grads[name], lr, scaled=name in folded)
+            work[f"w{p.layer} ready"] = params[name]
+            continue
         if inplace:
-            op.forward_inplace(params[name], grads[name], lr)
+            op.forward_inplace(params[name], grads[name], lr, scaled=name in folded)
             continue
         new[name] = given(name, op.forward(params[name], grads[name], lr))
         if rec is not None:
@@ -229,8 +249,9 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
     return new
 
 
-def _buffer(work: dict, key: str, shape: tuple) -> np.ndarray:
+def _buffer(work: dict, key: str, like: np.ndarray) -> np.ndarray:
+    """The buffer `key` of `work`, of the shape and floating type of `like`."""
     buf = work.get(key)
-    if buf is None or buf.shape != shape:
-        buf = work[key] = np.empty(shape)
+    if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+        buf = work[key] = np.empty(like.shape, like.dtype)
     return buf

@@ -18,6 +18,13 @@ from .update import GradientDescent
 from .diagnostics import dead_units, saturated_units
 
 
+def real(x) -> np.dtype:
+    """The floating type results about x are computed in: x's own (float32 when training
+    by epochs in float32), float64 for anything else (integers, Python numbers)."""
+    dtype = np.asarray(x).dtype
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+
+
 class Activation(Op):
     """One element-wise activation. Subclasses set `name` and the three forms.
 
@@ -106,10 +113,10 @@ class Identity(Activation):
     title = "id"
 
     def forward(self, z):
-        return np.array(z, dtype=float, copy=True)
+        return np.array(z, dtype=real(z), copy=True)
 
     def derivative(self, z, a):
-        return np.ones_like(z, dtype=float)
+        return np.ones_like(z, dtype=real(z))
 
     def symbolic(self, sp, z):
         return z
@@ -166,7 +173,7 @@ class ReLU(Activation):
 
     def derivative(self, z, a):
         # the subgradient at 0 is taken as 0, as in every framework
-        return (z > 0).astype(float)
+        return (z > 0).astype(real(z))
 
     def symbolic(self, sp, z):
         return sp.Piecewise((z, z > 0), (0, True))
@@ -187,7 +194,7 @@ class LeakyReLU(Activation):
         return np.where(z > 0, z, self.params["slope"] * z)
 
     def derivative(self, z, a):
-        return np.where(z > 0, 1.0, self.params["slope"])
+        return np.where(z > 0, 1.0, self.params["slope"]).astype(real(z), copy=False)
 
     def symbolic(self, sp, z):
         return sp.Piecewise((z, z > 0), (sp.Float(self.params["slope"]) * z, True))

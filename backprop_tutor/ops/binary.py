@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation, register
+from .activations import Activation, real, register
 from .linear import Linear
 from .update import GradientDescent
 from ..i18n import N_
@@ -45,10 +45,23 @@ def sign(x: np.ndarray) -> np.ndarray:
     Written as 2 * 1{x >= 0} - 1 in place: the same numbers as
     np.where(x >= 0, 1.0, -1.0), about three times faster on large matrices.
     """
-    out = (np.asarray(x) >= 0).astype(float)
+    out = (np.asarray(x) >= 0).astype(real(x))
     out *= 2.0
     out -= 1.0
     return out
+
+
+def passed(mask: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """np.where(mask, g, 0.0): g where the mask is true, +0.0 elsewhere (even where g is
+    inf or nan). For a float32 or float64 g of the mask's shape this is done on the bits,
+    g AND (all ones or all zeros): the same numbers, several times faster than np.where
+    on a mask with no pattern (the straight-through backward of every training batch)."""
+    g = np.asarray(g)
+    if g.dtype not in (np.float32, np.float64) or g.shape != np.shape(mask):
+        return np.where(mask, g, 0.0)
+    ints = np.dtype(f"i{g.dtype.itemsize}")
+    keep = np.negative(np.asarray(mask, dtype=bool).view(np.int8), dtype=ints)  # 0 or -1 (every bit set)
+    return np.bitwise_and(g.view(ints), keep, out=keep).view(g.dtype)
 
 
 def ste_mask(z: np.ndarray, threshold: float) -> np.ndarray:
@@ -130,10 +143,10 @@ class SignSTE(Activation):
 
     def derivative(self, z, a):
         """Not sign's derivative (0 almost everywhere): the straight-through factor."""
-        return self.mask(z).astype(float)
+        return self.mask(z).astype(real(z))
 
     def backward(self, z, a, grad_a):
-        return np.where(self.mask(z), grad_a, 0.0)
+        return passed(self.mask(z), grad_a)
 
     def blocked_ratio(self, z):
         return self.saturation(z)
@@ -202,9 +215,9 @@ class ClippedGradientDescent(GradientDescent):
     def forward(self, theta, grad, lr):
         return np.clip(theta - lr * grad, -self.clip, self.clip)
 
-    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float, scaled: bool = False) -> np.ndarray:
         """The same update written into theta (the training loop's fast path)."""
-        super().forward_inplace(theta, grad, lr)
+        super().forward_inplace(theta, grad, lr, scaled)
         np.clip(theta, -self.clip, self.clip, out=theta)
         return theta
 
@@ -254,6 +267,23 @@ class BinaryLinear(Linear):
 
     def updater(self, slot):
         return self.clipped if slot == "W" else self.update_op
+
+    #: bytes of W updated and binarized together (that block of W and of the buffer stay in L2)
+    BLOCK_BYTES = 1 << 19
+
+    def update_weights(self, theta: np.ndarray, grad: np.ndarray, lr: float, scaled: bool = False) -> np.ndarray:
+        """The clipped update written into theta, then sign(theta) into grad, the buffer the
+        next forward pass multiplies by: a block of rows at a time, each binarized while it is
+        still in cache (a float32 batch of the 784-512-512-10 benchmark measured 1.02x, float64
+        1.13x, against one pass over the whole matrix per operation). The same numbers as
+        `clipped.forward_inplace` then `weights(theta, out=grad)`; `scaled`: grad is already
+        eta dL/dW."""
+        rows = max(1, self.BLOCK_BYTES // max(1, theta[:1].nbytes))
+        for start in range(0, theta.shape[0], rows):
+            block, scratch = theta[start:start + rows], grad[start:start + rows]
+            self.clipped.forward_inplace(block, scratch, lr, scaled)
+            self.weights(block, out=scratch)
+        return grad
 
     # symbolic forms -------------------------------------------------------
     def symbolic(self, sp, h, w_column, b):

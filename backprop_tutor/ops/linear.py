@@ -23,6 +23,8 @@ class Linear(Op):
     weight_op = None
     #: the update of each learnable parameter
     update_op = GradientDescent()
+    #: a fused in-place update of W that also writes the matrix multiplied by (None: W itself is)
+    update_weights = None
 
     @classmethod
     def of(cls, clip: float = 1.0) -> "Linear":
@@ -47,15 +49,18 @@ class Linear(Op):
         return self.backward_used(grad_z, h, self.weights(w))
 
     def backward_used(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray, need_input: bool = True,
-                      out: np.ndarray | None = None):
+                      out: np.ndarray | None = None, scale: float | None = None):
         """(dL/dH, dL/dW, dL/db) from dL/dZ; `w` is the matrix the forward multiplied by.
 
         dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
         so each sample's contribution arrives pre-scaled. `need_input=False` skips
-        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW.
+        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW, which may
+        be the one `w` is in: dL/dW is written after the last read of w. `scale` (the
+        learning rate, float32 training) gives scale * dL/dW instead, as H^T (scale G).
         """
         grad_h = grad_z @ w.T if need_input else None
-        return grad_h, np.matmul(h.T, grad_z, out=out), grad_z.sum(axis=0)
+        g_w = grad_z if scale is None else grad_z * scale
+        return grad_h, np.matmul(h.T, g_w, out=out), grad_z.sum(axis=0)
 
     def updater(self, slot: str):
         """The update rule of the learnable parameter in `slot`."""

@@ -17,9 +17,11 @@ class GradientDescent(Op):
     def forward(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         return theta - lr * grad
 
-    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
-        """The same update written into theta; `grad` is used as scratch (the fast path)."""
-        grad *= lr
+    def forward_inplace(self, theta: np.ndarray, grad: np.ndarray, lr: float, scaled: bool = False) -> np.ndarray:
+        """The same update written into theta; `grad` is used as scratch (the fast path).
+        `scaled`: grad is already eta dL/dtheta."""
+        if not scaled:
+            grad *= lr
         theta -= grad
         return theta
 

@@ -39,6 +39,10 @@ class Notation:
         return f"{self.preactivation}{layer}"
 
 
+#: the floating-point types training by epochs may run in (the first is the default)
+DTYPES = ("float64", "float32")
+
+
 @dataclass(frozen=True)
 class Training:
     learning_rate: float = 0.1
@@ -52,6 +56,9 @@ class Training:
     seed: int = 0  # shuffling of the batches
     clip: float = 1.0  # latent weights of binary layers are clipped to [-clip, clip]
     step_batch: int = 4  # `tutor run` shows one iteration on this many samples
+    #: the floating-point type of training by epochs ("float64" or "float32"); a worked
+    #: example (`run`, `explain`, step mode, training by iterations) is always float64
+    dtype: str = "float64"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from ..i18n import N_, _
 from ..ops import LOSSES
 from . import limits
 from .checker import Checker, Skip
-from .model import Notation, Training
+from .model import DTYPES, Notation, Training
 from .yamlsource import Path
 
 NOTATION_CHOICES = {"activation": ("A", "H", "a", "h"), "loss": ("L", "J")}
@@ -73,7 +73,7 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     """Every bad value of the section is recorded, not only the first."""
     d = c.mapping(raw if raw is not None else {}, path,
                   ("learning_rate", "batch", "record", "max_iterations", "epsilon",
-                   "epochs", "seed", "clip", "step_batch"))
+                   "epochs", "seed", "clip", "step_batch", "dtype"))
     before = len(c.errors)
 
     def get(key: str, default, check, *args, **kw):
@@ -85,6 +85,7 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     step_batch = get("step_batch", 4, c.integer, 1, limits.MAX_ROWS)
     epochs = get("epochs", 1, c.integer, 1, limits.MAX_EPOCHS)
     iters = get("max_iterations", 1000, c.integer, 1, limits.MAX_ITERATIONS)
+    dtype = get("dtype", "float64", c.choice, DTYPES, "dtype")
     batch = d.get("batch", "full")
     minibatch = isinstance(batch, int) and not isinstance(batch, bool)
     if minibatch:
@@ -97,12 +98,14 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
         # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
         # scenario into record mode, so they are accepted and left aside here)
         eps = get("epsilon", 0.0, c.number, low=0)
+        if dtype not in (None, "float64"):
+            c.note(path + ("dtype",), _("{dtype} applies to training by epochs (training.batch: N); a scenario trained by iterations is a worked example, computed in float64 (allowed here: float64)").format(dtype=dtype))
     if len(c.errors) > before:
         raise Skip
     if minibatch:
         return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
                         max_iterations=iters, seed=seed, clip=clip,
-                        step_batch=min(m, step_batch) if m else step_batch)
+                        step_batch=min(m, step_batch) if m else step_batch, dtype=dtype)
     return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
 
 
