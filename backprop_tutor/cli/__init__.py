@@ -1,24 +1,69 @@
-"""The command line (typer, thin). Each module registers its commands on `app`."""
+"""The command line (typer, thin). Each module registers its commands on `app`.
 
-from . import commands  # noqa: F401  (registers list, run, train, validate)
-from . import compare  # noqa: F401  (registers compare)
-from . import explain  # noqa: F401  (registers explain)
-from .app import WRITE_ERRORS, app
+`main` answers `tutor --version` before importing typer, and the commands import
+what they need when they run, so the light commands (--help, list, validate)
+never import numpy or sympy.
+"""
+
+import sys
+
+
+def __getattr__(name: str):
+    """`from backprop_tutor.cli import app`: the typer application with every command."""
+    if name in ("app", "WRITE_ERRORS"):
+        _application()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _application():
+    """The typer application, every command registered on it."""
+    from . import commands  # noqa: F401  (registers list, run, train, validate)
+    from . import compare  # noqa: F401  (registers compare)
+    from . import explain  # noqa: F401  (registers explain)
+    from .app import WRITE_ERRORS, app
+
+    globals().update(app=app, WRITE_ERRORS=WRITE_ERRORS)  # the names, no longer the submodule
+    return app
+
+
+def _print_version() -> int:
+    """`tutor --version`, without starting the command line (typer, rich)."""
+    from .. import __version__
+
+    try:
+        sys.stdout.write(f"tutor {__version__}\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from ..output import quiet_stdout
+
+        quiet_stdout()
+    except OSError as exc:
+        from ..output import quiet_stdout
+
+        quiet_stdout()
+        sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+        return 2
+    return 0
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        sys.exit(_print_version())
     import errno
-    import sys
-
-    import numpy as np
+    import warnings
 
     from ..errors import TutorError
-    from ..textsafe import visible
     from ..output import quiet_stdout
+    from ..textsafe import visible
+    from .app import WRITE_ERRORS
 
     # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
-    np.seterr(all="ignore")
+    # (a filter, so that numpy is imported only by the commands that compute)
+    warnings.filterwarnings("ignore", category=RuntimeWarning,
+                            message="(overflow|divide by zero|invalid value|underflow) encountered")
+    app = _application()
     _help_console_quiet_on_a_closed_pipe()
     status = 0
     try:
