@@ -26,10 +26,12 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False) -> Scenario:
+def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False,
+              arrays: bool = True) -> Scenario:
     """Load and validate a scenario file. `up_close` applies the file's own `run:` overrides
     (what `tutor run` and `tutor explain` show: e.g. a smaller batch, narrower layers);
-    --set options are applied after them, so they win."""
+    --set options are applied after them, so they win. `arrays` False: checked only, the
+    tables left as read and nothing drawn (`tutor validate`, which runs nothing)."""
     from . import overrides
     from .validate import validate
     from .yamlsource import decode, load_text, too_big
@@ -54,7 +56,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
         changes = overrides.planned(source, settings or [], up_close)
         overrides.apply_changes(source, changes)
         try:
-            model = validate(source)
+            model = validate(source, arrays)
         except ScenarioError as err:
             if not changes:
                 raise
