@@ -104,15 +104,19 @@ def run(
         return
     from rich.text import Text
 
+    from ..cache import file_digest
     from ..render.theme import NORMAL
     from ..stepper.lesson import Lesson
+    from ..symbolic.printed import kept
 
     out = console()
     out.print(Text.assemble(literal(model.title, "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(f"{model.shape_text()}, loss: {model.loss.describe()}")))
     lesson = Lesson(model, steps, NORMAL.with_digits(digits), view)
-    for i in range(lesson.total):  # the same view of each step as step mode draws
-        out.print(lesson.printed(i))
+    # the printed formulas of this scenario, these options and these numbers, if already made
+    with kept((file_digest(model.path), settings, sample, digits, view), steps):
+        for i in range(lesson.total):  # the same view of each step as step mode draws
+            out.print(lesson.printed(i))
 
 
 @app.command()
