@@ -58,13 +58,14 @@ def main() -> None:
     from ..textsafe import visible
     from .app import WRITE_ERRORS
 
-    # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
-    # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
-    # (a filter, so that numpy is imported only by the commands that compute)
+    # numpy's messages on a log(0) or an overflow stay quiet (the tutor shows such values
+    # itself): a command that computes sets numpy's error state when it loads its scenario
+    # (cli.app.load); this filter covers the light commands, which do not import numpy first
     warnings.filterwarnings("ignore", category=RuntimeWarning,
                             message="(overflow|divide by zero|invalid value|underflow) encountered")
     app = _application()
-    _help_console_quiet_on_a_closed_pipe()
+    if "--help" in sys.argv[1:] or not sys.argv[1:]:  # help, printed through typer's rich helpers
+        _help_console_quiet_on_a_closed_pipe()
     status = 0
     try:
         app()

@@ -150,6 +150,11 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     from ..scenario import load as load_scenario
     from ..scenario.limits import check_shown
 
+    import numpy as np
+
+    # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
+    # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
+    np.seterr(all="ignore")
     settings = list(settings or [])
     if sample is not None:
         settings += [(f"--sample {sample}", "training.batch=record"),

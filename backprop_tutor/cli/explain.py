@@ -36,6 +36,16 @@ def explain(
     from ..symbolic.derive import explain as derivation
 
     try:
+        if not (as_json or as_latex):  # the printed formulas from the cache, when they are there
+            from ..cache import file_digest
+            from ..printing.kept import explained
+            from ..render.explain import ExplainView
+
+            out = console()  # the view fits its formulas to the console's width: the terminal's, or 80
+            width = out.width - ExplainView.FRAME
+            printed = explained(model, parsed, width, (file_digest(model.path), settings, sample, target))
+            out.print(ExplainView(None, model.name, printed))
+            return
         ex = derivation(model, parsed)
     except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
@@ -43,12 +53,8 @@ def explain(
         from ..printing.jsonable import as_json as jsonable
 
         print_json({"scenario": model.name, **jsonable(ex)})
-    elif as_latex:
+    else:
         from ..printing.latex import latex_document
 
         typer.echo(latex_document(ex))
-    else:
-        from ..render.explain import ExplainView
 
-        # the view fits its formulas to the console's width: the terminal's, or 80 when piped
-        console().print(ExplainView(ex, model.name))

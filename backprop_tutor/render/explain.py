@@ -16,12 +16,17 @@ from ..printing.explain_text import text_sections, title
 class ExplainView:
     FRAME = 4  # the panel's border and padding: a body gets the width it is drawn in less this
 
-    def __init__(self, explanation, scenario_name: str) -> None:
+    def __init__(self, explanation, scenario_name: str, printed: tuple | None = None) -> None:
+        """`printed`: (title, sections) already printed for the console's width less FRAME
+        (printing.kept), drawn as they are; else the explanation is printed when drawn."""
         self.explanation = explanation
         self.scenario_name = scenario_name
+        self.printed = printed
 
     def sections(self, width: int | None) -> list[tuple[str, str]]:
         """The sections' text for a panel `width` columns wide (None: as wide as it comes)."""
+        if self.printed is not None:
+            return self.printed[1]
         return text_sections(self.explanation, None if width is None else width - self.FRAME)
 
     def __rich_console__(self, console, options):
@@ -31,5 +36,5 @@ class ExplainView:
             parts.append(Text(body))
             parts.append(Text(""))
         header = Text.assemble((f" {self.scenario_name} ", "bold"), (" explain ", "bold reverse red"),
-                               (f" {title(self.explanation)} ", "bold"))
+                               (f" {self.printed[0] if self.printed else title(self.explanation)} ", "bold"))
         yield Panel(Group(*parts[:-1]), title=header, title_align="left", border_style="red")

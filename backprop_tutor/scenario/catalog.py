@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from .errors import ScenarioError
 
 SUFFIXES = (".yaml", ".yml")
@@ -58,8 +56,10 @@ def resolve(name_or_path: str) -> Path:
 
 def summary(path: Path) -> dict:
     """Name, title and source of a built-in file without validating it (for `tutor list`)."""
+    import yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -51,7 +51,7 @@ from .matrix_form import _bias_note, _matrix_form
 from .names import _Names, index_letters
 from .records import Explanation, Factor, Inline
 from .targets import Target
-from .values import _finite_difference, _matrix_numbers, _numbers, _value
+from .values import Derived, _finite_difference, _matrix_numbers, _numbers, _value
 
 
 def straight_through(scenario, target) -> list[str]:
@@ -321,8 +321,29 @@ def _product(p: _Path, first, rest: list, extra) -> sp.Expr:
     return sp.Add(expr, extra, evaluate=False) if extra is not None else expr
 
 
-def explain(scenario, target: Target, record: int | None = None) -> Explanation:
-    """The chain-rule derivation of one gradient, its matrix form and its value."""
+def start(scenario, target: Target, record: int | None = None) -> _Path:
+    """The engine's pass for an explanation (its steps: `.steps`, by key)."""
+    return _start(scenario, target, record)
+
+
+def values(p: _Path, derived: Derived, dterm=None) -> tuple:
+    """(the value chained from the derived formulas, the engine's value, a central finite
+    difference or None, the straight-through ops on the path); `dterm` (the loss's derived
+    term) is read only for a formula not yet in `derived`."""
+    scenario, target = p.scenario, p.target
+    value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts), derived=derived)
+    engine_value = np.asarray(p.steps[target.key].value, dtype=float)
+    if target.index is not None:
+        engine_value = engine_value[target.index]
+    surrogates = straight_through(scenario, target)
+    fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
+    return value, engine_value, fd, surrogates
+
+
+def explain(scenario, target: Target, record: int | None = None, derived: Derived | None = None) -> Explanation:
+    """The chain-rule derivation of one gradient, its matrix form and its value; `derived`
+    collects the numeric functions of the derived formulas (see `values.Derived`)."""
+    derived = derived if derived is not None else Derived()
     p = _start(scenario, target, record)
     _index(p)
     factors, path, lhs_sym = _chain(p)
@@ -343,16 +364,11 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
         other_form = sp.Eq(lhs, _product(p, out.general_form, out.merged[1:], extra), evaluate=False)
 
     # values: the sympy-derived local derivatives, chained numerically
-    value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts))
-    engine_value = np.asarray(p.steps[target.key].value, dtype=float)
-    if target.index is not None:
-        engine_value = engine_value[target.index]
-    surrogates = straight_through(scenario, target)
-    fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
+    value, engine_value, fd, surrogates = values(p, derived, dterm)
     numbers = _numbers(p.names, body, p.sums, extra, scenario, p.steps, p.data, target, generic=target.index is None)
     matrix = _matrix_form(scenario, target, p.m, c, out.matrix_block if p.mixing else None)
     mat_numbers = (None if target.index is not None
-                   else _matrix_numbers(scenario, target, p.steps, p.data, matrix, value))
+                   else _matrix_numbers(scenario, target, p.steps, p.data, matrix, value, derived))
     return Explanation(
         target=target, lhs=lhs, path=path, chain=sp.Eq(lhs, chain, evaluate=False),
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),
