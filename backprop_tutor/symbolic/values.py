@@ -48,16 +48,36 @@ class Derived:
 
 
 def _rebuilt(source: str, own: bool):
-    """A function lambdify wrote, compiled again in the namespace lambdify gives it."""
+    """A function lambdify wrote, compiled again with the names it reads bound as lambdify binds
+    them (`import numpy; from numpy import *; from numpy.linalg import *`, then I, Heaviside,
+    the tutor's own functions, builtins and range), looked up one by one: importing all of
+    numpy's names would import every one of its lazily loaded parts."""
     import builtins
 
+    code = compile(source, "<derived formula>", "exec")
+    special = {"I": 1j, "Heaviside": np.heaviside, **(OWN if own else {}), "builtins": builtins, "range": range}
     namespace: dict = {}
-    exec("import numpy; from numpy import *; from numpy.linalg import *", namespace)  # as lambdify does
-    namespace.update({"I": 1j, "Heaviside": np.heaviside, **(OWN if own else {}), "builtins": builtins,
-                      "range": range})
+    for name in _names(code):
+        if name in special:
+            namespace[name] = special[name]
+        elif name == "numpy":
+            namespace[name] = np
+        elif name in np.linalg.__all__:
+            namespace[name] = getattr(np.linalg, name)
+        elif name in np.__all__:
+            namespace[name] = getattr(np, name)
     found: dict = {}
-    exec(compile(source, "<derived formula>", "exec"), namespace, found)
+    exec(code, namespace, found)
     return found["_lambdifygenerated"]
+
+
+def _names(code) -> set[str]:
+    """Every global name a piece of code (and the code inside it) reads."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names(const)
+    return names
 
 
 def _dz_dh(scenario, params, q: int, derived: Derived | None = None) -> np.ndarray:
