@@ -36,6 +36,7 @@ and records.py; backprop_tutor.printing prints an Explanation as text, LaTeX or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -67,9 +68,12 @@ def straight_through(scenario, target) -> list[str]:
     return found
 
 
-# the assumption under which softmax cross-entropy simplifies to (ŷ_j - y_j)/m
-ONE_HOT = ("assuming ", Inline(sp.Eq(sp.Sum(sp.IndexedBase("y")[JK], (JK, 1, KK)), 1), "subscript"),
-           " (one-hot targets, or any probability row)")
+@lru_cache(maxsize=None)
+def one_hot_assumption() -> tuple:
+    """The assumption under which softmax cross-entropy simplifies to (ŷ_j - y_j)/m (made when
+    first needed: a sum of an indexed y imports sympy's tensor module, a tenth of a second)."""
+    return ("assuming ", Inline(sp.Eq(sp.Sum(sp.IndexedBase("y")[JK], (JK, 1, KK)), 1), "subscript"),
+            " (one-hot targets, or any probability row)")
 
 
 def _merge(parts: list[sp.Expr]) -> list[sp.Expr]:
@@ -302,10 +306,10 @@ def _output_block(p: _Path, dterm, locals_: list) -> _Output:
     block = general
     if one_hot is not None:
         out.holds = holds = bool(np.allclose(p.data.y.sum(axis=1), 1.0))
-        out.assumption = ONE_HOT + (": ", "the targets of this scenario satisfy it" if holds else
+        out.assumption = one_hot_assumption() + (": ", "the targets of this scenario satisfy it" if holds else
                                     "the targets of this scenario do NOT satisfy it, so the general form applies")
         block, out.general_form = (one_hot, general) if holds else (general, one_hot)
-        out.matrix_block = (block, ONE_HOT if block is one_hot else ())
+        out.matrix_block = (block, one_hot_assumption() if block is one_hot else ())
     block = p.names.shown(block, p.n, p.s_ix, rows, p.k_out)
     if out.general_form is not None:
         out.general_form = p.names.shown(out.general_form, p.n, p.s_ix, rows, p.k_out)
