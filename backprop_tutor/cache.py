@@ -11,9 +11,11 @@ text is read back instead. An entry is one JSON file named by a key made of
   numbers are computed on every call and a printed line that shows them is reused only
   when they are the same to the last bit.
 
-An entry is written whole or not at all (a temporary file renamed over it); one that
-cannot be read (deleted, cut short, edited) is ignored and written again. Nothing in it
-is ever run: it holds text and lists of text.
+An entry is written whole or not at all (a temporary file renamed over it), with a digest
+of its data; one that cannot be read or does not match its digest (deleted, cut short,
+changed) is ignored and written again. It holds text, lists of text, and (for explain)
+the source lambdify wrote for each derived formula, compiled again only with numpy's
+names, and used only when it gives the value the kept text shows.
 
 TUTOR_CACHE_DIR=PATH puts the entries in PATH; TUTOR_CACHE=off turns the cache off.
 """
@@ -135,9 +137,19 @@ def read(kind: str, entry_key: str) -> dict | None:
             data = json.load(f)
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
+    except TypeError:  # pragma: no cover - json gives only plain data
+        return None
     if not isinstance(data, dict) or data.get("key") != entry_key or not isinstance(data.get("data"), dict):
         return None
+    if data.get("seal") != seal(data["data"]):  # changed since it was written: not what was kept
+        return None
     return data["data"]
+
+
+def seal(data) -> str:
+    """A digest of an entry's data, written beside it: a damaged entry does not match it."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def write(kind: str, entry_key: str, data: dict) -> None:
@@ -153,7 +165,7 @@ def write(kind: str, entry_key: str, data: dict) -> None:
 
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"key": entry_key, "data": data}, f, ensure_ascii=False)
+            json.dump({"key": entry_key, "seal": seal(data), "data": data}, f, ensure_ascii=False)
         os.replace(tmp, path)
         tmp = None
     except (OSError, ValueError, TypeError):

@@ -77,10 +77,15 @@ def output(*args) -> str:
 
 
 def damage(folder: Path, how: str) -> int:
-    """Do `how` to every entry in the folder; how many there were."""
+    """Do `how` to every entry in the folder; how many there were. "resealed": the damage made
+    with the entry's digest made anew, so that the reader's own checks must find it."""
     entries = sorted(folder.glob("*.json"))
+    reseal = how.endswith(", resealed")
+    how = how.removesuffix(", resealed")
     for path in entries:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if reseal and "fields" in data["data"]:  # a list entry: any fields are the file's own
+            continue
         if how == "delete":
             path.unlink()
         elif how == "cut":
@@ -91,20 +96,29 @@ def damage(folder: Path, how: str) -> int:
             inner = data["data"]
             for key in list(inner):
                 inner[key] = 7 if not isinstance(inner[key], list) else [None]
-            path.write_text(json.dumps(data), encoding="utf-8")
+            _write(path, data, reseal)
         elif how == "other key":
             data["key"] = "0" * 40
-            path.write_text(json.dumps(data), encoding="utf-8")
+            _write(path, data, reseal)
         elif how == "broken formula":  # an explanation's kept functions fail, or give other numbers
             sources = data["data"].get("sources", {})
             for i, name in enumerate(sources):
                 sources[name][0] = ("def _lambdifygenerated(*args):\n    raise ValueError('damaged')\n" if i % 2
                                     else sources[name][0].replace("return ", "return 1.5 + "))
-            path.write_text(json.dumps(data), encoding="utf-8")
+            _write(path, data, reseal)
     return len(entries)
 
 
-DAMAGE = ("delete", "cut", "garbage", "wrong types", "other key", "broken formula")
+def _write(path: Path, data: dict, reseal: bool) -> None:
+    from backprop_tutor.cache import seal
+
+    if reseal:
+        data["seal"] = seal(data["data"])
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+DAMAGE = ("delete", "cut", "garbage", "wrong types", "other key", "broken formula",
+          "wrong types, resealed", "broken formula, resealed")
 
 
 def _same_with_and_without_cache(monkeypatch, tmp_path, args):
@@ -131,6 +145,18 @@ def test_run_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name)
 def test_explain_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name):
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
     _same_with_and_without_cache(monkeypatch, tmp_path, ["explain", "dL/dW1", "-s", name])
+
+
+def test_list_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("TUTOR_CACHE", "off")
+    plain = output("list")
+    monkeypatch.delenv("TUTOR_CACHE")
+    assert output("list") == plain == output("list")
+    assert len(list(tmp_path.glob("summary-*.json"))) == len(BUILTINS)
+    for how in DAMAGE:
+        damage(tmp_path, how)
+        assert output("list") == plain == output("list"), how
 
 
 @pytest.mark.parametrize("args", [["run", "height-weight", "--view", "element", "--digits", "3"],
