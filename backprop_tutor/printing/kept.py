@@ -30,7 +30,7 @@ def explained(model, target, width: int | None, parts: tuple) -> tuple[str, list
     found = _from_entry(p, cache.read("explain", entry_key), width)
     if found is not None:
         return found
-    head, sections, entry = _derived(model, target, width)
+    head, sections, entry = _derived(p, width)
     if entry is not None:
         cache.write("explain", entry_key, entry)
     return head, sections
@@ -55,19 +55,19 @@ def _from_entry(p, entry: dict | None, width: int | None):
     return entry["title"], sections
 
 
-def _derived(model, target, width: int | None):
+def _derived(p, width: int | None):
     """Everything derived and printed by sympy; the entry to keep, or None when the kept
-    formulas do not give the value to the last bit."""
-    from ..symbolic.derive import explain, start, values
+    formulas (compiled again) do not give the value to the last bit."""
+    from ..symbolic.derive import explain, values
     from ..symbolic.values import Derived
     from .explain_text import text_sections, title
 
     derived = Derived()
-    ex = explain(model, target, derived=derived)
+    ex = explain(p.scenario, p.target, derived=derived)
     head, sections = title(ex), text_sections(ex, width)
     entry = None
     try:
-        again = values(start(model, target), Derived(derived.sources))[0]
+        again = values(p, Derived(derived.sources), difference=False)[0]
         if cache.numbers(again) == cache.numbers(ex.value) and sections[-1][0] == "value":
             entry = {"title": head, "sections": [list(s) for s in sections[:-1]],
                      "sources": derived.sources, "value": cache.numbers(ex.value)}

@@ -330,17 +330,18 @@ def start(scenario, target: Target, record: int | None = None) -> _Path:
     return _start(scenario, target, record)
 
 
-def values(p: _Path, derived: Derived, dterm=None) -> tuple:
+def values(p: _Path, derived: Derived, dterm=None, difference: bool = True) -> tuple:
     """(the value chained from the derived formulas, the engine's value, a central finite
     difference or None, the straight-through ops on the path); `dterm` (the loss's derived
-    term) is read only for a formula not yet in `derived`."""
+    term) is read only for a formula not yet in `derived`; `difference` False: no finite
+    difference (None)."""
     scenario, target = p.scenario, p.target
     value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts), derived=derived)
     engine_value = np.asarray(p.steps[target.key].value, dtype=float)
     if target.index is not None:
         engine_value = engine_value[target.index]
     surrogates = straight_through(scenario, target)
-    fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
+    fd = None if surrogates or not difference else _finite_difference(p.engine, scenario, target, p.data)
     return value, engine_value, fd, surrogates
 
 
