@@ -59,11 +59,13 @@ def test_validate_still_reports_a_mistake_without_numpy(tmp_path):
     assert found["code"] == 2 and "numpy" not in found["modules"]
 
 
-def test_a_warm_run_imports_no_sympy(tmp_path):
+@pytest.mark.parametrize("args", [["run", "logistic-4x2"], ["explain", "dL/dW1", "-s", "logistic-4x2"]],
+                         ids=" ".join)
+def test_a_warm_run_or_explain_imports_no_sympy(tmp_path, args):
     env = {"TUTOR_CACHE_DIR": str(tmp_path)}
-    assert "sympy" in imported(["run", "logistic-4x2"], **env)["modules"]  # the first run derives
-    assert list(tmp_path.glob("run-*.json"))
-    assert "sympy" not in imported(["run", "logistic-4x2"], **env)["modules"]
+    assert "sympy" in imported(args, **env)["modules"]  # the first call derives
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    assert "sympy" not in imported(args, **env)["modules"]
 
 
 runner = CliRunner()
@@ -172,12 +174,12 @@ def test_a_warm_explain_derives_nothing_and_still_computes_the_numbers(monkeypat
     """The derivation is read back; the value is chained again and checked against the engine
     and a finite difference computed on this call."""
     from backprop_tutor.printing import kept
-    from backprop_tutor.symbolic import derive
+    from backprop_tutor.symbolic import numeric
 
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
     first = output("explain", "dL/dW1", "-s", "logistic-4x2")
     computed = []
-    real_values = derive.values
+    real_values = numeric.values
 
     def counted(*args, **kwargs):
         found = real_values(*args, **kwargs)
@@ -185,7 +187,7 @@ def test_a_warm_explain_derives_nothing_and_still_computes_the_numbers(monkeypat
         return found
 
     monkeypatch.setattr(kept, "_derived", lambda *a: pytest.fail("derived again on a warm cache"))
-    monkeypatch.setattr(derive, "values", counted)
+    monkeypatch.setattr(numeric, "values", counted)
     assert output("explain", "dL/dW1", "-s", "logistic-4x2") == first
     (value, engine_value, fd, _), = computed
     assert value.shape == engine_value.shape == fd.shape == (2, 3)

@@ -33,7 +33,6 @@ def explain(
     except TargetError as err:
         fail(f"{model.name}: {err}")
     from ..errors import UnsupportedError
-    from ..symbolic.derive import explain as derivation
 
     try:
         if not (as_json or as_latex):  # the printed formulas from the cache, when they are there
@@ -46,6 +45,8 @@ def explain(
             printed = explained(model, parsed, width, (file_digest(model.path), settings, sample, target))
             out.print(ExplainView(None, model.name, printed))
             return
+        from ..symbolic.derive import explain as derivation
+
         ex = derivation(model, parsed)
     except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")

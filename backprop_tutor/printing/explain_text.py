@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from ..symbolic.names import row_symbols
-from ..symbolic.records import value_warnings
-from .matrices import _fmt, matrix_numbers_text
+from .matrices import matrix_numbers_text
+from .numbers import value_text
 from .printers import pretty
 from .text import fit, fit_chain, wrap
 
@@ -77,24 +77,6 @@ def _simplified_text(ex: Explanation, width: int | None) -> str:
 
 def _value_text(ex: Explanation, width: int | None) -> str:
     return value_text(title(ex), ex.value, ex.engine_value, ex.finite_difference, ex.surrogates, width)
-
-
-def value_text(head: str, value, engine_value, finite_difference, surrogates: list[str],
-               width: int | None) -> str:
-    """The value section: the value chained from the derived formulas, the engine's, the
-    finite difference (or why none applies), and the self-check's warnings."""
-    if finite_difference is None:
-        check = wrap("central finite difference: does not apply. Through " + ", ".join(surrogates) +
-                     " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
-                     "straight-through estimator is a chosen surrogate gradient, so the value is checked "
-                     "against the surrogate's definition, not against a finite difference.", width)
-    else:
-        check = f"central finite difference:\n{_fmt(finite_difference, width)}"
-    text = (f"{head} =\n{_fmt(value, width)}\n"
-            f"engine (tutor run):\n{_fmt(engine_value, width)}\n{check}")
-    for warning in value_warnings(value, engine_value):
-        text += "\n" + wrap("⚠ " + warning, width)
-    return text
 
 
 def _jacobian_text(f: Factor, width: int | None = None) -> str:

@@ -21,9 +21,9 @@ def explained(model, target, width: int | None, parts: tuple) -> tuple[str, list
     import shutil
     from dataclasses import fields
 
-    from ..symbolic.derive import start
+    from ..symbolic.numeric import pass_for
 
-    p = start(model, target)
+    p = pass_for(model, target)
     columns = shutil.get_terminal_size(fallback=(0, 0)).columns  # where sympy breaks what it is not told
     entry_key = cache.key("explain", list(parts), width, columns, cache.numbers(
         [[(f.name, getattr(st, f.name)) for f in fields(st)] for st in p.steps.values()]))
@@ -38,9 +38,9 @@ def explained(model, target, width: int | None, parts: tuple) -> tuple[str, list
 
 def _from_entry(p, entry: dict | None, width: int | None):
     """The kept text with a fresh value section, or None when the entry does not serve."""
-    from ..symbolic.derive import values
+    from ..symbolic.numeric import values
     from ..symbolic.values import Derived
-    from .explain_text import value_text
+    from .numbers import value_text
 
     if not _readable(entry):
         return None
@@ -58,7 +58,8 @@ def _from_entry(p, entry: dict | None, width: int | None):
 def _derived(p, width: int | None):
     """Everything derived and printed by sympy; the entry to keep, or None when the kept
     formulas (compiled again) do not give the value to the last bit."""
-    from ..symbolic.derive import explain, values
+    from ..symbolic.derive import explain
+    from ..symbolic.numeric import values
     from ..symbolic.values import Derived
     from .explain_text import text_sections, title
 

@@ -52,20 +52,8 @@ from .matrix_form import _bias_note, _matrix_form
 from .names import _Names, index_letters
 from .records import Explanation, Factor, Inline
 from .targets import Target
-from .values import Derived, _finite_difference, _matrix_numbers, _numbers, _value
-
-
-def straight_through(scenario, target) -> list[str]:
-    """The ops on the path whose backward rule is a chosen surrogate, not a derivative."""
-    n, l = scenario.depth, target.layer
-    found = []
-    for q in range(l, n + 1):
-        layer = scenario.layers[q - 1]
-        if getattr(layer.activation, "straight_through", False) and (q > l or target.kind != "A"):
-            found.append(f"the sign of layer {q}")
-        if affine_of(layer).weight_op is not None and (q > l or target.kind == "W"):
-            found.append(f"the binarized weights of layer {q}")
-    return found
+from .numeric import pass_for, straight_through, values  # noqa: F401  (straight_through: read here)
+from .values import Derived, _matrix_numbers, _numbers
 
 
 @lru_cache(maxsize=None)
@@ -131,18 +119,9 @@ class _Path:
 
 def _start(scenario, target: Target, record: int | None) -> _Path:
     """Run the engine once, and check that the path is one explain can derive."""
-    engine = Engine(scenario)
-    data = engine.data(record)
-    steps = {st.key: st for st in engine.forward_backward(engine.params, data.x, data.y)}
-    n = scenario.depth
-    acts = [scenario.layers[q - 1].activation for q in range(1, n + 1)]
-    for act in acts[:-1]:
-        if not act.elementwise:
-            raise UnsupportedError(
-                f"explain derives a non-element-wise activation ({act.name}) at the output layer only")
-    # a non-element-wise output (softmax) is on the path unless the target is Ŷ itself
-    mixing = not acts[-1].elementwise and not (target.kind == "A" and target.layer == n)
-    return _Path(scenario, target, engine, data, steps, acts, mixing, _Names(scenario, data.x.shape[0]))
+    base = pass_for(scenario, target, record)
+    return _Path(scenario, target, base.engine, base.data, base.steps, base.acts, base.mixing,
+                 _Names(scenario, base.data.x.shape[0]))
 
 
 def _index(p: _Path) -> None:
@@ -328,21 +307,6 @@ def _product(p: _Path, first, rest: list, extra) -> sp.Expr:
 def start(scenario, target: Target, record: int | None = None) -> _Path:
     """The engine's pass for an explanation (its steps: `.steps`, by key)."""
     return _start(scenario, target, record)
-
-
-def values(p: _Path, derived: Derived, dterm=None, difference: bool = True) -> tuple:
-    """(the value chained from the derived formulas, the engine's value, a central finite
-    difference or None, the straight-through ops on the path); `dterm` (the loss's derived
-    term) is read only for a formula not yet in `derived`; `difference` False: no finite
-    difference (None)."""
-    scenario, target = p.scenario, p.target
-    value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts), derived=derived)
-    engine_value = np.asarray(p.steps[target.key].value, dtype=float)
-    if target.index is not None:
-        engine_value = engine_value[target.index]
-    surrogates = straight_through(scenario, target)
-    fd = None if surrogates or not difference else _finite_difference(p.engine, scenario, target, p.data)
-    return value, engine_value, fd, surrogates
 
 
 def explain(scenario, target: Target, record: int | None = None, derived: Derived | None = None) -> Explanation:

@@ -4,18 +4,26 @@ and the element form with its numbers substituted."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import sympy as sp
 
 from ..engine.network import forward, run_pass
+from ..lazy import LazyModule
 from ..ops import L2Penalty, affine_of
 
 L2 = L2Penalty()
 from ..ops.binary import sign as binary_sign
-from .local import A_ROW, JJ, JK, YHAT, Y, Z, W_IJ, activation_local, jacobian_local, linear_local
-from .names import _Names
-from .records import MatrixNumbers
-from .targets import Target
+
+if TYPE_CHECKING:
+    from .names import _Names
+    from .targets import Target
+
+#: sympy, imported when a formula must be derived (explain with its formulas in the cache
+#: computes its numbers from the kept functions without it); local.py's symbols likewise,
+#: imported where a formula is built
+sp = LazyModule("sympy")
+
 
 
 #: the functions a derived formula may call besides numpy's (lambdify's `modules`)
@@ -83,7 +91,12 @@ def _names(code) -> set[str]:
 def _dz_dh(scenario, params, q: int, derived: Derived | None = None) -> np.ndarray:
     """The sympy-derived dz/dh of layer q's own affine op, on its weights (W, or sign(W))."""
     derived = derived or Derived()
-    fn = derived.fn(f"dz/dh {q}", lambda: (linear_local(affine_of(scenario.layers[q - 1]))["h"], W_IJ), own=True)
+    def build():
+        from .local import W_IJ, linear_local
+
+        return linear_local(affine_of(scenario.layers[q - 1]))["h"], W_IJ
+
+    fn = derived.fn(f"dz/dh {q}", build, own=True)
     return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
 
 
@@ -91,6 +104,8 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value,
                     derived: Derived | None = None) -> MatrixNumbers:
     """The target's own matrix rule (the last of the matrix form) with the engine's operand
     matrices in it: e.g. ∂J/∂W1 = Xᵀ ⋅ ∂J/∂Z1 with Xᵀ and ∂J/∂Z1 written out."""
+    from .records import MatrixNumbers
+
     n, l, kind = scenario.depth, target.layer, target.kind
     Ls = scenario.notation.loss
     arr = _arrays(scenario, steps, data)
@@ -146,7 +161,12 @@ def _lambda(fn):
 
 def _activation_derivative(derived: Derived, scenario, q: int):
     """f'(z) of layer q's activation, as sympy derives it (activation_local), as a function."""
-    return _lambda(derived.fn(f"f' {q}", lambda: (activation_local(scenario.layers[q - 1].activation)[1], (Z,))))
+    def build():
+        from .local import Z, activation_local
+
+        return activation_local(scenario.layers[q - 1].activation)[1], (Z,)
+
+    return _lambda(derived.fn(f"f' {q}", build))
 
 
 def _loss_derivative(scenario, dterm, arr, derived: Derived | None = None) -> np.ndarray:
@@ -156,6 +176,8 @@ def _loss_derivative(scenario, dterm, arr, derived: Derived | None = None) -> np
     n = scenario.depth
 
     def build():
+        from .local import YHAT, Y
+
         one_minus = sp.Symbol("one_minus_yhat")
         return dterm.subs(1 - YHAT, one_minus), (YHAT, Y, one_minus)
 
@@ -183,7 +205,7 @@ def _value(scenario, target: Target, steps, data, factors_ops, derived: Derived 
         if acts[q - 1].elementwise:
             g = g * _activation_derivative(derived, scenario, q)(arr[("Z", q)])
         else:  # row by row: dL/dz_sj = Σ_k dL/da_sk · ∂a_sk/∂z_sj, the sympy-derived Jacobian
-            joined = (lambda act=acts[q - 1]: jacobian_local(act)[1])
+            joined = (lambda act=acts[q - 1]: _jacobian_local(act))
             g = np.einsum("sk,skj->sj", g, _jacobian(joined, arr[("A", q)], derived, f"J {q}"))
         if q > l:
             g = g @ dz_dh(q).T
@@ -204,6 +226,8 @@ def _parameter_derivative(scenario, target: Target, steps, derived: Derived | No
     act, slot, l = scenario.layers[target.layer - 1].activation, target.kind, target.layer
 
     def build():
+        from .local import Z
+
         generic = sp.Symbol(slot)
         return sp.diff(act.symbolic(sp, Z, **{slot: generic}), generic), (Z, generic)
 
@@ -212,10 +236,18 @@ def _parameter_derivative(scenario, target: Target, steps, derived: Derived | No
     return fn(steps[f"Z{l}"].value, np.broadcast_to(value, steps[f"Z{l}"].value.shape))
 
 
+def _jacobian_local(act):
+    from .local import jacobian_local
+
+    return jacobian_local(act)[1]
+
+
 def _jacobian(joined, a: np.ndarray, derived: Derived | None = None, name: str = "J") -> np.ndarray:
     """∂a_sk/∂z_sj for every sample s, from the joined form in a[k], a[j] and δ_kj (`joined`:
     the form, or a function giving it, asked only when `derived` has no function `name`)."""
     def build():
+        from .local import A_ROW, JJ, JK
+
         ak, aj, delta = sp.symbols("a_k a_j delta")
         form = joined if isinstance(joined, sp.Basic) else joined()
         expr = form.subs({A_ROW[JK]: ak, A_ROW[JJ]: aj, sp.KroneckerDelta(JK, JJ): delta}, simultaneous=True)
