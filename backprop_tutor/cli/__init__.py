@@ -19,8 +19,10 @@ def __getattr__(name: str):
 def _application():
     """The typer application, every command registered on it."""
     from . import commands  # noqa: F401  (registers list, run, train, validate)
+    from . import check  # noqa: F401  (registers check, quiz)
     from . import compare  # noqa: F401  (registers compare)
     from . import explain  # noqa: F401  (registers explain)
+    from . import export  # noqa: F401  (registers export)
     from .app import WRITE_ERRORS, app
 
     globals().update(app=app, WRITE_ERRORS=WRITE_ERRORS)  # the names, no longer the submodule

@@ -145,25 +145,17 @@ def scenario_errors():
 
 def load(name_or_path: str, settings: list[str] | None = None, sample: int | None = None,
          up_close: bool = False, shown: bool = False):
-    """A scenario, validated; `shown`: it is printed operation by operation, so it must be
-    small enough for that (run, explain and step mode; not `run --json`)."""
-    from ..scenario import load as load_scenario
-    from ..scenario.limits import check_shown
+    """A scenario, validated (backprop_tutor.api.load); `shown`: it is printed operation by
+    operation, so it must be small enough for that (run, explain and step mode; not `run --json`)."""
+    from ..api import load as load_scenario
 
     import numpy as np
 
     # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
     np.seterr(all="ignore")
-    settings = list(settings or [])
-    if sample is not None:
-        settings += [(f"--sample {sample}", "training.batch=record"),
-                     (f"--sample {sample}", f"training.record={sample}")]
     with scenario_errors():
-        model = load_scenario(name_or_path, settings, up_close)
-        if shown:
-            check_shown(model)
-    return model
+        return load_scenario(name_or_path, settings, sample, up_close, shown)
 
 
 def console(stderr: bool = False):

@@ -87,11 +87,11 @@ def run(
                                               "(any key pauses)."),
 ) -> None:
     """Run one iteration (forward, loss, backward, update), printing every operation."""
-    from ..engine import Engine
+    from .. import api
 
     _step_options(step, as_json, projector, auto, view)
-    model = load(scenario, settings, sample, up_close=True, shown=not as_json)
-    steps = list(Engine(model).steps())
+    it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
+    model, steps = it.model, it.records
     if step and not as_json:
         from ..render.theme import NORMAL, PROJECTOR
         from ..stepper.loop import run as step_mode
@@ -105,14 +105,12 @@ def run(
     from rich.text import Text
 
     from ..cache import file_digest
-    from ..render.theme import NORMAL
-    from ..stepper.lesson import Lesson
     from ..symbolic.printed import kept
 
     out = console()
     out.print(Text.assemble(literal(model.title, "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(f"{model.shape_text()}, loss: {model.loss.describe()}")))
-    lesson = Lesson(model, steps, NORMAL.with_digits(digits), view)
+    lesson = it.lesson()
     # the printed formulas of this scenario, these options and these numbers, if already made
     with kept((file_digest(model.path), settings, sample, digits, view), steps):
         for i in range(lesson.total):  # the same view of each step as step mode draws

@@ -25,6 +25,7 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the factors, the simplified expression and the value as JSON."),
 ) -> None:
     """Derive one gradient with the chain rule: path, local derivatives (by sympy), matrix form, numbers."""
+    from ..errors import UnsupportedError
     from ..symbolic.targets import TargetError, parse
 
     model = load(scenario, settings, sample, up_close=True, shown=True)
@@ -32,8 +33,6 @@ def explain(
         parsed = parse(target, model)
     except TargetError as err:
         fail(f"{model.name}: {err}")
-    from ..errors import UnsupportedError
-
     try:
         if not (as_json or as_latex):  # the printed formulas from the cache, when they are there
             from ..cache import file_digest
@@ -45,17 +44,12 @@ def explain(
             printed = explained(model, parsed, width, (file_digest(model.path), settings, sample, target))
             out.print(ExplainView(None, model.name, printed))
             return
-        from ..symbolic.derive import explain as derivation
+        from .. import api
 
-        ex = derivation(model, parsed)
+        derived = api.explain(target, model)
     except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
     if as_json:
-        from ..printing.jsonable import as_json as jsonable
-
-        print_json({"scenario": model.name, **jsonable(ex)})
+        print_json(derived.json())
     else:
-        from ..printing.latex import latex_document
-
-        typer.echo(latex_document(ex))
-
+        typer.echo(derived.latex())
