@@ -13,9 +13,9 @@ text is read back instead. An entry is one JSON file named by a key made of
 
 An entry is written whole or not at all (a temporary file renamed over it), with a digest
 of its data; one that cannot be read or does not match its digest (deleted, cut short,
-changed) is ignored and written again. It holds text, lists of text, and (for explain)
-the source lambdify wrote for each derived formula, compiled again only with numpy's
-names, and used only when it gives the value the kept text shows.
+changed) is ignored and written again. It holds data only: text, lists of text, and (for
+explain) the value the derived formulas gave, each float as its exact hexadecimal text.
+Nothing read from an entry is ever run as code (no pickle, no eval, no compiled source).
 
 TUTOR_CACHE_DIR=PATH puts the entries in PATH; TUTOR_CACHE=off turns the cache off.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2  # 2: explain keeps the derived value as data, no formula source
 
 
 def directory() -> Path | None:

@@ -102,11 +102,14 @@ def damage(folder: Path, how: str) -> int:
         elif how == "other key":
             data["key"] = "0" * 40
             _write(path, data, reseal)
-        elif how == "broken formula":  # an explanation's kept functions fail, or give other numbers
-            sources = data["data"].get("sources", {})
-            for i, name in enumerate(sources):
-                sources[name][0] = ("def _lambdifygenerated(*args):\n    raise ValueError('damaged')\n" if i % 2
-                                    else sources[name][0].replace("return ", "return 1.5 + "))
+        elif how in ("value shape", "value text", "verdict") and "value" in data["data"]:
+            inner = data["data"]  # an explanation's kept value or its self-check's verdict
+            if how == "value shape":
+                inner["value"]["shape"] = [*inner["value"]["shape"], 2]
+            elif how == "value text":
+                inner["value"]["hex"][0] = "1.5; __import__('os').remove('x')"
+            else:
+                inner["check"] = [*inner["check"], "a verdict the self-check does not give"]
             _write(path, data, reseal)
     return len(entries)
 
@@ -119,8 +122,8 @@ def _write(path: Path, data: dict, reseal: bool) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-DAMAGE = ("delete", "cut", "garbage", "wrong types", "other key", "broken formula",
-          "wrong types, resealed", "broken formula, resealed")
+DAMAGE = ("delete", "cut", "garbage", "wrong types", "other key", "value text",
+          "wrong types, resealed", "value shape, resealed", "value text, resealed", "verdict, resealed")
 
 
 def _same_with_and_without_cache(monkeypatch, tmp_path, args):
@@ -171,26 +174,79 @@ def test_options_and_element_targets_are_the_same_with_and_without_the_cache(mon
 
 
 def test_a_warm_explain_derives_nothing_and_still_computes_the_numbers(monkeypatch, tmp_path):
-    """The derivation is read back; the value is chained again and checked against the engine
-    and a finite difference computed on this call."""
+    """The derivation and the value it gave are read back; the engine's value and a finite
+    difference are computed on this call, and the self-check made again on them."""
     from backprop_tutor.printing import kept
     from backprop_tutor.symbolic import numeric
 
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
     first = output("explain", "dL/dW1", "-s", "logistic-4x2")
     computed = []
-    real_values = numeric.values
+    real_checks = numeric.checks
 
     def counted(*args, **kwargs):
-        found = real_values(*args, **kwargs)
+        found = real_checks(*args, **kwargs)
         computed.append(found)
         return found
 
     monkeypatch.setattr(kept, "_derived", lambda *a: pytest.fail("derived again on a warm cache"))
-    monkeypatch.setattr(numeric, "values", counted)
+    monkeypatch.setattr(numeric, "checks", counted)
     assert output("explain", "dL/dW1", "-s", "logistic-4x2") == first
-    (value, engine_value, fd, _), = computed
-    assert value.shape == engine_value.shape == fd.shape == (2, 3)
+    (engine_value, fd, _), = computed
+    assert engine_value.shape == fd.shape == (2, 3)
+
+
+PAYLOAD = "__import__('pathlib').Path({mark!r}).write_text('ran')"
+
+
+def test_nothing_read_from_the_cache_is_run(monkeypatch, tmp_path):
+    """An entry holds data only: code put into it (where the formulas' source once was, in
+    its value, in its text) is never run, and the output stays right."""
+    import builtins
+
+    from backprop_tutor.printing import kept as kept_text
+
+    folder, mark = tmp_path / "cache", tmp_path / "ran"
+    monkeypatch.setenv("TUTOR_CACHE_DIR", str(folder))
+    args = ("explain", "dL/dW1", "-s", "logistic-4x2")
+    plain = output(*args)
+    (path,) = folder.glob("explain-*.json")
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    code = PAYLOAD.format(mark=str(mark))
+    source = f"def _lambdifygenerated(*args):\n    {code}\n    return 0.0\n"
+    for change in ("sources", "value", "check"):
+        data = json.loads(json.dumps(kept))
+        if change == "sources":  # as lambdify's source was kept before: read past as data
+            data["data"]["sources"] = {f"f' {q}": [source, False] for q in (1, 2)}
+        elif change == "value":
+            data["data"]["value"]["hex"] = [code] * len(data["data"]["value"]["hex"])
+        else:
+            data["data"]["check"] = [code]
+        _write(path, data, reseal=True)
+        real = (builtins.exec, builtins.eval, builtins.compile)
+        given = []  # what was handed to exec, eval or compile on the way (typer's own annotations)
+
+        def watched(run):
+            def seen(source, *a, **k):
+                given.append(source if isinstance(source, str) else repr(source))
+                return run(source, *a, **k)
+            return seen
+
+        with monkeypatch.context() as m:
+            for name, run in zip(("exec", "eval", "compile"), real):
+                m.setattr(builtins, name, watched(run))
+            if change == "sources":  # an entry that serves: read and printed without deriving
+                m.setattr(kept_text, "_derived", lambda *a: pytest.fail("derived again"))
+            assert output(*args) == plain, change  # else: derived, and written anew
+        assert not any(str(mark) in text or "_lambdifygenerated(*args):\n    __import__" in text
+                       for text in given), change
+        assert (builtins.exec, builtins.eval, builtins.compile) == real
+        if change != "sources":
+            assert json.loads(path.read_text(encoding="utf-8"))["data"] == kept["data"], change
+        assert not mark.exists(), change
+    assert output(*args) == plain
+    assert not mark.exists()
+    assert all("_lambdifygenerated" not in p.read_text(encoding="utf-8") for p in folder.glob("*.json"))
 
 
 def test_other_numbers_are_not_read_from_an_entry_of_other_numbers(monkeypatch, tmp_path):

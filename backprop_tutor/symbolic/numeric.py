@@ -1,7 +1,8 @@
 """explain's numbers, without sympy: the engine's pass for a target, the value chained from
 the derived formulas (as functions, see values.Derived), the engine's value, a central
 finite difference, and the self-check between them. derive.py builds the derivation on
-top of this; printing/kept.py reads it alone when the printed formulas are in the cache."""
+top of this; printing/kept.py reads `checks` alone when the printed formulas and the
+value they gave are in the cache."""
 
 from __future__ import annotations
 
@@ -56,21 +57,28 @@ def straight_through(scenario, target) -> list[str]:
     return found
 
 
-def values(p, derived, dterm=None, difference: bool = True) -> tuple:
+def values(p, derived, dterm=None) -> tuple:
     """(the value chained from the derived formulas, the engine's value, a central finite
     difference or None, the straight-through ops on the path); `dterm` (the loss's derived
-    term) is read only for a formula not yet in `derived`; `difference` False: no finite
-    difference (None)."""
-    from .values import _finite_difference, _value
+    term) is read for the loss's formula."""
+    from .values import _value
+
+    value = _value(p.scenario, p.target, p.steps, p.data, factors_ops=(dterm, p.acts), derived=derived)
+    return (value, *checks(p))
+
+
+def checks(p) -> tuple:
+    """What a value is checked against, computed from the pass on every call: (the engine's
+    value, a central finite difference or None, the straight-through ops on the path)."""
+    from .values import _finite_difference
 
     scenario, target = p.scenario, p.target
-    value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts), derived=derived)
     engine_value = np.asarray(p.steps[target.key].value, dtype=float)
     if target.index is not None:
         engine_value = engine_value[target.index]
     surrogates = straight_through(scenario, target)
-    fd = None if surrogates or not difference else _finite_difference(p.engine, scenario, target, p.data)
-    return value, engine_value, fd, surrogates
+    fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
+    return engine_value, fd, surrogates
 
 
 def value_warnings(value, engine_value) -> list[str]:

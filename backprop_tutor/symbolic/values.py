@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from .targets import Target
 
 #: sympy, imported when a formula must be derived (explain with its formulas in the cache
-#: computes its numbers from the kept functions without it); local.py's symbols likewise,
-#: imported where a formula is built
+#: reads the value they gave and computes its other numbers without it); local.py's symbols
+#: likewise, imported where a formula is built
 sp = LazyModule("sympy")
 
 
@@ -31,61 +31,20 @@ OWN = {"sign": binary_sign}
 
 
 class Derived:
-    """The numeric functions of an explanation's derived formulas, by name: made by sympy's
-    lambdify from the derivation, or rebuilt from the source lambdify wrote for them (kept in
-    the cache: a derivation made once is not made again, its value is computed every time)."""
+    """The numeric functions of an explanation's derived formulas, by name, made by sympy's
+    lambdify from the derivation in this process (each made once per explanation). Nothing
+    of them is kept between runs: the cache keeps the value they gave (printing/kept.py)."""
 
-    def __init__(self, sources: dict | None = None) -> None:
-        self.sources = dict(sources or {})
+    def __init__(self) -> None:
         self.made: dict = {}
 
     def fn(self, name: str, build, own: bool = False):
         """The function `name`; `build()` gives (expression, its symbols) when it must be derived;
         `own`: the formula's sign() is the tutor's binary sign (else numpy's)."""
         if name not in self.made:
-            if name in self.sources:
-                self.made[name] = _rebuilt(*self.sources[name])
-            else:
-                import inspect
-
-                expr, syms = build()
-                made = sp.lambdify(syms, expr, modules=[OWN, "numpy"] if own else "numpy")
-                self.sources[name] = [inspect.getsource(made), own]
-                self.made[name] = made
+            expr, syms = build()
+            self.made[name] = sp.lambdify(syms, expr, modules=[OWN, "numpy"] if own else "numpy")
         return self.made[name]
-
-
-def _rebuilt(source: str, own: bool):
-    """A function lambdify wrote, compiled again with the names it reads bound as lambdify binds
-    them (`import numpy; from numpy import *; from numpy.linalg import *`, then I, Heaviside,
-    the tutor's own functions, builtins and range), looked up one by one: importing all of
-    numpy's names would import every one of its lazily loaded parts."""
-    import builtins
-
-    code = compile(source, "<derived formula>", "exec")
-    special = {"I": 1j, "Heaviside": np.heaviside, **(OWN if own else {}), "builtins": builtins, "range": range}
-    namespace: dict = {}
-    for name in _names(code):
-        if name in special:
-            namespace[name] = special[name]
-        elif name == "numpy":
-            namespace[name] = np
-        elif name in np.linalg.__all__:
-            namespace[name] = getattr(np.linalg, name)
-        elif name in np.__all__:
-            namespace[name] = getattr(np, name)
-    found: dict = {}
-    exec(code, namespace, found)
-    return found["_lambdifygenerated"]
-
-
-def _names(code) -> set[str]:
-    """Every global name a piece of code (and the code inside it) reads."""
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if hasattr(const, "co_names"):
-            names |= _names(const)
-    return names
 
 
 def _dz_dh(scenario, params, q: int, derived: Derived | None = None) -> np.ndarray:
