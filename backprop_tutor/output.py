@@ -7,10 +7,14 @@ the rest of the output goes nowhere and the tutor ends quietly with status 0, as
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
 from rich.console import Console
+
+#: write errors that end a command with a message (a closed pipe ends it quietly)
+WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF)
 
 
 def quiet_stdout() -> None:

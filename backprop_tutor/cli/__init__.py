@@ -1,7 +1,9 @@
 """The command line (typer, thin). Each module registers its commands on `app`.
 
-`main` answers `tutor --version` before importing typer, and the commands import
-what they need when they run, so the light commands (--help, list, validate)
+`main` answers `tutor --version` before importing typer, runs `tutor list` and
+`tutor validate FILE...` (without options) without building the typer application,
+and replays `tutor --help` as typer drew it before in the same setting; the commands
+import what they need when they run, so the light commands (--help, list, validate)
 never import numpy or sympy.
 """
 
@@ -57,20 +59,17 @@ def main() -> None:
 
     from ..errors import TutorError
     from ..output import quiet_stdout
+    from ..output import WRITE_ERRORS
     from ..textsafe import visible
-    from .app import WRITE_ERRORS
 
     # numpy's messages on a log(0) or an overflow stay quiet (the tutor shows such values
     # itself): a command that computes sets numpy's error state when it loads its scenario
     # (cli.app.load); this filter covers the light commands, which do not import numpy first
     warnings.filterwarnings("ignore", category=RuntimeWarning,
                             message="(overflow|divide by zero|invalid value|underflow) encountered")
-    app = _application()
-    if "--help" in sys.argv[1:] or not sys.argv[1:]:  # help, printed through typer's rich helpers
-        _help_console_quiet_on_a_closed_pipe()
     status = 0
     try:
-        app()
+        status = _run(sys.argv[1:])
     except SystemExit as done:
         status = done.code
     except TutorError as err:  # the one place a library error becomes a message and status 2
@@ -96,6 +95,39 @@ def main() -> None:
             sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
             status = status or 2
     sys.exit(status)
+
+
+def _run(argv: list[str]) -> int:
+    """The command `argv`, its exit status: `list` and `validate FILE...` without options run
+    directly (cli/light.py), `--help` is replayed when typer drew it before in this very
+    setting (cli/helptext.py), anything else goes through typer (which exits itself)."""
+    from .light import simple
+
+    light = simple(argv)
+    if light is not None:
+        return light()
+    help_key = None
+    if argv == ["--help"]:
+        from . import helptext
+
+        help_key = helptext.entry_key()
+        if help_key is not None and helptext.replay(help_key):
+            return 0
+    app = _application()
+    if "--help" in argv or not argv:  # help, printed through typer's rich helpers
+        _help_console_quiet_on_a_closed_pipe()
+    if help_key is None:
+        app()
+        return 0
+    recorder, ended = helptext.recording(), None
+    try:
+        app()
+    except SystemExit as done:
+        ended = done.code
+        raise
+    finally:  # kept only when typer drew the whole help and ended with status 0
+        helptext.stop(recorder, help_key if ended in (0, None) else None)
+    return 0
 
 
 def _help_console_quiet_on_a_closed_pipe() -> None:

@@ -18,11 +18,9 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import TutorError
-from ..output import quiet_stdout
+from ..output import WRITE_ERRORS, quiet_stdout
 from ..textsafe import visible
 
-#: write errors that end a command with a message (a closed pipe ends it quietly)
-WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF)
 
 
 def _plain_parameters() -> None:
