@@ -7,23 +7,9 @@ the rest of the output goes nowhere and the tutor ends quietly with status 0, as
 
 from __future__ import annotations
 
-import errno
-import os
-import sys
-
 from rich.console import Console
 
-#: write errors that end a command with a message (a closed pipe ends it quietly)
-WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF)
-
-
-def quiet_stdout() -> None:
-    """Send whatever is still to be written to nowhere: the reader has gone."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # pragma: no cover - stdout already closed
-        pass
+from .closing import WRITE_ERRORS, quiet_stdout  # noqa: F401  (read from here by the commands)
 
 
 class TutorConsole(Console):

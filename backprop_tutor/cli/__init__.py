@@ -39,11 +39,11 @@ def _print_version() -> int:
         sys.stdout.write(f"tutor {__version__}\n")
         sys.stdout.flush()
     except BrokenPipeError:
-        from ..output import quiet_stdout
+        from ..closing import quiet_stdout
 
         quiet_stdout()
     except OSError as exc:
-        from ..output import quiet_stdout
+        from ..closing import quiet_stdout
 
         quiet_stdout()
         sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
@@ -57,10 +57,8 @@ def main() -> None:
     import errno
     import warnings
 
+    from ..closing import WRITE_ERRORS, quiet_stdout
     from ..errors import TutorError
-    from ..output import quiet_stdout
-    from ..output import WRITE_ERRORS
-    from ..textsafe import visible
 
     # numpy's messages on a log(0) or an overflow stay quiet (the tutor shows such values
     # itself): a command that computes sets numpy's error state when it loads its scenario
@@ -73,6 +71,8 @@ def main() -> None:
     except SystemExit as done:
         status = done.code
     except TutorError as err:  # the one place a library error becomes a message and status 2
+        from ..textsafe import visible
+
         sys.stderr.write(f"{visible(err)}\n")
         status = err.exit_status
     except KeyboardInterrupt:  # Ctrl-C before or after a command ran: the shell's 130

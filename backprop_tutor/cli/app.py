@@ -7,7 +7,6 @@ status 2, never a traceback.
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import sys

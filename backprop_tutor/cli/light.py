@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import sys
 
-from ..scenario.limits import MAX_LIST_ROWS
-from ..textsafe import literal, visible
-
 EXIT_BAD_INPUT = 2
 
 
@@ -36,6 +33,7 @@ def list_scenarios() -> None:
 
     from ..output import console
     from ..scenario import catalog
+    from ..scenario.limits import MAX_LIST_ROWS
 
     table = Table(title="built-in scenarios (run one with: tutor run NAME)", title_justify="left",
                   show_lines=True)
@@ -54,6 +52,9 @@ def list_scenarios() -> None:
 def _list_row(name: str, raw: dict) -> tuple:
     """One row of `tutor list`, from a file's raw fields: every text printed as it is."""
     from rich.text import Text
+
+    from ..scenario.limits import MAX_LIST_ROWS
+    from ..textsafe import literal
 
     net = raw.get("network") if isinstance(raw.get("network"), dict) else {}
     widths = [str(net.get("inputs", "?"))]
@@ -83,6 +84,7 @@ def validate(files: list[str]) -> int:
     from ..output import console
     from ..scenario import ScenarioError, catalog, load_file
     from ..scenario.errors import combined
+    from ..textsafe import literal, visible
 
     out = console()
     failed = 0

@@ -17,6 +17,7 @@ from ..ops.binary import sign as binary_sign
 
 if TYPE_CHECKING:
     from .names import _Names
+    from .records import MatrixNumbers
     from .targets import Target
 
 #: sympy, imported when a formula must be derived (explain with its formulas in the cache
