@@ -29,7 +29,7 @@ try:
     main()
 except SystemExit as done:
     code = done.code
-found = [m for m in ("typer", "typer.rich_utils", "numpy", "sympy") if m in sys.modules]
+found = [m for m in ("typer", "typer.rich_utils", "numpy", "sympy", "yaml") if m in sys.modules]
 sys.stderr.flush()
 os.write(2, b"\\x00PROBE" + json.dumps({"code": code, "modules": found}).encode())
 """
@@ -129,3 +129,36 @@ def test_help_and_list_into_a_closed_pipe_end_quietly(tmp_path):
         script = f"{sys.executable} -c 'from backprop_tutor.cli import main; main()' {' '.join(args)} | head -c 1"
         done = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True, env=env, timeout=120)
         assert done.returncode == 0 and done.stderr == b"", (args, done.stderr)
+
+
+def test_a_file_checked_right_before_is_not_read_again_until_it_changes(tmp_path, bad):
+    folder = tmp_path / "cache"
+    env = {"TUTOR_CACHE_DIR": str(folder)}
+    path = tmp_path / "mine.yaml"
+    path.write_bytes(Path(GOOD).read_bytes())
+    args = ["validate", str(path), "height-weight"]
+    plain = tutor(args, TUTOR_CACHE="off")
+    assert plain["status"] == 0
+    first = tutor(args, **env)
+    assert len(list(folder.glob("validate-*.json"))) == 2
+    warm = tutor(args, **env)
+    assert "yaml" in first["modules"] and "yaml" not in warm["modules"]
+    same(first, plain)
+    same(warm, plain)
+    path.write_bytes(Path(bad).read_bytes())  # changed: checked again, its mistakes reported
+    changed = tutor(args, **env)
+    same(changed, tutor(args, TUTOR_CACHE="off"))
+    assert changed["status"] == 2 and b"learning_rate" in changed["err"]
+    assert len(list(folder.glob("validate-*.json"))) == 2  # a file with a mistake is not kept
+    for entry in folder.glob("validate-*.json"):  # damaged entries: checked again
+        entry.write_bytes(b"\x00")
+    same(tutor(args, **env), changed)
+
+
+def test_a_file_naming_a_data_set_is_always_checked_again(tmp_path):
+    folder = tmp_path / "cache"
+    path = tmp_path / "digits.yaml"
+    path.write_text("# a data set: dataset\n" + Path(GOOD).read_text(encoding="utf-8"), encoding="utf-8")
+    found = tutor(["validate", str(path)], TUTOR_CACHE_DIR=str(folder))
+    assert found["status"] == 0
+    assert not list(folder.glob("validate-*.json"))

@@ -82,8 +82,7 @@ def validate(files: list[str]) -> int:
     """Check scenario files without running them: every mistake of every file is reported;
     the exit status (2 if any file has one)."""
     from ..output import console
-    from ..scenario import ScenarioError, catalog, load_file
-    from ..scenario.errors import combined
+    from ..scenario import ScenarioError, catalog
     from ..textsafe import literal, visible
 
     out = console()
@@ -95,23 +94,74 @@ def validate(files: list[str]) -> int:
             failed += 1
             _say(visible(err))
             continue
-        found, summary, up_close = [], "", True
-        try:
-            model = load_file(path, arrays=False)  # checked, nothing computed (no numpy)
-            summary = f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"
-            up_close = model.run_section
-            del model  # one scenario's data in memory at a time
-        except ScenarioError as err:
-            found.append(err)
-            up_close = getattr(err, "run_section", False)  # a file YAML cannot read fails the same way twice
-        try:
-            if up_close:  # the `run:` overrides must give a valid scenario too
-                load_file(path, up_close=True, arrays=False)
-        except ScenarioError as err:
-            found.append(err)
+        summary, found = _checked(path)
         if found:
             failed += 1
-            _say(visible(combined(found)))
+            _say(visible(found))
         else:
             out.print(literal(summary))
     return EXIT_BAD_INPUT if failed else 0
+
+
+def _checked(path) -> tuple[str, str | None]:
+    """(the summary of a file found right, the mistakes found or None); a file checked right
+    before, with the same bytes and the same tutor, is not read by YAML again (see `_verdict`)."""
+    before = _bytes(path)
+    entry_key = _verdict(path, before)
+    if entry_key is not None:
+        from .. import cache
+
+        kept = cache.read("validate", entry_key)
+        if kept is not None and isinstance(kept.get("summary"), str):
+            return kept["summary"], None
+    summary, found = _validated(path)
+    if found is None and entry_key is not None and _bytes(path) == before:
+        from .. import cache
+
+        cache.write("validate", entry_key, {"summary": summary})
+    return summary, found
+
+
+def _bytes(path) -> bytes | None:
+    from ..scenario import limits
+
+    try:
+        with open(path, "rb") as f:
+            return f.read(limits.MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _verdict(path, raw: bytes | None) -> str | None:
+    """The key of a file's verdict: its path and bytes, and the tutor (cache.key). None for
+    a file whose verdict may depend on anything else: one that names a data set (a file or
+    folder looked up on disk), or that cannot be read."""
+    import hashlib
+
+    from .. import cache
+
+    if raw is None or b"dataset" in raw or cache.directory() is None:
+        return None
+    return cache.key("validate", str(path), hashlib.blake2b(raw, digest_size=20).hexdigest())
+
+
+def _validated(path) -> tuple[str, str | None]:
+    """Every check of the file, as validate has always made them."""
+    from ..scenario import ScenarioError, load_file
+    from ..scenario.errors import combined
+
+    found, summary, up_close = [], "", True
+    try:
+        model = load_file(path, arrays=False)  # checked, nothing computed (no numpy)
+        summary = f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"
+        up_close = model.run_section
+        del model  # one scenario's data in memory at a time
+    except ScenarioError as err:
+        found.append(err)
+        up_close = getattr(err, "run_section", False)  # a file YAML cannot read fails the same way twice
+    try:
+        if up_close:  # the `run:` overrides must give a valid scenario too
+            load_file(path, up_close=True, arrays=False)
+    except ScenarioError as err:
+        found.append(err)
+    return summary, (str(combined(found)) if found else None)
