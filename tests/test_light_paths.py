@@ -162,3 +162,23 @@ def test_a_file_naming_a_data_set_is_always_checked_again(tmp_path):
     found = tutor(["validate", str(path)], TUTOR_CACHE_DIR=str(folder))
     assert found["status"] == 0
     assert not list(folder.glob("validate-*.json"))
+
+
+def test_help_cut_short_by_a_closed_pipe_is_not_kept(monkeypatch, tmp_path):
+    from backprop_tutor.cli import helptext
+
+    class Closed:
+        def write(self, text):
+            raise BrokenPipeError
+
+        def flush(self):
+            pass
+
+    monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(sys, "stdout", Closed())
+    recorder = helptext.recording()
+    with pytest.raises(BrokenPipeError):
+        sys.stdout.write("Usage: tutor [OPTIONS]\n")
+    helptext.stop(recorder, "k" * 40)  # what typer drew is not all there: not kept
+    assert isinstance(sys.stdout, Closed)
+    assert not list(tmp_path.glob("help-*.json"))

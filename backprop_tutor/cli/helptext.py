@@ -66,11 +66,23 @@ class Recorder:
     def __init__(self, stream) -> None:
         self._stream = stream
         self.written: list[str] = []
+        self.failed = False  # a write or flush failed (a closed pipe): nothing is kept
 
     def write(self, text: str) -> int:
-        done = self._stream.write(text)
+        try:
+            done = self._stream.write(text)
+        except OSError:  # a closed pipe, a full disk: what the reader got is not the help
+            self.failed = True
+            raise
         self.written.append(text)
         return done
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError:  # a closed pipe, a full disk: what the reader got is not the help
+            self.failed = True
+            raise
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
@@ -89,5 +101,5 @@ def stop(recorder: Recorder, key: str | None = None) -> None:
 
     sys.stdout = recorder._stream
     text = "".join(recorder.written)
-    if key is not None and text:
+    if key is not None and text and not recorder.failed:
         cache.write(KIND, key, {"text": text})
