@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from ..lazy import numpy as np
 
 #: a sigmoid/tanh unit is saturated when f'(z) is below this fraction of its largest value
 SATURATED = 0.01

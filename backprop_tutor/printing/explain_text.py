@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from ..symbolic.names import row_symbols
-from .matrices import _fmt, matrix_numbers_text
+from .matrices import matrix_numbers_text
+from .numbers import value_text
 from .printers import pretty
 from .text import fit, fit_chain, wrap
 
@@ -75,18 +76,7 @@ def _simplified_text(ex: Explanation, width: int | None) -> str:
 
 
 def _value_text(ex: Explanation, width: int | None) -> str:
-    if ex.finite_difference is None:
-        check = wrap("central finite difference: does not apply. Through " + ", ".join(ex.surrogates) +
-                     " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
-                     "straight-through estimator is a chosen surrogate gradient, so the value is checked "
-                     "against the surrogate's definition, not against a finite difference.", width)
-    else:
-        check = f"central finite difference:\n{_fmt(ex.finite_difference, width)}"
-    text = (f"{title(ex)} =\n{_fmt(ex.value, width)}\n"
-            f"engine (tutor run):\n{_fmt(ex.engine_value, width)}\n{check}")
-    for warning in ex.warnings:
-        text += "\n" + wrap("⚠ " + warning, width)
-    return text
+    return value_text(title(ex), ex.value, ex.engine_value, ex.finite_difference, ex.surrogates, width)
 
 
 def _jacobian_text(f: Factor, width: int | None = None) -> str:
