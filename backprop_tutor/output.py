@@ -7,19 +7,9 @@ the rest of the output goes nowhere and the tutor ends quietly with status 0, as
 
 from __future__ import annotations
 
-import os
-import sys
-
 from rich.console import Console
 
-
-def quiet_stdout() -> None:
-    """Send whatever is still to be written to nowhere: the reader has gone."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # pragma: no cover - stdout already closed
-        pass
+from .closing import WRITE_ERRORS, quiet_stdout  # noqa: F401  (read from here by the commands)
 
 
 class TutorConsole(Console):

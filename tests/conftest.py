@@ -1,9 +1,17 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# the tests never write to the user's own cache: printed formulas go to a folder of this run
+# (removed at its end), in this process and in every command it starts
+_CACHE = tempfile.TemporaryDirectory(prefix="tutor-cache-tests-")
+os.environ["TUTOR_CACHE_DIR"] = _CACHE.name
+os.environ.pop("TUTOR_CACHE", None)
 
 
 @pytest.fixture

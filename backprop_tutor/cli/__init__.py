@@ -1,7 +1,11 @@
 """The command line (typer, thin). Each module registers its commands on `app`.
 
-`main` chooses the language (--lang, TUTOR_LANG, the locale) before the commands are
-imported, so that their help is written in it.
+`main` chooses the language (--lang, TUTOR_LANG, the locale) first, so that every message
+and help is written in it; it answers `tutor --version` before importing typer, runs `tutor list` and
+`tutor validate FILE...` (without options) without building the typer application,
+and replays `tutor --help` as typer drew it before in the same setting; the commands
+import what they need when they run, so the light commands (--help, list, validate)
+never import numpy or sympy.
 """
 
 import sys
@@ -28,30 +32,52 @@ def _application():
     return app
 
 
+def _print_version() -> int:
+    """`tutor --version`, without starting the command line (typer, rich)."""
+    from .. import __version__
+
+    try:
+        sys.stdout.write(f"tutor {__version__}\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from ..closing import quiet_stdout
+
+        quiet_stdout()
+    except OSError as exc:
+        from ..closing import quiet_stdout
+
+        quiet_stdout()
+        sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+        return 2
+    return 0
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        sys.exit(_print_version())
     import errno
+    import warnings
 
     from ..i18n import _, choose
 
-    choose(sys.argv[1:])
-    app = _application()
-    from .app import WRITE_ERRORS
-    import numpy as np
+    choose(sys.argv[1:])  # once, before any message or help is written (gettext: the standard library)
 
+    from ..closing import WRITE_ERRORS, quiet_stdout
     from ..errors import TutorError
-    from ..textsafe import visible
-    from ..output import quiet_stdout
 
-    # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
-    # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
-    np.seterr(all="ignore")
-    _help_console_quiet_on_a_closed_pipe()
+    # numpy's messages on a log(0) or an overflow stay quiet (the tutor shows such values
+    # itself): a command that computes sets numpy's error state when it loads its scenario
+    # (cli.app.load); this filter covers the light commands, which do not import numpy first
+    warnings.filterwarnings("ignore", category=RuntimeWarning,
+                            message="(overflow|divide by zero|invalid value|underflow) encountered")
     status = 0
     try:
-        app()
+        status = _run(sys.argv[1:])
     except SystemExit as done:
         status = done.code
     except TutorError as err:  # the one place a library error becomes a message and status 2
+        from ..textsafe import visible
+
         sys.stderr.write(f"{visible(err)}\n")
         status = err.exit_status
     except KeyboardInterrupt:  # Ctrl-C before or after a command ran: the shell's 130
@@ -74,6 +100,39 @@ def main() -> None:
             sys.stderr.write(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc) + "\n")
             status = status or 2
     sys.exit(status)
+
+
+def _run(argv: list[str]) -> int:
+    """The command `argv`, its exit status: `list` and `validate FILE...` without options run
+    directly (cli/light.py), `--help` is replayed when typer drew it before in this very
+    setting (cli/helptext.py), anything else goes through typer (which exits itself)."""
+    from .light import simple
+
+    light = simple(argv)
+    if light is not None:
+        return light()
+    help_key = None
+    if argv == ["--help"]:
+        from . import helptext
+
+        help_key = helptext.entry_key()
+        if help_key is not None and helptext.replay(help_key):
+            return 0
+    app = _application()
+    if "--help" in argv or not argv:  # help, printed through typer's rich helpers
+        _help_console_quiet_on_a_closed_pipe()
+    if help_key is None:
+        app()
+        return 0
+    recorder, ended = helptext.recording(), None
+    try:
+        app()
+    except SystemExit as done:
+        ended = done.code
+        raise
+    finally:  # kept only when typer drew the whole help and ended with status 0
+        helptext.stop(recorder, help_key if ended in (0, None) else None)
+    return 0
 
 
 def _help_console_quiet_on_a_closed_pipe() -> None:

@@ -7,7 +7,6 @@ status 2, never a traceback.
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import sys
@@ -20,11 +19,55 @@ from typer.core import TyperGroup
 from .. import __version__
 from ..errors import TutorError
 from ..i18n import LANGUAGES, LanguageError, N_, _, language, set_language
-from ..output import quiet_stdout
+from ..output import WRITE_ERRORS, quiet_stdout
 from ..textsafe import visible
 
-#: write errors that end a command with a message (a closed pipe ends it quietly)
-WRITE_ERRORS = (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EBADF)
+
+
+def _plain_parameters() -> None:
+    """typer (0.2x) coerces every parameter through a pydantic TypeAdapter, built when the
+    parameter is first read, and importing pydantic costs more than a light command itself
+    (`tutor list`, `tutor validate`). A value that already has its declared type (text, a
+    flag, texts for a list of text) or was not given needs no coercion and is taken as it
+    is; any other value goes through typer's own coercion, built only then."""
+    try:
+        from dataclasses import dataclass
+        from typing import Any, get_args, get_origin
+
+        from typer import core
+        from typer._coercion import RuntimeParam
+    except ImportError:  # a typer that does not coerce through pydantic
+        return
+    build = getattr(core, "build_runtime_param", None)
+    if build is None or getattr(build, "plain", False):
+        return
+
+    def already(annotation, value) -> bool:
+        if annotation in (str, bool):
+            return type(value) is annotation
+        return (get_origin(annotation) is list and get_args(annotation) == (str,)
+                and isinstance(value, (list, tuple)) and all(type(v) is str for v in value))
+
+    @dataclass(frozen=True)
+    class Plain(RuntimeParam):
+        descriptor: Any = None
+
+        def _coerce_value(self, value, param, ctx):
+            if already(self.annotation, value):
+                return list(value) if isinstance(value, (list, tuple)) else value
+            return build(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    def plain(descriptor):
+        info = descriptor.parameter_info
+        if descriptor.file_annotation is not None or getattr(info, "parser", None) is not None:
+            return build(descriptor)
+        return Plain(parameter_info=info, annotation=descriptor.annotation, descriptor=descriptor)
+
+    plain.plain = True
+    core.build_runtime_param = plain
+
+
+_plain_parameters()
 
 
 class OutputError(TutorError):
@@ -163,6 +206,11 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     operation, so it must be small enough for that (run, explain and step mode; not `run --json`)."""
     from ..api import load as load_scenario
 
+    import numpy as np
+
+    # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
+    # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
+    np.seterr(all="ignore")
     with scenario_errors():
         return load_scenario(name_or_path, settings, sample, up_close, shown)
 

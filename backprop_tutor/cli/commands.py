@@ -6,10 +6,11 @@ from typing import Optional
 
 import typer
 
-from ..scenario.limits import MAX_ITERATIONS, MAX_LIST_ROWS
-from ..textsafe import literal, visible
+from ..scenario.limits import MAX_ITERATIONS
 from ..i18n import _
-from .app import EXIT_BAD_INPUT, app, console, fail, load, print_json
+from ..textsafe import literal
+from .app import app, console, fail, load, print_json
+from .light import _list_row  # noqa: F401  (a row of `tutor list`, read by tests)
 
 SET_HELP = _("Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable).")
 DTYPE_HELP = _("Floating type of training by epochs: float32 (about twice as fast) or float64; without it, "
@@ -23,42 +24,9 @@ def dtype_setting(dtype: str | None) -> list:
 
 @app.command("list", help=_("List the built-in scenarios with their network, loss and source."))
 def list_scenarios() -> None:
-    from rich.table import Table
+    from .light import list_scenarios as listed
 
-    from ..scenario import catalog
-
-    table = Table(title=_("built-in scenarios (run one with: tutor run NAME)"), title_justify="left",
-                  show_lines=True)
-    table.add_column(_("name and title"), ratio=3)
-    table.add_column(_("network"), ratio=2)
-    table.add_column(_("loss"), ratio=2)
-    table.add_column(_("source"), ratio=2, overflow="fold")
-    names = catalog.builtin_names()
-    for name in names[:MAX_LIST_ROWS]:
-        table.add_row(*_list_row(name, catalog.summary(catalog.resolve(name))))
-    if len(names) > MAX_LIST_ROWS:
-        table.add_row(_("... and {count} more").format(count=len(names) - MAX_LIST_ROWS), "", "", "")
-    console().print(table)
-
-
-def _list_row(name: str, raw: dict) -> tuple:
-    """One row of `tutor list`, from a file's raw fields: every text printed as it is."""
-    from rich.text import Text
-
-    net = raw.get("network") if isinstance(raw.get("network"), dict) else {}
-    widths = [str(net.get("inputs", "?"))]
-    layers = net.get("layers") if isinstance(net.get("layers"), list) else []
-    for layer in layers[:MAX_LIST_ROWS]:
-        if isinstance(layer, dict):
-            act = layer.get("activation")
-            act = act.get("name") if isinstance(act, dict) else act
-            widths.append(f"{layer.get('units')} {act or layer.get('type', '')}".strip())
-    loss = raw.get("loss")
-    loss = loss.get("type") if isinstance(loss, dict) else loss
-    src = raw.get("source")
-    src = src.get("document", "") if isinstance(src, dict) else (src or "")
-    title = Text.assemble(literal(name, "bold"), "\n", literal(_(raw.get("title", "")) if raw.get("title") else "", "dim", newlines=False))
-    return (title, literal(" → ".join(widths)), literal(str(loss or "").replace("_", " ")), literal(str(src)))
+    listed()
 
 
 def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str) -> None:
@@ -110,13 +78,18 @@ def run(
         return
     from rich.text import Text
 
+    from ..cache import file_digest
+    from ..symbolic.printed import kept
+
     out = console()
     out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
                                                                          loss=model.loss.describe()))))
     lesson = it.lesson()
-    for i in range(lesson.total):  # the same view of each step as step mode draws
-        out.print(lesson.printed(i))
+    # the printed formulas of this scenario, these options and these numbers, if already made
+    with kept((file_digest(model.path), settings, sample, digits, view), steps):
+        for i in range(lesson.total):  # the same view of each step as step mode draws
+            out.print(lesson.printed(i))
 
 
 @app.command(help=_("Train until the stopping rule holds, then show the loss curve and gradient norms.\n\n"
@@ -172,37 +145,8 @@ def train(
 def validate(
     files: list[str] = typer.Argument(..., help=_("Scenario .yaml files (or built-in names) to check.")),
 ) -> None:
-    from ..scenario import ScenarioError, catalog, load_file
-    from ..scenario.errors import combined
+    from .light import validate as checked
 
-    out = console()
-    failed = 0
-    for name in files:
-        try:
-            path = catalog.resolve(name)
-        except ScenarioError as err:
-            failed += 1
-            typer.echo(visible(err), err=True)
-            continue
-        found, summary, up_close = [], "", True
-        try:
-            model = load_file(path)
-            summary = _("{path}: ok — {name}: {network}, {loss}").format(path=path, name=model.name,
-                                                                   network=model.shape_text(), loss=model.loss.describe())
-            up_close = model.run_section
-            del model  # one scenario's data in memory at a time
-        except ScenarioError as err:
-            found.append(err)
-            up_close = getattr(err, "run_section", False)  # a file YAML cannot read fails the same way twice
-        try:
-            if up_close:  # the `run:` overrides must give a valid scenario too
-                load_file(path, up_close=True)
-        except ScenarioError as err:
-            found.append(err)
-        if found:
-            failed += 1
-            typer.echo(visible(combined(found)), err=True)
-        else:
-            out.print(literal(summary))
-    if failed:
-        raise typer.Exit(EXIT_BAD_INPUT)
+    status = checked(files)
+    if status:
+        raise typer.Exit(status)

@@ -25,21 +25,31 @@ def explain(
     as_latex: bool = typer.Option(False, "--latex", help=_("Print the derivation as LaTeX (an align* block).")),
     as_json: bool = typer.Option(False, "--json", help=_("Print the factors, the simplified expression and the value as JSON.")),
 ) -> None:
-    from .. import api
     from ..errors import UnsupportedError
-    from ..symbolic.targets import TargetError
+    from ..symbolic.targets import TargetError, parse
 
     model = load(scenario, settings, sample, up_close=True, shown=True)
     try:
-        derived = api.explain(target, model)
+        parsed = parse(target, model)
     except TargetError as err:
         fail(f"{model.name}: {err}")
+    try:
+        if not (as_json or as_latex):  # the printed formulas from the cache, when they are there
+            from ..cache import file_digest
+            from ..printing.kept import explained
+            from ..render.explain import ExplainView
+
+            out = console()  # the view fits its formulas to the console's width: the terminal's, or 80
+            width = out.width - ExplainView.FRAME
+            printed = explained(model, parsed, width, (file_digest(model.path), settings, sample, target))
+            out.print(ExplainView(None, model.name, printed))
+            return
+        from .. import api
+
+        derived = api.explain(target, model)
     except (UnsupportedError, NotImplementedError) as err:  # or an op without a symbolic form
         fail(f"{model.name}: {target}: {err}")
     if as_json:
         print_json(derived.json())
-    elif as_latex:
-        typer.echo(derived.latex())
     else:
-        # the view fits its formulas to the console's width: the terminal's, or 80 when piped
-        console().print(derived)
+        typer.echo(derived.latex())

@@ -11,7 +11,7 @@ imports sympy (the `--json` and `list` paths stay fast).
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .base import Op, presents
 from .update import GradientDescent

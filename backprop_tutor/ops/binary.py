@@ -29,7 +29,7 @@ the update (`ClippedGradientDescent`), not of the backward rule.
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .activations import Activation, real, register
 from .linear import Linear

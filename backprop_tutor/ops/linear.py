@@ -8,7 +8,7 @@ reads is the one the numbers come from.
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .base import Op, presents
 from .update import GradientDescent

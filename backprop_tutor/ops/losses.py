@@ -12,7 +12,7 @@ sympy, from which the symbolic layer derives dL/dyhat.
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .base import Op, presents
 from .diagnostics import LOG_EDGE, log_edge

@@ -10,7 +10,7 @@ descent like W and b. Its initial value is the scenario's `alpha` (0.25 by defau
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .activations import Activation, register
 

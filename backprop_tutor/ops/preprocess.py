@@ -6,7 +6,7 @@ each entry; `symbolic` is the per-entry map in sympy.
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .base import Op, presents
 from ..i18n import N_

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .base import Op, presents
 from ..i18n import N_

@@ -9,7 +9,8 @@ import sympy as sp
 
 from ..i18n import _
 from ..symbolic.names import row_symbols
-from .matrices import _fmt, matrix_numbers_text
+from .matrices import matrix_numbers_text
+from .numbers import value_text
 from .printers import pretty
 from .text import fit, fit_chain, wrap
 
@@ -78,19 +79,7 @@ def _simplified_text(ex: Explanation, width: int | None) -> str:
 
 
 def _value_text(ex: Explanation, width: int | None) -> str:
-    if ex.finite_difference is None:
-        check = wrap(_("central finite difference: does not apply. Through {surrogates} the loss is "
-                       "piecewise constant (its true derivative is 0 almost everywhere); the "
-                       "straight-through estimator is a chosen surrogate gradient, so the value is checked "
-                       "against the surrogate's definition, not against a finite difference.").format(
-            surrogates=", ".join(ex.surrogates)), width)
-    else:
-        check = _("central finite difference:") + f"\n{_fmt(ex.finite_difference, width)}"
-    text = (f"{title(ex)} =\n{_fmt(ex.value, width)}\n"
-            + _("engine (tutor run):") + f"\n{_fmt(ex.engine_value, width)}\n{check}")
-    for warning in ex.warnings:
-        text += "\n" + wrap("⚠ " + _(warning), width)
-    return text
+    return value_text(title(ex), ex.value, ex.engine_value, ex.finite_difference, ex.surrogates, width)
 
 
 def _jacobian_text(f: Factor, width: int | None = None) -> str:

@@ -10,18 +10,11 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..i18n import _
+from .numbers import fmt as _fmt
 from .text import _printer, _rows, fit
 
 if TYPE_CHECKING:
     from ..symbolic.records import MatrixNumbers
-
-
-def _fmt(v, width: int | None = None) -> str:
-    if not np.ndim(v):
-        return f"{float(v):.6g}"
-    return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3,
-                           max_line_width=min(width, 76) if width else 76,
-                           formatter={"float_kind": lambda x: f"{x:.6g}"})
 
 
 EDGE = 3  # a matrix longer than 2·EDGE rows or columns is shown by its first and last EDGE

@@ -9,6 +9,7 @@ import sympy as sp
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
 
+from .numbers import wrap  # noqa: F401  (prose, wrapped: read from here too)
 from .printers import _Pretty, _sum_head, linear
 
 _MUL_DOT = "⋅"
@@ -83,14 +84,6 @@ def _rows(pieces: list[tuple[str, prettyForm]], width: int, indent: int) -> str 
         return None
     tall = any(r.height() > 1 for r in rows)
     return ("\n\n" if tall else "\n").join(r.render(wrap_line=False) for r in rows)
-
-
-def wrap(text: str, width: int | None, indent: str = "") -> str:
-    """Prose and one-line formulas, broken at spaces to `width` columns."""
-    if width is None:
-        return indent + text
-    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "    ",
-                         break_on_hyphens=False)
 
 
 def fit(expr, width: int | None, suffix: str = "") -> str:

@@ -5,21 +5,38 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..i18n import _
-from . import catalog, limits, overrides
+from . import catalog, limits
 from .errors import ScenarioError
-from .model import Layer, Notation, Scenario, Training
-from .validate import validate
-from .yamlsource import Source, decode, load_text, too_big
+
+if TYPE_CHECKING:
+    from .model import Scenario
 
 __all__ = ["ScenarioError", "Scenario", "Layer", "Notation", "Training", "load", "load_file", "catalog"]
 
 
-def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False) -> Scenario:
+def __getattr__(name: str):
+    """The validated scenario's types, imported when first asked for: finding and listing
+    scenarios (catalog, limits, errors) needs neither the operations nor numpy."""
+    if name in ("Layer", "Notation", "Scenario", "Training"):
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False,
+              arrays: bool = True) -> Scenario:
     """Load and validate a scenario file. `up_close` applies the file's own `run:` overrides
     (what `tutor run` and `tutor explain` show: e.g. a smaller batch, narrower layers);
-    --set options are applied after them, so they win."""
+    --set options are applied after them, so they win. `arrays` False: checked only, the
+    tables left as read and nothing drawn (`tutor validate`, which runs nothing)."""
+    from . import overrides
+    from .validate import validate
+    from .yamlsource import decode, load_text, too_big
+
     path = Path(path)
     shown = str(path)
     try:
@@ -40,7 +57,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
         changes = overrides.planned(source, settings or [], up_close)
         overrides.apply_changes(source, changes)
         try:
-            model = validate(source)
+            model = validate(source, arrays)
         except ScenarioError as err:
             if not changes:
                 raise

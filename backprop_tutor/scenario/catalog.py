@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from ..i18n import _
 from .errors import ScenarioError
 
@@ -57,9 +55,35 @@ def resolve(name_or_path: str) -> Path:
 
 
 def summary(path: Path) -> dict:
-    """Name, title and source of a built-in file without validating it (for `tutor list`)."""
+    """The raw fields of a built-in file without validating it (for `tutor list`), read back
+    from the cache when the file's bytes are the ones read before (YAML is not imported)."""
+    import hashlib
+    import json
+
+    from .. import cache
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    entry_key = cache.key("summary", hashlib.blake2b(raw, digest_size=20).hexdigest())
+    kept = cache.read("summary", entry_key)
+    if kept is not None and isinstance(kept.get("fields"), dict):
+        return kept["fields"]
+    data = _fields(raw)
+    try:  # kept only when JSON gives back exactly what YAML read
+        if json.loads(json.dumps(data)) == data:
+            cache.write("summary", entry_key, {"fields": data})
+    except (TypeError, ValueError, RecursionError):
+        pass
+    return data
+
+
+def _fields(raw: bytes) -> dict:
+    import yaml
+
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except (UnicodeDecodeError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -6,11 +6,10 @@ is recorded instead, so that one pass over a file reports every mistake in it.
 
 from __future__ import annotations
 
+import math
 import re
 from contextlib import contextmanager
 from typing import Any
-
-import numpy as np
 
 from ..i18n import N_, _
 from . import limits
@@ -24,6 +23,29 @@ NUMBER_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")
 
 class Skip(Exception):
     """A section cannot go on; its mistakes are already recorded."""
+
+
+class Table:
+    """A checked table of numbers, rows of floats: its shape is known without numpy (checking
+    a file needs none); `array()` is the float64 array the engine reads."""
+
+    def __init__(self, rows: list[list[float]]) -> None:
+        self.rows = rows
+        self.shape = (len(rows), len(rows[0]))
+
+    @property
+    def size(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    def array(self):
+        import numpy as np
+
+        return np.array(self.rows, dtype=float)
+
+
+def as_array(value):
+    """A Table as its array; an array (a data set's) as it is."""
+    return value.array() if isinstance(value, Table) else value
 
 
 class Checker:
@@ -95,7 +117,7 @@ class Checker:
             x = float(value)
         except OverflowError:
             x = float("inf")
-        if not np.isfinite(x):
+        if not math.isfinite(x):
             self.fail(path, _("expected a finite number, got {got}; allowed: at most about 1.8e308 in size").format(
                 got=shorten(value)))
         if low is not None and (x <= low if low_open else x < low):
@@ -128,7 +150,7 @@ class Checker:
         return value
 
     def matrix(self, value: Any, path: Path, rows: int | None = None, cols: int | None = None,
-               what: str = N_("matrix")) -> np.ndarray:
+               what: str = N_("matrix")) -> Table:
         """A list of rows of numbers (a flat list is a single column or row where that fits)."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = [[value]]
@@ -150,17 +172,17 @@ class Checker:
                 what=_(what), shape=f"{out.shape[0]} x {out.shape[1]}", want=want))
         return out
 
-    def _flat(self, value: list, path: Path, rows, cols, what: str) -> np.ndarray:
+    def _flat(self, value: list, path: Path, rows, cols, what: str) -> Table:
         flat = [self.number(v, path + (i,)) for i, v in enumerate(value)]
         if cols == 1 or (cols is None and rows is None):
-            return np.array(flat, dtype=float).reshape(-1, 1)
+            return Table([[v] for v in flat])
         if rows == 1:
-            return np.array(flat, dtype=float).reshape(1, -1)
+            return Table([flat])
         self.fail(path, _("expected a {rows} x {cols} {what} written as a list of {rows} rows; "
                           "a flat list is only allowed when it has one row or one column").format(
             rows=rows, cols=cols, what=_(what)))
 
-    def _rows(self, value: list, path: Path) -> np.ndarray:
+    def _rows(self, value: list, path: Path) -> Table:
         width = None
         data = []
         for i, row in enumerate(value):
@@ -175,7 +197,7 @@ class Checker:
             data.append([self.number(v, path + (i, j)) for j, v in enumerate(row)])
         if not width:
             self.fail(path, _("expected rows of numbers, got empty rows"))
-        return np.array(data, dtype=float)
+        return Table(data)
 
 
 def shorten(value: Any, most: int = 60) -> str:

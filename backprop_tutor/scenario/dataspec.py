@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 from typing import Any
 
-import numpy as np
-
 from ..i18n import N_, _
 from ..ops import PREPROCESSING
 from . import limits
-from .checker import Checker, Skip
+from .checker import Checker, Skip, Table, as_array
 from .yamlsource import Path
 
 DATASET_FIELDS = {"dataset": "", "test_fraction": "", "seed": "", "preprocess": "", "targets": ""}
@@ -95,12 +93,16 @@ def one_hot(labels):
     return encode(labels)
 
 
-def targets_fit_loss(c: Checker, loss, y: np.ndarray, method) -> None:
+def targets_fit_loss(c: Checker, loss, y, method) -> None:
     """Cross-entropies read targets as probabilities: 0 <= y <= 1 once preprocessed."""
     if loss.name not in ("binary_cross_entropy", "cross_entropy"):
         return
-    scaled = method.forward(y, method.fit(y)) if method is not None else y
-    low, high = float(scaled.min()), float(scaled.max())
+    if method is None and isinstance(y, Table):  # a table as written: no numpy needed
+        low, high = min(min(row) for row in y.rows), max(max(row) for row in y.rows)
+    else:
+        y = as_array(y)
+        scaled = method.forward(y, method.fit(y)) if method is not None else y
+        low, high = float(scaled.min()), float(scaled.max())
     if low < 0 or high > 1:
         where = _("after preprocessing, ") if method is not None else ""
         c.fail(("data", "targets"),

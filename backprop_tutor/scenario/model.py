@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable
 
 from ..ops import Activation, Loss, Preprocess
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..i18n import N_, _
+from ..lazy import numpy as np
 from ..ops import ACTIVATIONS
 from . import limits
-from .checker import Checker, Skip
+from .checker import Checker, Skip, as_array
 from .model import Layer
 from .yamlsource import Path
 
@@ -67,6 +66,8 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
 
 
 def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
+    """({W1: Table or None (drawn), b1: Table or None (zeros), ...}, init): checked, nothing
+    drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy)."""
     n_layers = len(widths) - 1
     names = {}
     for l in range(1, n_layers + 1):
@@ -75,18 +76,15 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
     allowed = dict(names, init=_("an initialiser {method: normal|xavier|he, seed: N, sigma: S}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
     init = _init(c, d["init"], path + ("init",)) if "init" in d else {}
-    rng = np.random.default_rng(init.get("seed", 0))
     params = {}
     for l in range(1, n_layers + 1):
         n_in, n_out = widths[l - 1], widths[l]
         w_key, b_key = f"W{l}", f"b{l}"
-        # draw first, so that giving one matrix explicitly does not change the others
-        drawn_w = _draw(init, rng, n_in, n_out) if init else None
         with c.collect():
             if w_key in d:
                 params[w_key] = c.matrix(d[w_key], path + (w_key,), n_in, n_out, what=_("weight matrix {name}").format(name=w_key))
-            elif drawn_w is not None:
-                params[w_key] = drawn_w
+            elif init:
+                params[w_key] = None  # drawn
             else:
                 c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: 0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
@@ -94,14 +92,29 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
     return params, init
 
 
-def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict) -> np.ndarray:
+def parameter_arrays(params: dict, init: dict, widths: list[int]) -> dict:
+    """The checked parameters as arrays: the missing weights drawn from the initialiser (every
+    layer's draw made in turn, so that giving one matrix explicitly does not change the
+    others), the missing biases zeros, a bias vector flat."""
+    rng = np.random.default_rng(init.get("seed", 0))
+    out = {}
+    for l in range(1, len(widths)):
+        n_in, n_out = widths[l - 1], widths[l]
+        drawn_w = _draw(init, rng, n_in, n_out) if init else None
+        given_w, given_b = params[f"W{l}"], params[f"b{l}"]
+        out[f"W{l}"] = drawn_w if given_w is None else as_array(given_w)
+        out[f"b{l}"] = np.zeros(n_out) if given_b is None else as_array(given_b).reshape(-1)
+    return out
+
+
+def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict):
     if b_key in d:
         b = c.matrix(d[b_key], path + (b_key,), what=_("bias vector {name}").format(name=b_key))
         if b.size != n_out or min(b.shape) != 1:
             c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {n_out} units; give a flat list of {n_out2} numbers").format(b_key=b_key, size=b.size, l=l, n_out=n_out, n_out2=n_out))
-        return b.reshape(-1)
+        return b
     if init:
-        return np.zeros(n_out)
+        return None  # zeros
     c.fail(path, _("missing {b_key} (the {n_out} biases of layer {l}); give it, or add an `init` to start from zeros").format(b_key=b_key, n_out=n_out, l=l))
 
 
@@ -117,7 +130,7 @@ def _init(c: Checker, spec: Any, p: Path) -> dict:
     return init
 
 
-def _draw(init: dict, rng: np.random.Generator, n_in: int, n_out: int) -> np.ndarray:
+def _draw(init: dict, rng, n_in: int, n_out: int):
     if init["method"] == "uniform":  # U(-limit, limit), e.g. the latent weights of binary layers
         return rng.uniform(-init["limit"], init["limit"], (n_in, n_out))
     z = rng.standard_normal((n_in, n_out))

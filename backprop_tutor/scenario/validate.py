@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from ..i18n import _
 from ..textsafe import visible
-from .checker import Checker, Skip
+from .checker import Checker, Skip, as_array
 from .dataspec import data as data_section
 from .dataspec import one_hot, targets_fit_loss
 from .model import Scenario, Source
 from .network import network as network_section
+from .network import parameter_arrays
 from .network import parameters as parameters_section
 from .network import ste as ste_section
 from .rules import batch_rows, distinct_symbols, memory_budget, softmax_units
@@ -65,8 +66,10 @@ def _header(c: Checker, d: dict) -> dict:
     return out
 
 
-def _model(c: Checker, d: dict) -> dict:
-    """Every section, each checked even when another has a mistake (as far as it can be)."""
+def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
+    """Every section, each checked even when another has a mistake (as far as it can be);
+    `arrays`: the tables as numpy arrays, the missing parameters drawn (else the checked
+    tables: `tutor validate` needs no numpy)."""
     got = c.attempt(data_section, c, d["data"], ("data",))
     x, y, pre, images = got if got else (None, None, {}, None)
     training = c.attempt(training_section, c, d.get("training"), ("training",), None if x is None else x.shape[0])
@@ -94,6 +97,8 @@ def _model(c: Checker, d: dict) -> dict:
             memory_budget(c, widths, batch_rows(training, x.shape[0]), ("network",))
             params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths)
     c.raise_errors()
+    if arrays:
+        x, y, params = as_array(x), as_array(y), parameter_arrays(params, init, widths)
     return dict(inputs=x, targets=y, preprocess=pre, n_inputs=n_in, layers=layers, parameters=params,
                 loss=lossed[0], l2=lossed[1], training=training, notation=notation, init=init,
                 ste_threshold=threshold,
@@ -102,7 +107,9 @@ def _model(c: Checker, d: dict) -> dict:
                 dataset="" if images is None else images.name)
 
 
-def validate(raw: RawSource) -> Scenario:
+def validate(raw: RawSource, arrays: bool = True) -> Scenario:
+    """The checked Scenario; with `arrays` False its tables stay as read (`checker.Table`) and
+    the drawn parameters are left undrawn (None): a scenario to describe, not to run."""
     c = Checker(raw)
     try:
         d = c.mapping(raw.data, (), TOP_FIELDS, ("name", "data", "network", "loss"))
@@ -111,6 +118,6 @@ def validate(raw: RawSource) -> Scenario:
     if d is None:
         c.raise_errors()
     header = _header(c, d)
-    model = _model(c, d)
+    model = _model(c, d, arrays)
     return Scenario(name=header["name"], title=header["title"], description=header["description"],
                     source=header["source"], path=raw.name, where=raw.where, **model)

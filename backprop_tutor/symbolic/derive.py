@@ -36,6 +36,7 @@ and records.py; backprop_tutor.printing prints an Explanation as text, LaTeX or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -52,20 +53,8 @@ from .names import _Names, index_letters
 from ..i18n import _
 from .records import Explanation, Factor, Inline, sentence
 from .targets import Target
-from .values import _finite_difference, _matrix_numbers, _numbers, _value
-
-
-def straight_through(scenario, target) -> list[str]:
-    """The ops on the path whose backward rule is a chosen surrogate, not a derivative."""
-    n, l = scenario.depth, target.layer
-    found = []
-    for q in range(l, n + 1):
-        layer = scenario.layers[q - 1]
-        if getattr(layer.activation, "straight_through", False) and (q > l or target.kind != "A"):
-            found.append(_("the sign of layer {layer}").format(layer=q))
-        if affine_of(layer).weight_op is not None and (q > l or target.kind == "W"):
-            found.append(_("the binarized weights of layer {layer}").format(layer=q))
-    return found
+from .numeric import pass_for, straight_through, values  # noqa: F401  (straight_through: read here)
+from .values import Derived, _matrix_numbers, _numbers
 
 
 # the assumption under which softmax cross-entropy simplifies to (ŷ_j - y_j)/m
@@ -130,18 +119,9 @@ class _Path:
 
 def _start(scenario, target: Target, record: int | None) -> _Path:
     """Run the engine once, and check that the path is one explain can derive."""
-    engine = Engine(scenario)
-    data = engine.data(record)
-    steps = {st.key: st for st in engine.forward_backward(engine.params, data.x, data.y)}
-    n = scenario.depth
-    acts = [scenario.layers[q - 1].activation for q in range(1, n + 1)]
-    for act in acts[:-1]:
-        if not act.elementwise:
-            raise UnsupportedError(
-                _("explain derives a non-element-wise activation ({name}) at the output layer only").format(name=act.name))
-    # a non-element-wise output (softmax) is on the path unless the target is Ŷ itself
-    mixing = not acts[-1].elementwise and not (target.kind == "A" and target.layer == n)
-    return _Path(scenario, target, engine, data, steps, acts, mixing, _Names(scenario, data.x.shape[0]))
+    base = pass_for(scenario, target, record)
+    return _Path(scenario, target, base.engine, base.data, base.steps, base.acts, base.mixing,
+                 _Names(scenario, base.data.x.shape[0]))
 
 
 def _index(p: _Path) -> None:
@@ -328,8 +308,15 @@ def _product(p: _Path, first, rest: list, extra) -> sp.Expr:
     return sp.Add(expr, extra, evaluate=False) if extra is not None else expr
 
 
-def explain(scenario, target: Target, record: int | None = None) -> Explanation:
-    """The chain-rule derivation of one gradient, its matrix form and its value."""
+def start(scenario, target: Target, record: int | None = None) -> _Path:
+    """The engine's pass for an explanation (its steps: `.steps`, by key)."""
+    return _start(scenario, target, record)
+
+
+def explain(scenario, target: Target, record: int | None = None, derived: Derived | None = None) -> Explanation:
+    """The chain-rule derivation of one gradient, its matrix form and its value; `derived`
+    collects the numeric functions of the derived formulas (see `values.Derived`)."""
+    derived = derived if derived is not None else Derived()
     p = _start(scenario, target, record)
     _index(p)
     factors, path, lhs_sym = _chain(p)
@@ -350,16 +337,11 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
         other_form = sp.Eq(lhs, _product(p, out.general_form, out.merged[1:], extra), evaluate=False)
 
     # values: the sympy-derived local derivatives, chained numerically
-    value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts))
-    engine_value = np.asarray(p.steps[target.key].value, dtype=float)
-    if target.index is not None:
-        engine_value = engine_value[target.index]
-    surrogates = straight_through(scenario, target)
-    fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
+    value, engine_value, fd, surrogates = values(p, derived, dterm)
     numbers = _numbers(p.names, body, p.sums, extra, scenario, p.steps, p.data, target, generic=target.index is None)
     matrix = _matrix_form(scenario, target, p.m, c, out.matrix_block if p.mixing else None)
     mat_numbers = (None if target.index is not None
-                   else _matrix_numbers(scenario, target, p.steps, p.data, matrix, value))
+                   else _matrix_numbers(scenario, target, p.steps, p.data, matrix, value, derived))
     return Explanation(
         target=target, lhs=lhs, path=path, chain=sp.Eq(lhs, chain, evaluate=False),
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),

@@ -14,11 +14,12 @@ structure of the formula stays visible; the result printed is the engine's value
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 from sympy.printing.str import StrPrinter
+
+from .substitution import Lines  # noqa: F401  (the lines of a step, made here)
 
 def default_format(x: float, digits: int = 6) -> str:
     x = float(x)
@@ -83,19 +84,6 @@ class _Collected(list):
     def add(self, f, lhs, expr, value, middle=""):
         self.append(_line(f, lhs, expr, value, middle))
         self.checks.append((f.evaluate(expr), float(value)))
-
-
-@dataclass
-class Lines:
-    """The element lines of one step; `omitted` counts those left out to fit."""
-
-    lines: list[str]
-    omitted: int = 0
-    total: int = 0
-
-    @property
-    def checks(self) -> list[tuple[float, float]]:
-        return getattr(self.lines, "checks", [])
 
 
 class _Formula:

@@ -10,11 +10,20 @@ from the op's `symbolic_term` / `symbolic` form, never typed.
 from __future__ import annotations
 
 import numpy as np
-import sympy as sp
 
 from ..i18n import _
+from ..lazy import LazyModule
+from .printed import is_text, recall
 
-Z_SYM = sp.Symbol("z")
+#: sympy, imported when a formula is first derived or printed (a run whose printed formulas
+#: are all in the cache never imports it)
+sp = LazyModule("sympy")
+
+
+def __getattr__(name: str):
+    if name == "Z_SYM":  # the z of f(z), made with sympy when first asked for
+        return sp.Symbol("z")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _shape(value) -> tuple[int, int]:
@@ -76,6 +85,11 @@ def equation(step) -> sp.Eq | None:
 
 
 def text(step) -> str:
+    """The step's formula as sympy prints it (read back from the cache inside `printed.kept`)."""
+    return recall(step, "formula", lambda: _text(step), is_text)
+
+
+def _text(step) -> str:
     eq = equation(step)
     return "" if eq is None else sp.pretty(eq, use_unicode=True, order="none")
 
@@ -88,8 +102,13 @@ def latex(step) -> str:
 def derivative_text(step) -> str:
     """For an element-wise activation's backward step: f'(z) as sympy derives it,
     and, where sympy can invert a = f(z), the same derivative in terms of a."""
+    return recall(step, "derivative", lambda: _derivative_text(step), is_text)
+
+
+def _derivative_text(step) -> str:
     if not (step.grad and step.quantity == "Z" and getattr(step.op, "elementwise", False)):
         return ""
+    Z_SYM = sp.Symbol("z")
     f_prime = sp.Function(step.op.label + "′")(Z_SYM)
     d = activation_derivative(step.op)
     in_a = activation_derivative_output_form(step.op)

@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..i18n import _
 from .local import Z
+from .numeric import value_warnings
 from .targets import Target
 
 
@@ -117,16 +118,7 @@ class Explanation:
     @property
     def warnings(self) -> list[str]:
         """What a student must know about the numbers: a value that is not finite."""
-        engine = np.asarray(self.engine_value, dtype=float)
-        if not np.all(np.isfinite(engine)):
-            return [_("the value is not a finite number (inf or nan): on the way the loss took the log of 0 "
-                      "or a number overflowed; `tutor run` marks the step where it happens (⚠).")]
-        derived = np.asarray(self.value, dtype=float)
-        scale = float(np.abs(engine).max()) if engine.size else 0.0
-        if not np.allclose(derived, engine, rtol=1e-9, atol=1e-9 * scale, equal_nan=False):
-            return [_("the derivation evaluated in floating point differs from the network pass (engine) "
-                      "here: a saturated unit's rounding; the engine's value is computed without it.")]
-        return []
+        return value_warnings(self.value, self.engine_value)
 
     @property
     def bias_note(self) -> str:
@@ -135,3 +127,4 @@ class Explanation:
     @property
     def assumption(self) -> str:
         return prose_text(self.assumption_reason)
+

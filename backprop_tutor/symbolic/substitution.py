@@ -4,10 +4,32 @@ built, and `present/` for each op's rule)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from .elements import Lines, default_format
+from . import printed
 
 __all__ = ["Lines", "count", "default_format", "element_lines", "wants_elements", "SMALL"]
+
+@dataclass
+class Lines:
+    """The element lines of one step; `omitted` counts those left out to fit."""
+
+    lines: list[str]
+    omitted: int = 0
+    total: int = 0
+
+    @property
+    def checks(self) -> list[tuple[float, float]]:
+        return getattr(self.lines, "checks", [])
+
+
+def __getattr__(name: str):
+    if name == "default_format":  # sympy's module, imported when first asked for
+        from .elements import default_format
+
+        return default_format
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: a step with at most this many entries is shown element by element (the "auto" view)
 SMALL = 6
@@ -26,9 +48,28 @@ def count(step) -> int:
 
 
 def element_lines(step, fmt: Callable[[float], str] | None = None, limit: int = 8) -> Lines | None:
-    """The step's element lines with numbers, or None if it has none."""
+    """The step's element lines with numbers, or None if it has none (read back from the cache
+    inside `printed.kept`: its key holds every number of the step)."""
     if step.op is None:
         return None
-    from .present import rule
 
-    return rule(step)[1](step, fmt or default_format, limit)
+    def compute():
+        from .elements import default_format
+        from .present import rule
+
+        return rule(step)[1](step, fmt or default_format, limit)
+
+    def plain():
+        found = compute()
+        return None if found is None else [list(found.lines), found.omitted, found.total]
+
+    if not printed.keeps(step):  # the lines as sympy made them, with their value checks
+        return compute()
+    kept = printed.recall(step, f"elements {limit}", plain, _is_lines)
+    return None if kept is None else Lines(*kept)
+
+
+def _is_lines(value) -> bool:
+    return value is None or (isinstance(value, list) and len(value) == 3 and isinstance(value[0], list)
+                             and all(isinstance(t, str) for t in value[0])
+                             and all(type(n) is int and n >= 0 for n in value[1:]))

@@ -4,35 +4,74 @@ and the element form with its numbers substituted."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import sympy as sp
 
 from ..i18n import _
 from ..engine.network import forward, run_pass
+from ..lazy import LazyModule
 from ..ops import L2Penalty, affine_of
 
 L2 = L2Penalty()
 from ..ops.binary import sign as binary_sign
-from .local import A_ROW, JJ, JK, YHAT, Y, Z, W_IJ, activation_local, jacobian_local, linear_local
-from .names import _Names
-from .records import MatrixNumbers
-from .targets import Target
+
+if TYPE_CHECKING:
+    from .names import _Names
+    from .records import MatrixNumbers
+    from .targets import Target
+
+#: sympy, imported when a formula must be derived (explain with its formulas in the cache
+#: reads the value they gave and computes its other numbers without it); local.py's symbols
+#: likewise, imported where a formula is built
+sp = LazyModule("sympy")
 
 
-def _dz_dh(scenario, params, q: int) -> np.ndarray:
+
+#: the functions a derived formula may call besides numpy's (lambdify's `modules`)
+OWN = {"sign": binary_sign}
+
+
+class Derived:
+    """The numeric functions of an explanation's derived formulas, by name, made by sympy's
+    lambdify from the derivation in this process (each made once per explanation). Nothing
+    of them is kept between runs: the cache keeps the value they gave (printing/kept.py)."""
+
+    def __init__(self) -> None:
+        self.made: dict = {}
+
+    def fn(self, name: str, build, own: bool = False):
+        """The function `name`; `build()` gives (expression, its symbols) when it must be derived;
+        `own`: the formula's sign() is the tutor's binary sign (else numpy's)."""
+        if name not in self.made:
+            expr, syms = build()
+            self.made[name] = sp.lambdify(syms, expr, modules=[OWN, "numpy"] if own else "numpy")
+        return self.made[name]
+
+
+def _dz_dh(scenario, params, q: int, derived: Derived | None = None) -> np.ndarray:
     """The sympy-derived dz/dh of layer q's own affine op, on its weights (W, or sign(W))."""
-    fn = sp.lambdify(W_IJ, linear_local(affine_of(scenario.layers[q - 1]))["h"],
-                     modules=[{"sign": binary_sign}, "numpy"])
+    derived = derived or Derived()
+    def build():
+        from .local import W_IJ, linear_local
+
+        return linear_local(affine_of(scenario.layers[q - 1]))["h"], W_IJ
+
+    fn = derived.fn(f"dz/dh {q}", build, own=True)
     return np.broadcast_to(np.asarray(fn(params[f"W{q}"]), dtype=float), params[f"W{q}"].shape)
 
 
-def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) -> MatrixNumbers:
+def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value,
+                    derived: Derived | None = None) -> MatrixNumbers:
     """The target's own matrix rule (the last of the matrix form) with the engine's operand
     matrices in it: e.g. ∂J/∂W1 = Xᵀ ⋅ ∂J/∂Z1 with Xᵀ and ∂J/∂Z1 written out."""
+    from .records import MatrixNumbers
+
     n, l, kind = scenario.depth, target.layer, target.kind
     Ls = scenario.notation.loss
     arr = _arrays(scenario, steps, data)
     params = scenario.parameters
+    derived = derived or Derived()
 
     def name(q):
         return scenario.notation.act(q, n) if q > 0 else scenario.notation.inputs
@@ -54,15 +93,15 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
         act = scenario.layers[l - 1].activation
         ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value)]
         if act.elementwise:
-            ops.append(("⊙", f"{act.label}′(Z{l})", _lambda(activation_local(act)[1], Z)(arr[("Z", l)])))
+            ops.append(("⊙", f"{act.label}′(Z{l})", _activation_derivative(derived, scenario, l)(arr[("Z", l)])))
         else:
             ops.append(("→", _("each row times J_{label}ᵀ").format(label=act.label), None))
     elif target.parameter:
         ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value),
-               ("⊙", f"∂{name(l)}/∂{target.name}", _parameter_derivative(scenario, target, steps))]
+               ("⊙", f"∂{name(l)}/∂{target.name}", _parameter_derivative(scenario, target, steps, derived))]
         result = result.reshape(1, 1)
     elif l < n:
-        ops = [("", f"∂{Ls}/∂Z{l + 1}", steps[f"dL/dZ{l + 1}"].value), ("⋅", wname(l + 1), _dz_dh(scenario, params, l + 1).T)]
+        ops = [("", f"∂{Ls}/∂Z{l + 1}", steps[f"dL/dZ{l + 1}"].value), ("⋅", wname(l + 1), _dz_dh(scenario, params, l + 1, derived).T)]
     else:
         ops = [("", name(n), arr[("A", n)]), (",", scenario.notation.targets, arr[("Y", 0)])]
     return MatrixNumbers(matrix[-1].equation, ops, result)
@@ -77,40 +116,58 @@ def _arrays(scenario, steps, data) -> dict:
     return arr
 
 
-def _lambda(expr, *syms):
-    fn = sp.lambdify(syms, expr, "numpy")
+def _lambda(fn):
     return lambda *args: np.broadcast_to(np.asarray(fn(*args), dtype=float), np.shape(args[0])).copy()
 
 
-def _loss_derivative(scenario, dterm, arr) -> np.ndarray:
+def _activation_derivative(derived: Derived, scenario, q: int):
+    """f'(z) of layer q's activation, as sympy derives it (activation_local), as a function."""
+    def build():
+        from .local import Z, activation_local
+
+        return activation_local(scenario.layers[q - 1].activation)[1], (Z,)
+
+    return _lambda(derived.fn(f"f' {q}", build))
+
+
+def _loss_derivative(scenario, dterm, arr, derived: Derived | None = None) -> np.ndarray:
     """∂L/∂ŷ from the loss's derived form, with 1 - ŷ read as the output activation computes
-    it without cancellation (as the pass does): near ŷ = 1 the rounded 1 - ŷ has lost its digits."""
+    it without cancellation (as the pass does): near ŷ = 1 the rounded 1 - ŷ has lost its digits.
+    `dterm` is read only when the function is not in `derived` yet."""
     n = scenario.depth
-    one_minus = sp.Symbol("one_minus_yhat")
-    form = dterm.subs(1 - YHAT, one_minus)
+
+    def build():
+        from .local import YHAT, Y
+
+        one_minus = sp.Symbol("one_minus_yhat")
+        return dterm.subs(1 - YHAT, one_minus), (YHAT, Y, one_minus)
+
+    fn = _lambda((derived or Derived()).fn("dL/dŷ", build))
     comp = scenario.layers[n - 1].activation.complement(arr[("Z", n)], arr[("A", n)])
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _lambda(form, YHAT, Y, one_minus)(arr[("A", n)], arr[("Y", 0)], comp)
+        return fn(arr[("A", n)], arr[("Y", 0)], comp)
 
 
-def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
-    """The gradient from the sympy-derived local derivatives alone, chained with numpy."""
+def _value(scenario, target: Target, steps, data, factors_ops, derived: Derived | None = None) -> np.ndarray:
+    """The gradient from the sympy-derived local derivatives alone, chained with numpy; the
+    derived formulas' functions come from `derived` when it has them (`dterm` is then unused)."""
     dterm, acts = factors_ops
+    derived = derived or Derived()
     arr = _arrays(scenario, steps, data)
     params = {k: v for k, v in scenario.parameters.items()}
     n, l = scenario.depth, target.layer
-    g = _loss_derivative(scenario, dterm, arr)
+    g = _loss_derivative(scenario, dterm, arr, derived)
 
     def dz_dh(q):
-        return _dz_dh(scenario, params, q)
+        return _dz_dh(scenario, params, q, derived)
 
     stop = l + 1 if target.kind == "A" or target.parameter else l
     for q in range(n, stop - 1, -1):
         if acts[q - 1].elementwise:
-            f, d, out_form = activation_local(acts[q - 1])
-            g = g * _lambda(d, Z)(arr[("Z", q)])
+            g = g * _activation_derivative(derived, scenario, q)(arr[("Z", q)])
         else:  # row by row: dL/dz_sj = Σ_k dL/da_sk · ∂a_sk/∂z_sj, the sympy-derived Jacobian
-            g = np.einsum("sk,skj->sj", g, _jacobian(jacobian_local(acts[q - 1])[1], arr[("A", q)]))
+            joined = (lambda act=acts[q - 1]: _jacobian_local(act))
+            g = np.einsum("sk,skj->sj", g, _jacobian(joined, arr[("A", q)], derived, f"J {q}"))
         if q > l:
             g = g @ dz_dh(q).T
     if target.kind == "W":
@@ -120,25 +177,44 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
     elif target.kind == "b":
         g = g.sum(axis=0)
     elif target.parameter:
-        g = (g * _parameter_derivative(scenario, target, steps)).sum()
+        g = (g * _parameter_derivative(scenario, target, steps, derived)).sum()
     return g[target.index] if target.index is not None else g
 
 
-def _parameter_derivative(scenario, target: Target, steps) -> np.ndarray:
+def _parameter_derivative(scenario, target: Target, steps, derived: Derived | None = None) -> np.ndarray:
     """∂A/∂p of the target's layer, entry by entry: the sympy derivative of the activation's
     symbolic form with respect to its parameter, at the pass's Z and the parameter's value."""
     act, slot, l = scenario.layers[target.layer - 1].activation, target.kind, target.layer
-    generic = sp.Symbol(slot)
-    d = sp.diff(act.symbolic(sp, Z, **{slot: generic}), generic)
+
+    def build():
+        from .local import Z
+
+        generic = sp.Symbol(slot)
+        return sp.diff(act.symbolic(sp, Z, **{slot: generic}), generic), (Z, generic)
+
+    fn = _lambda((derived or Derived()).fn(f"dA/d{slot} {l}", build))
     value = steps[f"A{l}"].args[slot]
-    return _lambda(d, Z, generic)(steps[f"Z{l}"].value, np.broadcast_to(value, steps[f"Z{l}"].value.shape))
+    return fn(steps[f"Z{l}"].value, np.broadcast_to(value, steps[f"Z{l}"].value.shape))
 
 
-def _jacobian(joined: sp.Expr, a: np.ndarray) -> np.ndarray:
-    """∂a_sk/∂z_sj for every sample s, from the joined form in a[k], a[j] and δ_kj."""
-    ak, aj, delta = sp.symbols("a_k a_j delta")
-    expr = joined.subs({A_ROW[JK]: ak, A_ROW[JJ]: aj, sp.KroneckerDelta(JK, JJ): delta}, simultaneous=True)
-    fn = sp.lambdify((ak, aj, delta), expr, "numpy")
+def _jacobian_local(act):
+    from .local import jacobian_local
+
+    return jacobian_local(act)[1]
+
+
+def _jacobian(joined, a: np.ndarray, derived: Derived | None = None, name: str = "J") -> np.ndarray:
+    """∂a_sk/∂z_sj for every sample s, from the joined form in a[k], a[j] and δ_kj (`joined`:
+    the form, or a function giving it, asked only when `derived` has no function `name`)."""
+    def build():
+        from .local import A_ROW, JJ, JK
+
+        ak, aj, delta = sp.symbols("a_k a_j delta")
+        form = joined if isinstance(joined, sp.Basic) else joined()
+        expr = form.subs({A_ROW[JK]: ak, A_ROW[JJ]: aj, sp.KroneckerDelta(JK, JJ): delta}, simultaneous=True)
+        return expr, (ak, aj, delta)
+
+    fn = (derived or Derived()).fn(name, build)
     k = a.shape[1]
     out = fn(a[:, :, None], a[:, None, :], np.eye(k)[None, :, :])
     return np.broadcast_to(np.asarray(out, dtype=float), (a.shape[0], k, k))

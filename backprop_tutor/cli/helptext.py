@@ -1,0 +1,105 @@
+"""`tutor --help` as typer drew it, replayed when nothing it depends on has changed.
+
+typer draws its help with rich's helpers (typer.rich_utils), which import rich's Markdown,
+Traceback and Syntax (pygments) whatever the help holds: more than the rest of the command.
+The text typer wrote for `tutor --help` is kept in the cache (backprop_tutor.cache: data,
+sealed, written whole) under a key of everything the drawing reads: the tutor's code (each
+module's size and time) and version, typer's and rich's, Python's, the command line and
+program name, the whole environment (NO_COLOR, FORCE_COLOR, TERM, COLUMNS, ...), which of
+stdin, stdout and stderr are terminals and their sizes, and stdout's encoding. Any change
+gives another key, and typer draws the help again.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+KIND = "help"
+
+
+def entry_key() -> str | None:
+    """The key of the help for this setting, or None when the cache is off."""
+    from .. import cache
+
+    if cache.directory() is None:
+        return None
+    from importlib.util import find_spec
+
+    libraries = []
+    for name in ("typer", "rich", "click"):
+        try:
+            spec = find_spec(name)
+            st = os.stat(spec.origin) if spec is not None and spec.origin else None
+        except (ImportError, ValueError, OSError):
+            st = None
+        libraries.append([name, None if st is None else [spec.origin, st.st_size, st.st_mtime_ns]])
+    terminals = []
+    for fd in (0, 1, 2):
+        try:
+            size = list(os.get_terminal_size(fd)) if os.isatty(fd) else None
+            terminals.append([os.isatty(fd), size])
+        except OSError:
+            terminals.append([False, None])
+    main = sys.modules.get("__main__")
+    stream = [getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None),
+              sys.stdout.isatty() if hasattr(sys.stdout, "isatty") else None]
+    return cache.key(KIND, sys.argv, getattr(main, "__package__", None), sorted(os.environ.items()),
+                     terminals, stream, libraries)
+
+
+def replay(key: str) -> bool:
+    """Write the help kept under `key`; False when there is none."""
+    from .. import cache
+
+    entry = cache.read(KIND, key)
+    if not (isinstance(entry, dict) and isinstance(entry.get("text"), str) and entry["text"]):
+        return False
+    sys.stdout.write(entry["text"])
+    sys.stdout.flush()
+    return True
+
+
+class Recorder:
+    """sys.stdout while typer draws the help: everything passes through, and is noted."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.written: list[str] = []
+        self.failed = False  # a write or flush failed (a closed pipe): nothing is kept
+
+    def write(self, text: str) -> int:
+        try:
+            done = self._stream.write(text)
+        except OSError:  # a closed pipe, a full disk: what the reader got is not the help
+            self.failed = True
+            raise
+        self.written.append(text)
+        return done
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError:  # a closed pipe, a full disk: what the reader got is not the help
+            self.failed = True
+            raise
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def recording() -> Recorder:
+    """Start noting what is written to stdout (until `stop`)."""
+    recorder = Recorder(sys.stdout)
+    sys.stdout = recorder
+    return recorder
+
+
+def stop(recorder: Recorder, key: str | None = None) -> None:
+    """Stop noting; with `key` (typer drew the help and ended with status 0), keep it."""
+    from .. import cache
+
+    sys.stdout = recorder._stream
+    text = "".join(recorder.written)
+    if key is not None and text and not recorder.failed:
+        cache.write(KIND, key, {"text": text})
