@@ -253,3 +253,20 @@ def test_the_translated_catalog_ships_inside_the_package():
     backprop_tutor/ in the wheel) and gettext finds it where i18n looks."""
     assert Path(i18n.LOCALE_DIR) == ROOT / "backprop_tutor" / "locale"
     assert gettext.find(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["vi"]) == str(MO)
+
+
+@pytest.mark.parametrize("args", [
+    ("run", "height-weight"),
+    ("explain", "dL/dw12^(1)", "-s", "height-weight"),
+    ("--help",),
+])
+def test_a_warm_cache_answers_in_the_language_asked(tmp_path, args):
+    """The printed formulas and the help are kept in the cache with their prose: an entry
+    written in English is not read back for Vietnamese, nor the other way round."""
+    cache = {"TUTOR_CACHE_DIR": str(tmp_path / "cache")}
+    english = [tutor(*args, env=cache).stdout for _round in range(2)]
+    vietnamese = [tutor(*args, env=dict(cache, TUTOR_LANG="vi")).stdout for _round in range(2)]
+    again = tutor(*args, env=cache).stdout
+    assert english[0] == english[1] == again and vietnamese[0] == vietnamese[1]
+    assert VIETNAMESE.search(vietnamese[0]) and not VIETNAMESE.search(english[0])
+    assert any(p.is_file() for p in (tmp_path / "cache").rglob("*"))  # the cache was used
