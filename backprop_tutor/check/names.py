@@ -58,7 +58,9 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
         key = f"{target.kind}{target.layer}"
     else:
         if target.kind in ("W", "b") or target.parameter:
-            raise UnknownName(_("{stem} is given by the scenario; write its value after the update as {stem2}' (or its gradient as d{loss}/d{stem3})").format(stem=stem, stem2=stem, loss=loss, stem3=stem))
+            raise UnknownName(_("{stem} is given by the scenario; write its value after the update as "
+                                "{stem2}' (or its gradient as d{loss}/d{stem3})").format(
+                                  stem=stem, stem2=stem, loss=loss, stem3=stem))
         key = f"{target.kind}{target.layer}"
     if key not in shapes:
         raise UnknownName(_("this scenario has no value {key}").format(key=key))
@@ -71,7 +73,8 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
 def _as_value(message: str, loss: str) -> str:
     """explain's message about a gradient, said of a value (z1^(1) rather than dL/dz1^(1))."""
     reason = message.split(": ", 1)[-1].split("; this scenario offers")[0]
-    return (_("{reason}; a value is written z1^(1), a1^(1), ŷ, Z1[0,1] (0-based), the loss {loss}, a gradient d{loss2}/dw11^(1), an update w11^(1)'").format(reason=reason, loss=loss, loss2=loss))
+    return (_("{reason}; a value is written z1^(1), a1^(1), ŷ, Z1[0,1] (0-based), the loss {loss}, a "
+              "gradient d{loss2}/dw11^(1), an update w11^(1)'").format(reason=reason, loss=loss, loss2=loss))
 
 
 def entry_name(step, index: tuple, model) -> str:

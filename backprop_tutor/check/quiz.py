@@ -100,7 +100,9 @@ class Quiz:
         self.digits = digits  # the fewest significant digits a right answer carries
         found = sheet_entries(self.truth, phases)
         if len(found) > limits.MAX_QUESTIONS:
-            raise UnsupportedError(_("{name}: {len} values to ask, more than {max_questions}; ask one phase (--only forward) or one record (--sample K)").format(name=model.name, len=format(len(found), ","), max_questions=format(limits.MAX_QUESTIONS, ",")))
+            raise UnsupportedError(_("{name}: {len} values to ask, more than {max_questions}; ask one "
+                                     "phase (--only forward) or one record (--sample K)").format(
+                                       name=model.name, len=format(len(found), ","), max_questions=format(limits.MAX_QUESTIONS, ",")))
         hints = Hints(self.truth)  # made when a question first needs one
         self.questions = [Question(e.name, e.key, e.index, self.truth.position[e.key],
                                    self.truth.value(e.key, e.index), hints) for e in found]
@@ -125,7 +127,9 @@ class Quiz:
         st = self._states[self.position]
         text = str(text).strip()
         if written(text) is None:
-            return self._log(st, Attempt(q, text, INVALID, message=_("not a number: write {allowed}, or s to skip, b to go back").format(allowed=ALLOWED)))
+            return self._log(st, Attempt(q, text, INVALID, message=_("not a number: write {allowed}, or s "
+                                                                     "to skip, b to go back").format(
+                                                                       allowed=ALLOWED)))
         st.tries += 1
         st.text = text
         found = Judge(self.truth, self._numbers(), self.digits).judge(q.key, q.index, text)

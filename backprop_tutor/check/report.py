@@ -38,7 +38,9 @@ def explanation(m: Mark) -> str:
         return _("not answered (the value is {expected}); revisit: {revisit}").format(expected=expected, revisit=m.revisit)
     if m.verdict == CREDITED:
         uses = ", ".join(m.uses) or _("your earlier values")
-        return (_("right from your own earlier numbers (follow-through): {text} is {shown} computed from {uses}; from the exact values it is {expected}").format(text=m.entry.text, shown=shown(m.computed), uses=uses, expected=expected))
+        return (_("right from your own earlier numbers (follow-through): {text} is {shown} computed from "
+                  "{uses}; from the exact values it is {expected}").format(
+                    text=m.entry.text, shown=shown(m.computed), uses=uses, expected=expected))
     why = _("; looks like: {diagnosis}").format(diagnosis=m.diagnosis) if m.diagnosis else ""
     return _("wrong: {text}, the value is {expected}{why}; revisit: {revisit}").format(text=m.entry.text, expected=expected, why=why, revisit=m.revisit)
 

@@ -102,7 +102,9 @@ def _formula(step) -> str:
         return ""
 
 
-HEADER = _("# Answer sheet: {name} ({title})\n# {shape}; one pass{record}.\n# Write each value after its name, as you computed it (0.0215, -0.009, 2.155e-2);\n# the digits you write decide the tolerance. Leave a value blank to skip it.\n# Mark it with: tutor check {arg} THIS_FILE\n")
+HEADER = _("# Answer sheet: {name} ({title})\n# {shape}; one pass{record}.\n# Write each value after its "
+           "name, as you computed it (0.0215, -0.009, 2.155e-2);\n# the digits you write decide the "
+           "tolerance. Leave a value blank to skip it.\n# Mark it with: tutor check {arg} THIS_FILE\n")
 
 
 def template(truth, arg: str = "") -> str:

@@ -29,15 +29,18 @@ def _options(sample: Optional[int], settings: list[str]) -> tuple[str, ...]:
     "from the student's own earlier numbers (follow-through), and the classic mistake behind "
     "a wrong one. Exit status 0: all right; 1: some wrong or blank; 2: a bad file."))
 def check(
-    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml file.")),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
     answers: list[str] = typer.Argument(None, help=_("Answer sheets (.yaml, or .csv): name: number per line, "
                                                    "e.g. `dL/dw12^(1): 0.0215`. Several mark a class.")),
     template: bool = typer.Option(False, "--template", help=_("Print the blank answer sheet of the scenario "
                                                             "(every value, in step order) instead.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help=_("Use this one record (0-based) instead of the scenario's batch.")),
+                                         help=_("Use this one record (0-based) instead of the scenario's "
+                                                "batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help=_("Print the marks as one JSON object (as --format json).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the marks as one JSON object (as --format "
+                                                         "json).")),
     fmt: str = typer.Option("table", "--format", help=_("table, json, or gradescope (the results.json of "
                                                       "Gradescope's autograder; one sheet).")),
     digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
@@ -122,9 +125,11 @@ def _print(name: str, markings: list, fmt: str) -> None:
     "the numbers put in), then the answer. Enter a number; empty line or s skips, b goes "
     "back, q ends. Without a terminal, answers are read line by line from standard input."))
 def quiz(
-    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml file.")),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help=_("Use this one record (0-based) instead of the scenario's batch.")),
+                                         help=_("Use this one record (0-based) instead of the scenario's "
+                                                "batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
     only: Optional[str] = typer.Option(None, "--only", help=_("Ask these phases only, e.g. forward,loss "
                                                             "(forward, loss, backward, update).")),

@@ -44,18 +44,23 @@ def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str) -
 
 @app.command(help=_("Run one iteration (forward, loss, backward, update), printing every operation."))
 def run(
-    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml file.")),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help=_("Train on this one record (0-based) instead of the scenario's batch.")),
+                                         help=_("Train on this one record (0-based) instead of the "
+                                                "scenario's batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with every step, nothing else.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with every step, nothing "
+                                                         "else.")),
     step: bool = typer.Option(False, "--step", help=_("One operation per screen, moved through with the keys "
                               "(→ next, ← back, g N go to, f/r forward/backward, ? keys, q quit).")),
     projector: bool = typer.Option(False, "--projector", help=_("With --step: high contrast, fewer digits, "
                                    "more space, for a classroom projector.")),
     digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
-                                         help=_("Significant digits shown (default 6, or 3 with --projector).")),
-    view: str = typer.Option("auto", "--view", help=_("How each step is shown, printed or with --step: element (entry by "
+                                         help=_("Significant digits shown (default 6, or 3 with "
+                                                "--projector).")),
+    view: str = typer.Option("auto", "--view", help=_("How each step is shown, printed or with --step: "
+                                                      "element (entry by "
                              "entry, numbers put in), matrix (whole matrices) or auto (element for small layers).")),
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
                                          help=_("With --step: play the steps by themselves, SECONDS apart "
@@ -98,11 +103,14 @@ def run(
 def train(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
-                                             help=_("Number of iterations (default: the scenario's max_iterations).")),
+                                             help=_("Number of iterations (default: the scenario's "
+                                                    "max_iterations).")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with the losses and final norms.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with the losses and final "
+                                                         "norms.")),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1,
-                                         help=_("Epochs, for a scenario trained by minibatch (training.batch: N).")),
+                                         help=_("Epochs, for a scenario trained by minibatch "
+                                                "(training.batch: N).")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
     from ..engine import train as run_training

@@ -82,8 +82,10 @@ def compare(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file trained by epochs.")),
     vary: str = typer.Option(..., "--vary", help=VARY_HELP),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
-    settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run (repeatable).")),
-    as_json: bool = typer.Option(False, "--json", help=_("Print {\"runs\": [{\"value\", \"epochs\": [...]}, ...]}.")),
+    settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
+                                                           "(repeatable).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print {\"runs\": [{\"value\", \"epochs\": "
+                                                         "[...]}, ...]}.")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
     field, values = parse_vary(vary)
@@ -91,7 +93,8 @@ def compare(
     for value in values:
         model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")])
         if model.training.batch != "minibatch":
-            fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, training.epochs: E)").format(
+            fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, "
+                   "training.epochs: E)").format(
                 scenario=scenario))
         runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))
     if as_json:

@@ -96,7 +96,9 @@ def _budget(what: str, count: int, stored: int = 0) -> None:
     bytes held whole while reading (an .npz array before it is converted)."""
     need = count * PER_VALUE + stored
     if need > BUDGET:
-        raise DataError(_("{what} would take {size} in memory ({count} values as 8-byte numbers, as read and preprocessed); a data set may take at most {size2}").format(what=what, size=_size(need), count=format(count, ","), size2=_size(BUDGET)))
+        raise DataError(_("{what} would take {size} in memory ({count} values as 8-byte numbers, as read "
+                          "and preprocessed); a data set may take at most {size2}").format(
+                            what=what, size=_size(need), count=format(count, ","), size2=_size(BUDGET)))
 
 
 def _size(n: int) -> str:
@@ -109,7 +111,8 @@ def _idx_header(f, path: Path) -> tuple[np.dtype, tuple]:
         raise DataError(_("{path} is not an IDX file (bad magic number)").format(path=path))
     dims = head[3]
     if dims not in IDX_DIMS:
-        raise DataError(_("{path} has {dims} dimensions; an IDX file of MNIST holds labels (1 dimension) or images (3)").format(path=path, dims=dims))
+        raise DataError(_("{path} has {dims} dimensions; an IDX file of MNIST holds labels (1 dimension) "
+                          "or images (3)").format(path=path, dims=dims))
     raw = f.read(4 * dims)
     if len(raw) < 4 * dims:
         raise DataError(_("{path} is cut short: its header promises {dims} dimensions").format(path=path, dims=dims))
@@ -148,7 +151,8 @@ def read_idx(path: str | Path, into=None) -> np.ndarray:
     want = count * dtype.itemsize
     if got != want or extra:
         more = _("more than") if extra else str(got)
-        raise DataError(_("{path} holds {more} bytes of data but its header promises {want} for shape {shape}").format(path=path, more=more, want=want, shape=shape))
+        raise DataError(_("{path} holds {more} bytes of data but its header promises {want} for shape "
+                          "{shape}").format(path=path, more=more, want=want, shape=shape))
     return out.reshape(shape)
 
 
@@ -170,7 +174,9 @@ def _idx_file(folder: Path, stem: str) -> Path:
     for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
         if (folder / name).is_file():
             return folder / name
-    raise DataError(_("{folder} has no {stem} (or {stem2}.gz); an MNIST folder holds the four IDX files {join}").format(folder=folder, stem=stem, stem2=stem, join=', '.join(IDX_NAMES.values())))
+    raise DataError(_("{folder} has no {stem} (or {stem2}.gz); an MNIST folder holds the four IDX files "
+                      "{join}").format(
+                        folder=folder, stem=stem, stem2=stem, join=', '.join(IDX_NAMES.values())))
 
 
 def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> tuple[int, int]:
@@ -199,7 +205,8 @@ def _read_npz(path: Path) -> dict:
             names = set(zf.namelist())
             missing = [k for k in IDX_NAMES if f"{k}.npy" not in names]
             if missing:
-                raise DataError(_("{path} lacks {join}; an MNIST .npz holds x_train, y_train, x_test, y_test").format(path=path, join=', '.join(missing)))
+                raise DataError(_("{path} lacks {join}; an MNIST .npz holds x_train, y_train, x_test, "
+                                  "y_test").format(path=path, join=', '.join(missing)))
             sizes = [_npz_member(zf, key, path) for key in IDX_NAMES]
             _budget(str(path), sum(n for n, _ in sizes), sum(stored for _, stored in sizes))
         with np.load(path, allow_pickle=False) as f:
@@ -214,7 +221,8 @@ def _check_split(path: Path, name: str, x: np.ndarray, y: np.ndarray) -> None:
     if x.ndim < 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
         raise DataError(_("{path}: {name} images {shape} and labels {shape2} do not match").format(path=path, name=name, shape=x.shape, shape2=y.shape))
     if y.dtype.kind == "f" and not (np.all(np.isfinite(y)) and np.all(y == np.round(y))):
-        raise DataError(_("{path}: {name} labels must be whole numbers 0..9; some are not (nan, inf or fractions)").format(path=path, name=name))
+        raise DataError(_("{path}: {name} labels must be whole numbers 0..9; some are not (nan, inf or "
+                          "fractions)").format(path=path, name=name))
     if y.dtype.kind not in "biuf":
         raise DataError(_("{path}: {name} labels hold {dtype} values; expected digits 0..9").format(path=path, name=name, dtype=y.dtype))
     if y.size and (y.min() < 0 or y.max() > 9):

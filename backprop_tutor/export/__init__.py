@@ -29,7 +29,8 @@ class ExportError(TutorError):
 def format_of(path: str | os.PathLike) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ExportError(_("{path}: the extension chooses the format; expected .md, .tex or .html, got {value}").format(path=path, value=repr(suffix or 'none')))
+        raise ExportError(_("{path}: the extension chooses the format; expected .md, .tex or .html, got "
+                            "{value}").format(path=path, value=repr(suffix or 'none')))
     return FORMATS[suffix]
 
 

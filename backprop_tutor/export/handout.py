@@ -64,7 +64,8 @@ def parse_steps(text: str | None, total: int) -> tuple[int, int]:
     first = int(found.group(1) or 1)
     last = int(found.group(3) or (total if found.group(2) else first))
     if not 1 <= first <= last <= total:
-        raise StepRangeError(_("--steps: {text}: this run has steps 1 to {total}; give FIRST-LAST with 1 <= FIRST <= LAST <= {total2}").format(text=text, total=total, total2=total))
+        raise StepRangeError(_("--steps: {text}: this run has steps 1 to {total}; give FIRST-LAST with 1 "
+                               "<= FIRST <= LAST <= {total2}").format(text=text, total=total, total2=total))
     return first, last
 
 

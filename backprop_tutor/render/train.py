@@ -29,7 +29,8 @@ def sparkline(values: list[float], width: int = 60) -> str:
 
 
 #: said under a table in which some number is inf or nan
-NOT_FINITE = (_("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number overflowed; `tutor run` marks the step where it first happens"))
+NOT_FINITE = (_("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number "
+                "overflowed; `tutor run` marks the step where it first happens"))
 
 
 class TrainView:

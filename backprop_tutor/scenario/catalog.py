@@ -33,13 +33,18 @@ def resolve(name_or_path: str) -> Path:
         is_file, is_dir, exists = candidate.is_file(), candidate.is_dir(), candidate.exists()
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
         raise ScenarioError(name_or_path[:80] + ("..." if len(name_or_path) > 80 else ""), "",
-                            _("cannot use this path ({value}); give the path of a scenario .yaml file, or a built-in name").format(value=getattr(exc, 'strerror', None) or exc)) from None
+                            _("cannot use this path ({value}); give the path of a scenario .yaml file, or "
+                              "a built-in name").format(
+                                value=getattr(exc, 'strerror', None) or exc)) from None
     if is_file:
         return candidate
     if is_dir:
-        raise ScenarioError(name_or_path, "", _("this is a folder; give the path of a scenario .yaml file (or a built-in name: see tutor list)"))
+        raise ScenarioError(name_or_path, "", _("this is a folder; give the path of a scenario .yaml file "
+                                                "(or a built-in name: see tutor list)"))
     if exists:
-        raise ScenarioError(name_or_path, "", _("this is not a regular file (a device, a pipe or a socket); give the path of a scenario .yaml file (or a built-in name: see tutor list)"))
+        raise ScenarioError(name_or_path, "", _("this is not a regular file (a device, a pipe or a "
+                                                "socket); give the path of a scenario .yaml file (or a "
+                                                "built-in name: see tutor list)"))
     for suffix in SUFFIXES:
         builtin = builtin_dir() / f"{name_or_path}{suffix}"
         if builtin.is_file():

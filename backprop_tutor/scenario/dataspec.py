@@ -18,7 +18,9 @@ TABLE_FIELDS = {"inputs": "", "targets": "", "preprocess": "", "dataset": ""}
 def _dataset_path(c: Checker, name: str, path: Path) -> FilePath:
     """The file or folder `data.dataset` names (beside the scenario when relative)."""
     if len(name) > limits.MAX_PATH_CHARS or any(len(part) > limits.MAX_NAME_CHARS for part in name.split("/")):
-        c.fail(path, _("the path is {len} characters long, or has a part longer than {max_name_chars}; give a shorter path to the data set").format(len=format(len(name), ","), max_name_chars=limits.MAX_NAME_CHARS))
+        c.fail(path, _("the path is {len} characters long, or has a part longer than {max_name_chars}; "
+                       "give a shorter path to the data set").format(
+                         len=format(len(name), ","), max_name_chars=limits.MAX_NAME_CHARS))
     if "\0" in name:
         c.fail(path, _("the path holds a NUL character; give a plain path to the data set"))
     try:
@@ -30,7 +32,9 @@ def _dataset_path(c: Checker, name: str, path: Path) -> FilePath:
     except (OSError, RuntimeError, ValueError) as exc:
         c.fail(path, _("cannot look at {name} ({value})").format(name=repr(name), value=getattr(exc, 'strerror', None) or exc))
     if not found:
-        c.fail(path, _("{name} is not 'digits' and there is no such file or folder; give 'digits' or a path to MNIST (a folder of IDX files or an .npz file); nothing is downloaded").format(name=repr(name)))
+        c.fail(path, _("{name} is not 'digits' and there is no such file or folder; give 'digits' or a "
+                       "path to MNIST (a folder of IDX files or an .npz file); nothing is downloaded").format(
+                         name=repr(name)))
     return where
 
 
@@ -67,7 +71,8 @@ def data(c: Checker, raw: Any, path: Path):
     if x is None or y is None:
         raise Skip
     if y.shape[0] != x.shape[0]:
-        c.fail(path + ("targets",), _("there are {value} target rows for {value2} input rows; give one target row per input row").format(value=y.shape[0], value2=x.shape[0]))
+        c.fail(path + ("targets",), _("there are {value} target rows for {value2} input rows; give one "
+                                      "target row per input row").format(value=y.shape[0], value2=x.shape[0]))
     return x, y, pre, images
 
 
@@ -106,4 +111,6 @@ def targets_fit_loss(c: Checker, loss, y, method) -> None:
     if low < 0 or high > 1:
         where = _("after preprocessing, ") if method is not None else ""
         c.fail(("data", "targets"),
-               _("{title} needs targets between 0 and 1, but {where}they run from {low} to {high}; scale them (data.preprocess: {{targets: minmax}}) or use loss type mse").format(title=loss.title, where=where, low=format(low, "g"), high=format(high, "g")))
+               _("{title} needs targets between 0 and 1, but {where}they run from {low} to {high}; scale "
+                 "them (data.preprocess: {{targets: minmax}}) or use loss type mse").format(
+                   title=loss.title, where=where, low=format(low, "g"), high=format(high, "g")))

@@ -86,9 +86,17 @@ def check_shown(model) -> None:
     units = model.layers[widest].units
     if units > MAX_SHOWN_UNITS or params > MAX_SHOWN_PARAMETERS:
         refuse(("network", "layers", widest, "units"),
-               _("this network ({units} units in its widest layer, {params} parameters) is too large to show operation by operation; run and explain show at most {max_shown_units} units per layer and {max_shown_parameters} parameters. Narrow it for them with a run: section (e.g. `run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation does), or use tutor train or tutor run --json").format(units=units, params=format(params, ","), max_shown_units=MAX_SHOWN_UNITS, max_shown_parameters=format(MAX_SHOWN_PARAMETERS, ","), widest=widest))
+               _("this network ({units} units in its widest layer, {params} parameters) is too large to "
+                 "show operation by operation; run and explain show at most {max_shown_units} units per "
+                 "layer and {max_shown_parameters} parameters. Narrow it for them with a run: section "
+                 "(e.g. `run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation does), or use tutor "
+                 "train or tutor run --json").format(
+                   units=units, params=format(params, ","), max_shown_units=MAX_SHOWN_UNITS, max_shown_parameters=format(MAX_SHOWN_PARAMETERS, ","), widest=widest))
     t = model.training
     rows = {"record": 1, "minibatch": t.step_batch}.get(t.batch, model.inputs.shape[0])
     if rows > MAX_SHOWN_ROWS:
         refuse(("training", "step_batch") if t.batch == "minibatch" else ("data", "inputs"),
-               _("one step here works on {rows} rows, too many to show operation by operation; run and explain show at most {max_shown_rows} rows. Show fewer (--sample K for one record, or training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json").format(rows=format(rows, ","), max_shown_rows=format(MAX_SHOWN_ROWS, ",")))
+               _("one step here works on {rows} rows, too many to show operation by operation; run and "
+                 "explain show at most {max_shown_rows} rows. Show fewer (--sample K for one record, or "
+                 "training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json").format(
+                   rows=format(rows, ","), max_shown_rows=format(MAX_SHOWN_ROWS, ",")))

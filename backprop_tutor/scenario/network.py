@@ -30,7 +30,9 @@ def activation(c: Checker, value: Any, path: Path, is_output: bool):
         cls = ACTIVATIONS[name]
         params = {}
     if not cls.elementwise and not is_output:
-        c.fail(path, _("{name} is only allowed on the output layer; hidden layers take an element-wise activation ({join})").format(name=name, join=', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)))
+        c.fail(path, _("{name} is only allowed on the output layer; hidden layers take an element-wise "
+                       "activation ({join})").format(
+                         name=name, join=', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)))
     return cls(**params)
 
 
@@ -39,7 +41,9 @@ def network(c: Checker, raw: dict, path: Path, n_inputs_data: int | None):
     d = c.mapping(raw, path, ("inputs", "layers"), ("layers",))
     n_in = c.attempt(c.integer, d.get("inputs", n_inputs_data or 1), path + ("inputs",), 1, limits.MAX_UNITS)
     if n_in is not None and n_inputs_data is not None and n_in != n_inputs_data:
-        c.note(path + ("inputs",), _("the network takes {n_in} inputs but each data row has {n_inputs_data}; they must agree").format(n_in=n_in, n_inputs_data=n_inputs_data))
+        c.note(path + ("inputs",), _("the network takes {n_in} inputs but each data row has "
+                                     "{n_inputs_data}; they must agree").format(
+                                       n_in=n_in, n_inputs_data=n_inputs_data))
     layers_raw = d["layers"]
     if not isinstance(layers_raw, list) or not layers_raw:
         c.fail(path + ("layers",), _("expected a list of layers, each `{units: N, activation: NAME}`"))
@@ -57,7 +61,8 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
     units = c.attempt(c.integer, lay["units"], p + ("units",), 1, limits.MAX_UNITS)
     spec = lay["activation"]
     if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
-        c.fail(p + ("activation", "threshold"), _("every sign layer reads the one straight-through window `ste: {threshold: T}`; set it there"))
+        c.fail(p + ("activation", "threshold"), _("every sign layer reads the one straight-through window "
+                                                  "`ste: {threshold: T}`; set it there"))
     act = c.attempt(activation, c, spec, p + ("activation",), is_output)
     kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
     if units is None or act is None:
@@ -86,7 +91,8 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
             elif init:
                 params[w_key] = None  # drawn
             else:
-                c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: 0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
+                c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
+                               "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
             params[b_key] = _bias(c, d, path, b_key, l, n_out, init)
     return params, init
@@ -111,11 +117,14 @@ def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init:
     if b_key in d:
         b = c.matrix(d[b_key], path + (b_key,), what=_("bias vector {name}").format(name=b_key))
         if b.size != n_out or min(b.shape) != 1:
-            c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {n_out} units; give a flat list of {n_out2} numbers").format(b_key=b_key, size=b.size, l=l, n_out=n_out, n_out2=n_out))
+            c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {n_out} "
+                                      "units; give a flat list of {n_out2} numbers").format(
+                                        b_key=b_key, size=b.size, l=l, n_out=n_out, n_out2=n_out))
         return b
     if init:
         return None  # zeros
-    c.fail(path, _("missing {b_key} (the {n_out} biases of layer {l}); give it, or add an `init` to start from zeros").format(b_key=b_key, n_out=n_out, l=l))
+    c.fail(path, _("missing {b_key} (the {n_out} biases of layer {l}); give it, or add an `init` to start "
+                   "from zeros").format(b_key=b_key, n_out=n_out, l=l))
 
 
 def _init(c: Checker, spec: Any, p: Path) -> dict:
@@ -152,7 +161,8 @@ def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
     signs = [i for i, lay in enumerate(layers) if getattr(lay.activation, "straight_through", False)]
     if not signs:
         if raw is not None:
-            c.fail(path, _("there is no sign layer to read the straight-through window; give a layer `activation: sign` or remove `ste`"))
+            c.fail(path, _("there is no sign layer to read the straight-through window; give a layer "
+                           "`activation: sign` or remove `ste`"))
         return None
     for i in signs:
         layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind)

@@ -42,11 +42,13 @@ def _path(key: str) -> tuple:
 
 def parse(option: str) -> tuple[tuple, object]:
     if "=" not in option:
-        raise ScenarioError(f"--set {option}", "", _("expected PATH=VALUE, e.g. --set training.learning_rate=0.5"))
+        raise ScenarioError(f"--set {option}", "", _("expected PATH=VALUE, e.g. --set "
+                                                     "training.learning_rate=0.5"))
     key, _sep, text = option.partition("=")
     parts = key.strip().split(".")
     if not key.strip() or any(not p for p in parts):
-        raise ScenarioError(f"--set {option}", "", _("the path is empty or has an empty part; write fields with dots, e.g. network.layers.0.units"))
+        raise ScenarioError(f"--set {option}", "", _("the path is empty or has an empty part; write fields "
+                                                     "with dots, e.g. network.layers.0.units"))
     value = load_value(text, f"--set {option}", key) if text.strip() else ""
     return _path(key), value
 
@@ -123,7 +125,8 @@ def _run_section(source: Source) -> list[Change]:
     for key, value in section.items():
         where = source.where((RUN_SECTION, key))
         if not isinstance(key, str) or not key.strip() or any(not p for p in key.split(".")):
-            raise ScenarioError(where, f"{RUN_SECTION}.{key}", _("expected a field path with dots, e.g. network.layers.0.units"))
+            raise ScenarioError(where, f"{RUN_SECTION}.{key}", _("expected a field path with dots, e.g. "
+                                                                 "network.layers.0.units"))
         if _path(key)[0] == RUN_SECTION:
             raise ScenarioError(where, f"{RUN_SECTION}.{key}", _("the run section cannot change itself"))
         changes.append(Change(where, f"{RUN_SECTION}: {key}", _path(key), value))

@@ -51,9 +51,13 @@ def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
     if not need or getattr(output, need, False):
         return
     if need == "distribution":
-        c.fail(path + ("type",), _("{name} needs a softmax output layer; use binary_cross_entropy for a sigmoid output, or set the last layer's activation to softmax").format(name=name))
+        c.fail(path + ("type",), _("{name} needs a softmax output layer; use binary_cross_entropy for a "
+                                   "sigmoid output, or set the last layer's activation to softmax").format(
+                                     name=name))
     else:
-        c.fail(path + ("type",), _("{name} takes log(ŷ) and log(1 - ŷ), but {article} output is not always between 0 and 1 (the loss would be nan); use a sigmoid output layer, or loss type mse").format(name=name, article=article(output.name)))
+        c.fail(path + ("type",), _("{name} takes log(ŷ) and log(1 - ŷ), but {article} output is not always "
+                                   "between 0 and 1 (the loss would be nan); use a sigmoid output layer, "
+                                   "or loss type mse").format(name=name, article=article(output.name)))
 
 
 def article(word: str) -> str:
@@ -66,7 +70,8 @@ def softmax_units(c: Checker, layers: list, path: Path) -> None:
     last = layers[-1]
     if last.activation.name == "softmax" and last.units == 1:
         c.fail(path + (len(layers) - 1, "activation"),
-               _("softmax over a single unit always outputs 1, so nothing can be learned; use sigmoid for one output unit, or give the layer one unit per class"))
+               _("softmax over a single unit always outputs 1, so nothing can be learned; use sigmoid for "
+                 "one output unit, or give the layer one unit per class"))
 
 
 def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
@@ -99,7 +104,9 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
         # scenario into record mode, so they are accepted and left aside here)
         eps = get("epsilon", 0.0, c.number, low=0)
         if dtype not in (None, "float64"):
-            c.note(path + ("dtype",), _("{dtype} applies to training by epochs (training.batch: N); a scenario trained by iterations is a worked example, computed in float64 (allowed here: float64)").format(dtype=dtype))
+            c.note(path + ("dtype",), _("{dtype} applies to training by epochs (training.batch: N); a "
+                                        "scenario trained by iterations is a worked example, computed in "
+                                        "float64 (allowed here: float64)").format(dtype=dtype))
     if len(c.errors) > before:
         raise Skip
     if minibatch:
@@ -138,7 +145,9 @@ def distinct_symbols(c: Checker, note: Notation, n_layers: int, path: Path) -> N
         if name in names and names[name] != field:
             other = names[name]
             blamed = other if path + (other,) in c.raw.overrides and path + (field,) not in c.raw.overrides else field
-            c.fail(path + (blamed,), _("the symbol {name} would name both the {other} and the {field}; give them different letters").format(name=name, other=other, field=field))
+            c.fail(path + (blamed,), _("the symbol {name} would name both the {other} and the {field}; "
+                                       "give them different letters").format(
+                                         name=name, other=other, field=field))
         names.setdefault(name, field)
 
 
@@ -148,7 +157,9 @@ def memory_budget(c: Checker, widths: list[int], rows: int, path: Path) -> None:
     if need > limits.MEMORY_BUDGET:
         widest = max(range(1, len(widths)), key=lambda l: widths[l])
         c.fail(path + ("layers", widest - 1, "units"),
-               _("this network would need about {size_text} of memory (its {sum} parameters and a batch of {rows} rows); the limit is {size_text2}: use fewer or narrower layers").format(size_text=limits.size_text(need), sum=format(sum(a * b + b for a, b in zip(widths, widths[1:])), ","), rows=format(rows, ","), size_text2=limits.size_text(limits.MEMORY_BUDGET)))
+               _("this network would need about {size_text} of memory (its {sum} parameters and a batch of "
+                 "{rows} rows); the limit is {size_text2}: use fewer or narrower layers").format(
+                   size_text=limits.size_text(need), sum=format(sum(a * b + b for a, b in zip(widths, widths[1:])), ","), rows=format(rows, ","), size_text2=limits.size_text(limits.MEMORY_BUDGET)))
 
 
 def batch_rows(t: Training | None, m: int) -> int:

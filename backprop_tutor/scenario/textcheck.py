@@ -47,11 +47,14 @@ def unreadable_character(text: str) -> tuple[int, str] | None:
     found = _UNREADABLE.search(text)
     if hidden and (not found or hidden.start() < found.start()):
         line, column = _position(text, hidden.start())
-        return line, (_("{char_name} at column {column} is a line break to YAML but not to most editors (every later line number would be off); replace it with a newline or a space").format(char_name=char_name(hidden.group()), column=column))
+        return line, (_("{char_name} at column {column} is a line break to YAML but not to most editors "
+                        "(every later line number would be off); replace it with a newline or a space").format(
+                          char_name=char_name(hidden.group()), column=column))
     if not found:
         return None
     line, column = _position(text, found.start())
-    return line, (_("the character {char_name} at column {column} is not allowed in a scenario; remove it (write only printable text)").format(char_name=char_name(found.group()), column=column))
+    return line, (_("the character {char_name} at column {column} is not allowed in a scenario; remove it "
+                    "(write only printable text)").format(char_name=char_name(found.group()), column=column))
 
 
 def syntax_location(exc) -> tuple[int, str]:
@@ -70,5 +73,7 @@ def lookalike_near(text: str, line: int) -> tuple[int, str] | None:
         found = _LOOKALIKE.search(lines[number - 1])
         if found:
             ch = found.group()
-            return number, (_("{value} ({char_name}) at column {value2} where YAML expects a plain ASCII character; retype it").format(value=LOOKALIKES[ch], char_name=char_name(ch), value2=found.start() + 1))
+            return number, (_("{value} ({char_name}) at column {value2} where YAML expects a plain ASCII "
+                              "character; retype it").format(
+                                value=LOOKALIKES[ch], char_name=char_name(ch), value2=found.start() + 1))
     return None

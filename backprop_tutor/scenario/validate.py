@@ -81,7 +81,8 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
             softmax_units(c, layers, ("network", "layers"))
         if y is not None and layers[-1].units != y.shape[1]:
             c.note(("network", "layers", len(layers) - 1, "units"),
-                   _("the output layer has {units} units but each target row has {value} values; they must agree").format(units=layers[-1].units, value=y.shape[1]))
+                   _("the output layer has {units} units but each target row has {value} values; they must "
+                     "agree").format(units=layers[-1].units, value=y.shape[1]))
         if notation is not None:
             with c.collect():
                 distinct_symbols(c, notation, len(layers), ("notation",))

@@ -93,7 +93,9 @@ class _BoundedComposer(Composer):
             return self._alias(self.get_event())
         event = self.peek_event()
         if self.depth >= limits.MAX_DEPTH:
-            self._refuse(event.start_mark, _("the lists and mappings here are nested more than {max_depth} deep; a scenario needs a few levels").format(max_depth=limits.MAX_DEPTH))
+            self._refuse(event.start_mark, _("the lists and mappings here are nested more than {max_depth} "
+                                             "deep; a scenario needs a few levels").format(
+                                               max_depth=limits.MAX_DEPTH))
         self.depth += 1
         if event.anchor is not None:
             self.open_anchors.append(event.anchor)
@@ -113,7 +115,9 @@ class _BoundedComposer(Composer):
     def _alias(self, event):
         anchor = event.anchor
         if anchor in self.open_anchors:
-            self._refuse(event.start_mark, _("the alias *{anchor} is used inside its own anchor &{anchor2}; a value cannot contain itself").format(anchor=anchor, anchor2=anchor))
+            self._refuse(event.start_mark, _("the alias *{anchor} is used inside its own anchor "
+                                             "&{anchor2}; a value cannot contain itself").format(
+                                               anchor=anchor, anchor2=anchor))
         if anchor not in self.anchors:
             self._refuse(event.start_mark, _("the alias *{anchor} has no anchor &{anchor2} before it").format(anchor=anchor, anchor2=anchor))
         node = self.anchors[anchor]
@@ -131,7 +135,9 @@ class _BoundedComposer(Composer):
         self.total += n
         if self.total > limits.MAX_VALUES:
             how = _(" once the alias *{anchor} is expanded").format(anchor=anchor) if anchor else ""
-            self._refuse(mark, _("the file holds more than {max_values} values{how}; a scenario needs far fewer (put large data in a data set file: data.dataset)").format(max_values=format(limits.MAX_VALUES, ","), how=how))
+            self._refuse(mark, _("the file holds more than {max_values} values{how}; a scenario needs far "
+                                 "fewer (put large data in a data set file: data.dataset)").format(
+                                   max_values=format(limits.MAX_VALUES, ","), how=how))
 
 
 if _Reader is None:
@@ -199,11 +205,13 @@ def _scalar(node: yaml.ScalarNode, constructor, where: str, path: Path) -> Any:
     try:
         return constructor.construct_object(node, deep=True)
     except (ValueError, OverflowError):  # e.g. an integer of more than 4300 digits
-        raise ScenarioError(where, _dotted(path), _("this number is too long to read; a scenario's numbers have at most a few dozen digits")) from None
+        raise ScenarioError(where, _dotted(path), _("this number is too long to read; a scenario's numbers "
+                                                    "have at most a few dozen digits")) from None
     except yaml.YAMLError:
         raise
     except Exception:  # a tag's own reader failing on its text, e.g. `!!timestamp nonsense`
-        raise ScenarioError(where, _dotted(path), _("cannot read this value as {tag}; a scenario holds plain numbers and text").format(tag=node.tag)) from None
+        raise ScenarioError(where, _dotted(path), _("cannot read this value as {tag}; a scenario holds "
+                                                    "plain numbers and text").format(tag=node.tag)) from None
 
 
 def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at: int | None = None,
@@ -218,7 +226,8 @@ def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at:
                             _("the aliases here nest values more than {value} deep").format(value=2 * limits.MAX_DEPTH))
     if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
         raise ScenarioError(f"{name}:{lines[path]}", _dotted(path),
-                            _("the YAML tag {tag} is not allowed; a scenario is plain data (mappings, lists, numbers, text)").format(tag=node.tag))
+                            _("the YAML tag {tag} is not allowed; a scenario is plain data (mappings, "
+                              "lists, numbers, text)").format(tag=node.tag))
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
@@ -282,7 +291,8 @@ def load_text(text: str, name: str, keep_text: bool = False) -> Source:
                 loader = _Loader(text, name)
                 root = loader.get_single_node()
             if root is None:
-                raise ScenarioError(f"{name}:1", "", _("the file is empty; a scenario is a mapping of fields"))
+                raise ScenarioError(f"{name}:1", "", _("the file is empty; a scenario is a mapping of "
+                                                       "fields"))
             lines: dict = {}
             texts: dict | None = {} if keep_text else None
             data = _build(root, (), lines, name, loader, texts=texts)
@@ -291,7 +301,9 @@ def load_text(text: str, name: str, keep_text: bool = False) -> Source:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise ScenarioError(f"{name}:{line}", "", _("not plain data: {problem}; a scenario holds only mappings, lists, numbers and text").format(problem=exc.problem)) from None
+        raise ScenarioError(f"{name}:{line}", "", _("not plain data: {problem}; a scenario holds only "
+                                                    "mappings, lists, numbers and text").format(
+                                                      problem=exc.problem)) from None
     except yaml.MarkedYAMLError as exc:
         line, problem = syntax_location(exc)
         near = lookalike_near(text, line)
@@ -327,7 +339,9 @@ def load_value(text: str, label: str, key: str) -> Any:
 
 
 def too_big(size: int) -> str:
-    return (_("the file is {size_text}; a scenario file may be at most {size_text2} (put large data in a data set file: data.dataset)").format(size_text=limits.size_text(size), size_text2=limits.size_text(limits.MAX_FILE_BYTES)))
+    return (_("the file is {size_text}; a scenario file may be at most {size_text2} (put large data in a "
+              "data set file: data.dataset)").format(
+                size_text=limits.size_text(size), size_text2=limits.size_text(limits.MAX_FILE_BYTES)))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -337,4 +351,6 @@ def decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ScenarioError(f"{name}:{line}", "", _("the byte 0x{value} at column {column} is not UTF-8 text; save the file as UTF-8").format(value=format(raw[exc.start], "02X"), column=column)) from None
+        raise ScenarioError(f"{name}:{line}", "", _("the byte 0x{value} at column {column} is not UTF-8 "
+                                                    "text; save the file as UTF-8").format(
+                                                      value=format(raw[exc.start], "02X"), column=column)) from None

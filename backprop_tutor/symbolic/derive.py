@@ -290,7 +290,8 @@ def _output_block(p: _Path, dterm, locals_: list) -> _Output:
         out.holds = holds = bool(np.allclose(p.data.y.sum(axis=1), 1.0))
         assumed = one_hot_assumption()
         out.assumption = assumed + (": ", _("the targets of this scenario satisfy it") if holds else
-                                    _("the targets of this scenario do NOT satisfy it, so the general form applies"))
+                                    _("the targets of this scenario do NOT satisfy it, so the general form "
+                                      "applies"))
         block, out.general_form = (one_hot, general) if holds else (general, one_hot)
         out.matrix_block = (block, assumed if block is one_hot else ())
     block = p.names.shown(block, p.n, p.s_ix, rows, p.k_out)

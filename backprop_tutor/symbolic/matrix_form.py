@@ -113,7 +113,8 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
     G = grad(act_name[n], (m, widths[n]))
     yh, yy = sp.MatrixSymbol(act_name[n], m, widths[n]), sp.MatrixSymbol(scenario.notation.targets, m, widths[n])
     out = [MatrixStep(sp.Eq(G, sp.Mul(c, sp.Function("ℓ′")(yh, yy), evaluate=False), evaluate=False),
-                      f"{m}×{widths[n]}", sentence("element by element: the loss's derivative for each sample "
+                      f"{m}×{widths[n]}", sentence("element by element: the loss's derivative for each "
+                                                   "sample "
                                                    "and output, times the loss's constant {c}", c=Inline(c)))]
     stop = l + 1 if target.kind == "A" or target.parameter else l
     for q in range(n, stop - 1, -1):
@@ -180,7 +181,8 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
         ones = sp.MatrixSymbol("1", m, 1)
         return MatrixStep(sp.Eq(grad(f"b{l}", (widths[l], 1)), rules["b"], evaluate=False),
                           f"({widths[l]}×{m}) · ({m}×1) → {widths[l]}×1",
-                          sentence("(18.16): b enters every row of {Z}, so the samples' contributions add up; "
+                          sentence("(18.16): b enters every row of {Z}, so the samples' contributions add "
+                                   "up; "
                                    "multiplying by a column of ones sums over the batch",
                                    Z=_eq(Z, sp.MatAdd(H * W_, ones * b_.T, evaluate=False))))
     h = below.lower()
@@ -188,7 +190,8 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
     reason = _transpose_reason("(18.15)", L, z_sj, _s, _at("w", _i, _j),
                                _times(_at(h, _s, _i), _d(L, _at("z", _s, _j))), _("the samples s"), "row", H)
     if l == 1 and scenario.notation.activation.upper() == "H":
-        reason += sentence(" (layer 1 reads the inputs, so this is {XT}, not {HT} as the source's (18.44) prints)",
+        reason += sentence(" (layer 1 reads the inputs, so this is {XT}, not {HT} as the source's (18.44) "
+                           "prints)",
                            XT=Inline(H.T), HT=Inline(sp.MatrixSymbol("H", m, widths[l - 1]).T))
     rule, shapes = rules["W"], f"({widths[l - 1]}×{m}) · ({m}×{widths[l]}) → {widths[l - 1]}×{widths[l]}"
     if scenario.l2:
@@ -213,7 +216,8 @@ def _bias_note(scenario, target: Target, m: int, c) -> tuple:
                     Z=_eq(Z, sp.MatAdd(H * W, ones * b.T, evaluate=False)), b=Inline(b_j), z=Inline(z_sj),
                     dz=_eq(_d(z_sj, b_j), 1), m=m, dL=_eq(_d(L, b_j), _sum(_d(L, z_sj), _s)))
     if c != 1:
-        return note + sentence("its constant {c} (the batch mean's 1/m) is inside {dy}, so every sample's term "
+        return note + sentence("its constant {c} (the batch mean's 1/m) is inside {dy}, so every sample's "
+                               "term "
                                "arrives already scaled; dividing again would count the mean twice.",
                                c=Inline(c), dy=Inline(_d(L, sp.Symbol("ŷ"))))
     return note + sentence("here the loss's constant is 1 (it sums, or the batch is one record), "

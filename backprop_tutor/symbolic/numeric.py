@@ -87,9 +87,11 @@ def value_warnings(value, engine_value) -> list[str]:
     chained from the derived formulas differing from the network pass's (the self-check)."""
     engine = np.asarray(engine_value, dtype=float)
     if not np.all(np.isfinite(engine)):
-        return [_("the value is not a finite number (inf or nan): on the way the loss took the log of 0 or a number overflowed; `tutor run` marks the step where it happens (⚠).")]
+        return [_("the value is not a finite number (inf or nan): on the way the loss took the log of 0 or "
+                  "a number overflowed; `tutor run` marks the step where it happens (⚠).")]
     derived = np.asarray(value, dtype=float)
     scale = float(np.abs(engine).max()) if engine.size else 0.0
     if not np.allclose(derived, engine, rtol=1e-9, atol=1e-9 * scale, equal_nan=False):
-        return [_("the derivation evaluated in floating point differs from the network pass (engine) here: a saturated unit's rounding; the engine's value is computed without it.")]
+        return [_("the derivation evaluated in floating point differs from the network pass (engine) here: "
+                  "a saturated unit's rounding; the engine's value is computed without it.")]
     return []

@@ -31,7 +31,9 @@ class TargetError(TutorError, ValueError):
     def __init__(self, target: str, message: str, offered: list[str]) -> None:
         self.target = target
         self.offered = offered
-        super().__init__(_("{target}: {message}; this scenario offers: {join} (one entry: e.g. {value}[0,0] or dL/dw11^(1))").format(target=target, message=message, join=', '.join(offered), value=offered[0]))
+        super().__init__(_("{target}: {message}; this scenario offers: {join} (one entry: e.g. "
+                           "{value}[0,0] or dL/dw11^(1))").format(
+                             target=target, message=message, join=', '.join(offered), value=offered[0]))
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,10 @@ def parse(text: str, scenario) -> Target:
                 target = _entry(shown, "W", 1, whole["layer"], scenario, offer)
                 _check(shown, target, scenario, offer)
                 return target
-            raise TargetError(shown, _("the layer is missing: one weight is w_ij^(layer), e.g. d{value}/dw{i}{j}^(1) for w{i2}{j2} of layer 1 (or d{value2}/dW1[{value3},{value4}], 0-based)").format(value=m['loss'], i=i, j=j, i2=i, j2=j, value2=m['loss'], value3=int(i) - 1, value4=int(j) - 1), offer)
+            raise TargetError(shown, _("the layer is missing: one weight is w_ij^(layer), e.g. "
+                                       "d{value}/dw{i}{j}^(1) for w{i2}{j2} of layer 1 (or "
+                                       "d{value2}/dW1[{value3},{value4}], 0-based)").format(
+                                         value=m['loss'], i=i, j=j, i2=i, j2=j, value2=m['loss'], value3=int(i) - 1, value4=int(j) - 1), offer)
         if layer is None:
             if n == 1:
                 layer = "1"
@@ -193,7 +198,8 @@ def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
     """w12^(1) -> W1[0,1]; b2^(1) -> b1[1]; z1^(2) -> Z2[0,0] when there is one sample."""
     if kind == "W":
         if len(sub) != 2:
-            raise TargetError(shown, _("write a weight as w_ij^(layer) with two one-digit indices (or W{layer}[i,j], 0-based)").format(layer=layer), offer)
+            raise TargetError(shown, _("write a weight as w_ij^(layer) with two one-digit indices (or "
+                                       "W{layer}[i,j], 0-based)").format(layer=layer), offer)
         return Target("W", layer, (int(sub[0]) - 1, int(sub[1]) - 1))
     if kind == "b":
         return Target("b", layer, (int(sub) - 1,))
@@ -201,7 +207,9 @@ def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
         raise TargetError(shown, _("the network has layers 1 to {depth}").format(depth=scenario.depth), offer)
     rows = _shape(Target(kind, layer), scenario)[0]
     if rows != 1:
-        raise TargetError(shown, _("ambiguous: {kind}{layer} has {rows} rows (one per sample); write {kind2}{layer2}[sample,unit], 0-based").format(kind=kind, layer=layer, rows=rows, kind2=kind, layer2=layer), offer)
+        raise TargetError(shown, _("ambiguous: {kind}{layer} has {rows} rows (one per sample); write "
+                                   "{kind2}{layer2}[sample,unit], 0-based").format(
+                                     kind=kind, layer=layer, rows=rows, kind2=kind, layer2=layer), offer)
     return Target(kind, layer, (0, int(sub) - 1))
 
 
