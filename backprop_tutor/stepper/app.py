@@ -23,7 +23,7 @@ from ..render.frame import footer
 from ..render.theme import for_background
 from .keys import Navigator
 from .loop import DEFAULT_BEAT, scrolled, status
-from .panes import SYMPY, Drawing, Lines, Prepare, console, unicode_formulas
+from .panes import SYMPY, Drawing, Lines, Prepare, console, settle, unicode_formulas
 
 #: the key line of the app (every key is in the `?` help)
 KEYS = "→ next  ← back  ↓↑ scroll  g go to  f/r phase  Tab pick  e explain  ? keys  q quit"
@@ -158,9 +158,10 @@ class StepApp(App):
         content = les.content(i) if les.ready(i) else les.quick(i)
         from ..render.frame import Frame
 
-        self.query_one("#header", Static).update(Frame(content, les.theme).header())
-        self.query_one("#step", Static).update(Lines(lines))
-        self.query_one("#footer", Static).update(footer(status(nav), les.theme, KEYS))
+        # every pane's size is fixed by the CSS: no layout pass is needed
+        self.query_one("#header", Static).update(Frame(content, les.theme).header(), layout=False)
+        self.query_one("#step", Static).update(Lines(lines), layout=False)
+        self.query_one("#footer", Static).update(footer(status(nav), les.theme, KEYS), layout=False)
         if self.prepare is not None:
             self.prepare.want(i, width, room, self.selected)
         if hasattr(self._driver, "quit_keys"):
@@ -313,6 +314,7 @@ class StepApp(App):
             found = Text(f"{target}: {err}", style=les.theme.warning)
         self.explained[(target, inner, les.theme.name)] = found
         self.call_from_thread(self._show_explanation, target, found)
+        settle()
 
     def _show_explanation(self, target: str, found) -> None:
         if target != self.explaining:

@@ -9,6 +9,7 @@ neighbours of the step shown while the app waits for a key.
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
 from dataclasses import replace
@@ -144,10 +145,13 @@ class Prepare(threading.Thread):
         self.stopped = True
         self.wake.set()
 
-    def _order(self, i: int, total: int) -> list[int]:
-        near = [i, i + 1, i - 1, i + 2, i - 2]
-        rest = [k for k in range(total) if k not in near]
-        return [k for k in near if 0 <= k < total] + sorted(rest, key=lambda k: abs(k - i))
+    def _order(self, i: int) -> list[int]:
+        """Nearest first, then where the jump keys go (Home, End, f, r), then the rest."""
+        les = self.drawing.lesson
+        total = les.total
+        near = [i, i + 1, i - 1, i + 2, i - 2, 0, total - 1, *les.phase_starts().values()]
+        rest = sorted(range(total), key=lambda k: abs(k - i))
+        return list(dict.fromkeys(k for k in near + rest if 0 <= k < total))
 
     def run(self) -> None:
         les = self.drawing.lesson
@@ -157,7 +161,7 @@ class Prepare(threading.Thread):
             i, (width, room), selected = self.where
             if out is None or out.width != width:
                 out = console(width, room)
-            for k in self._order(i, les.total):
+            for k in self._order(i):
                 if self.stopped or self.wake.is_set():
                     break
                 if not les.ready(k):
@@ -165,7 +169,15 @@ class Prepare(threading.Thread):
                         unicode_formulas()
                         les.content(k)
                     self.done(k)
-                if abs(k - i) <= 2:
-                    self.drawing.body(k, width, room, selected, False, out)
+                self.drawing.body(k, width, room, selected, False, out)
             else:
+                self.drawing.body(i, width, room, selected, True, out)  # the keys (?)
+                settle()
                 self.wake.wait()
+
+
+def settle() -> None:
+    """Collect now, while the student reads, and set what is left aside: sympy's objects
+    make a full collection take 50-100 ms, which would otherwise fall on a key."""
+    gc.collect()
+    gc.freeze()
