@@ -84,6 +84,10 @@ class MatrixView:
         if fit_cols < cols:  # room for the "…" column and the last column
             fit_cols = max(2, min(fit_cols, self.max_cols) - 1)
         show_c = list(range(cols)) if cols <= fit_cols else list(range(fit_cols - 1)) + [-1]
+        if len(show_c) < cols:  # the last column may be wider than those it replaced: never squeeze a number
+            last = max(len(number(x, self.digits)) for x in shown[:, -1]) + 3
+            while len(show_c) > 2 and 1 + sum(widths[c] for c in show_c[:-1]) + 4 + last > options.max_width:
+                show_c = show_c[:-2] + [-1]
         caption = shape_text(v)
         if len(show_r) < rows or len(show_c) < cols:
             caption += " (cut to fit)"

@@ -85,6 +85,9 @@ class StepApp(App):
         self.selected: str | None = None
         self.explaining: str | None = None
         self.explained: dict[tuple, object] = {}
+        #: what the panes show, as plain text: header, step, keys, derivation
+        self.shown: tuple[str, str, str] = ("", "", "")
+        self.derivation = ""
         self._out = None
         self._timer = None
 
@@ -158,10 +161,12 @@ class StepApp(App):
         content = les.content(i) if les.ready(i) else les.quick(i)
         from ..render.frame import Frame
 
+        header, keys = Frame(content, les.theme).header(), footer(status(nav), les.theme, KEYS)
+        self.shown = (header.plain, "\n".join("".join(seg.text for seg in line) for line in lines), keys.plain)
         # every pane's size is fixed by the CSS: no layout pass is needed
-        self.query_one("#header", Static).update(Frame(content, les.theme).header(), layout=False)
+        self.query_one("#header", Static).update(header, layout=False)
         self.query_one("#step", Static).update(Lines(lines), layout=False)
-        self.query_one("#footer", Static).update(footer(status(nav), les.theme, KEYS), layout=False)
+        self.query_one("#footer", Static).update(keys, layout=False)
         if self.prepare is not None:
             self.prepare.want(i, width, room, self.selected)
         if hasattr(self._driver, "quit_keys"):
@@ -278,6 +283,10 @@ class StepApp(App):
             return
         self.explain(target)
 
+    def text(self) -> str:
+        """The screen as plain text: header, step, keys (and the derivation when open)."""
+        return "\n".join(self.shown) + (f"\n{self.derivation}" if self.explaining else "")
+
     def close_explain(self) -> None:
         self.explaining = None
         self.query_one("#explain").display = False
@@ -294,6 +303,7 @@ class StepApp(App):
         if found is not None:
             self._show_explanation(target, found)
             return
+        self.derivation = ""
         self.query_one("#derivation", Static).update(Text(f"deriving {target} …", style=self.lesson.theme.dim))
         self.run_worker(lambda: self._derive(target, inner), thread=True, exclusive=True, group="explain")
 
@@ -319,5 +329,7 @@ class StepApp(App):
     def _show_explanation(self, target: str, found) -> None:
         if target != self.explaining:
             return
+        self.derivation = found.plain if isinstance(found, Text) else \
+            "\n".join("".join(seg.text for seg in line) for line in found.lines)
         self.query_one("#derivation", Static).update(found)
         self.query_one("#explain").scroll_home(animate=False)
