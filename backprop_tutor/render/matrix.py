@@ -40,8 +40,9 @@ class MatrixView:
     """Draws one value; stores settings only, all drawing in __rich_console__.
 
     `pick(row, col)` names what an entry explains (a target `tutor explain` reads, or
-    None): step mode's app makes such entries clickable. `selected` is the (row, col)
-    drawn in `selected_style`. A vector is one row (col = its index)."""
+    None; `pick(index)` for a vector), kept in the entry's style meta (`pick`), where
+    step mode's app finds what was clicked.
+    The entry whose target is `selected` is drawn in `selected_style`."""
 
     def __init__(self, value, title: str = "", digits: int = 6, max_rows: int = 8, max_cols: int = 6,
                  style: str = "", caption_style: str = "dim", pick=None, selected=None,
@@ -119,7 +120,7 @@ class MatrixView:
         target = self.pick(*where)
         if target is None:
             return text
-        style = Style(meta={"@click": f"app.pick({target!r})"})
-        if self.selected == where:
+        style = Style(meta={"pick": target})
+        if target == self.selected:
             style = Style.parse(self.selected_style) + style
         return Text(text, style=style)

@@ -54,7 +54,7 @@ class NetworkView:
     params   the parameters before the update
     select   whether a step chooses the record (then the input is blank until it does)
     pick     pick(kind, layer, index) -> the explain target of a unit (kind Z) or a weight
-             or bias (W, b), or None; such entries carry a click action (step mode's app)
+             or bias (W, b), or None; kept in the style meta (`pick`) for step mode's app
     selected the picked target, drawn in the theme's `selected` style
     max_units units drawn per layer before "… n more"
 
@@ -90,7 +90,7 @@ weights or no weight columns until it fits the width.
 
         if target == self.selected:
             text.stylize(getattr(self.theme, "selected", "reverse"))
-        text.stylize(Style(meta={"@click": f"app.pick({target!r})"}))
+        text.stylize(Style(meta={"pick": target}))
         return text
 
     def fits(self) -> list[Fit]:

@@ -39,6 +39,14 @@ class Pane(VerticalScroll, can_focus=False):
 
 
 class StepPane(Static):
+    """The step. A click on a value the drawing marked as explainable (a matrix entry, a
+    unit, a weight: the `pick` in its style) opens that value's derivation."""
+
+    def on_click(self, event) -> None:
+        target = event.style.meta.get("pick") if event.style is not None else None
+        if target:
+            self.app.action_pick(target)
+
     def on_mouse_scroll_down(self, event) -> None:
         self.app.scroll_step(3)
 
