@@ -78,7 +78,7 @@ def stack_import() -> float:
 
 def first_frames(runs: int) -> None:
     print("first frame (pseudo-terminal 100 x 30), median of", runs, "interleaved runs")
-    cases = [("height-weight", r"1/21", "xₘₐₓ - xₘᵢₙ"), ("logistic-4x2", r"1/17", "X⋅W₁")]
+    cases = [("height-weight", r"1/21", r"x\[2\]′ = "), ("logistic-4x2", r"1/17", "X⋅W₁")]
     for name, counter, formula in cases:
         base, painted, full = [], [], []
         for _ in range(runs):

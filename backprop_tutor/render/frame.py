@@ -111,7 +111,8 @@ class Frame:
             parts.append(Text(line, style=t.text))
         if c.pending:
             parts.append(Text(c.pending, style=t.dim))
-        matrices = c.view != "element" or not c.elements
+        # a window (step mode's app) shows the whole value when element lines were left out
+        matrices = c.view != "element" or not c.elements or bool(c.omitted and self.room)
         rows, cols = self.room or ((8, 6) if c.full else (5, 5))
         if matrices or c.full or self.selected is not None:
             parts.append(MatrixView(st.value, st.symbol, t.digits, max_rows=rows, max_cols=cols,

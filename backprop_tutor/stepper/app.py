@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,7 +21,8 @@ from ..render.frame import footer
 from ..render.theme import for_background
 from .keys import Navigator
 from .loop import DEFAULT_BEAT, scrolled, status
-from .panes import SYMPY, Drawing, Lines, Prepare, console, settle, unicode_formulas
+from .explaining import Explaining
+from .panes import Drawing, Lines, Prepare, console
 
 #: the key line of the app (every key is in the `?` help)
 KEYS = "→ next  ← back  ↓↑ scroll  g go to  f/r phase  Tab pick  e explain  ? keys  q quit"
@@ -63,7 +62,7 @@ def tone_of_terminal() -> str:
     return "dark"
 
 
-class StepApp(App):
+class StepApp(Explaining, App):
     CSS = """
     Screen { layout: vertical; overflow: hidden; }
     #header, #footer { height: 1; width: 100%; }
@@ -276,68 +275,6 @@ class StepApp(App):
 
         return locate(self.lesson, text)
 
-    # explain ------------------------------------------------------------------------
-
-    def action_pick(self, target: str) -> None:
-        """A click on an entry: pick it and explain it."""
-        self.selected = target
-        self.explain(target)
-        self.redraw()
-
-    def action_explain(self) -> None:
-        target = self.selected or self.lesson.step_target(self.nav.index)
-        if target is None:
-            self.nav.message = "nothing to explain on this step: Tab picks a value, or click one"
-            return
-        self.explain(target)
-
     def text(self) -> str:
         """The screen as plain text: header, step, keys (and the derivation when open)."""
         return "\n".join(self.shown) + (f"\n{self.derivation}" if self.explaining else "")
-
-    def close_explain(self) -> None:
-        self.explaining = None
-        self.query_one("#explain").display = False
-
-    def explain(self, target: str) -> None:
-        """Open the derivation of `target` beside the step (worked out in a worker thread)."""
-        self.explaining = target
-        pane = self.query_one("#explain")
-        pane.display = True
-        width = self.size.width // 2
-        pane.styles.width = width
-        inner = max(20, width - 3)
-        found = self.explained.get((target, inner, self.lesson.theme.name))
-        if found is not None:
-            self._show_explanation(target, found)
-            return
-        self.derivation = ""
-        self.query_one("#derivation", Static).update(Text(f"deriving {target} …", style=self.lesson.theme.dim))
-        self.run_worker(lambda: self._derive(target, inner), thread=True, exclusive=True, group="explain")
-
-    def _derive(self, target: str, inner: int) -> None:
-        from ..errors import TutorError, UnsupportedError
-        from ..render.explain import ExplainView
-        from ..symbolic.derive import explain as derivation
-        from ..symbolic.targets import parse
-
-        les = self.lesson
-        try:
-            with SYMPY:
-                unicode_formulas()
-                view = ExplainView(derivation(les.model, parse(target, les.model)), les.model.name, les.theme)
-                lines = console(inner, 100).render_lines(view, pad=False)
-            found = Lines(lines)
-        except (TutorError, UnsupportedError, NotImplementedError) as err:
-            found = Text(f"{target}: {err}", style=les.theme.warning)
-        self.explained[(target, inner, les.theme.name)] = found
-        self.call_from_thread(self._show_explanation, target, found)
-        settle()
-
-    def _show_explanation(self, target: str, found) -> None:
-        if target != self.explaining:
-            return
-        self.derivation = found.plain if isinstance(found, Text) else \
-            "\n".join("".join(seg.text for seg in line) for line in found.lines)
-        self.query_one("#derivation", Static).update(found)
-        self.query_one("#explain").scroll_home(animate=False)
