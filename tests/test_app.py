@@ -257,3 +257,51 @@ async def _whole_body(app, pilot):
         await press(pilot, "pagedown")
         seen.append(app.shown[1])
     return "\n".join(seen)
+
+
+# what goes wrong stays on the screen ----------------------------------------------------
+
+def test_a_formula_or_a_derivation_that_fails_is_said_and_the_lesson_goes_on(monkeypatch):
+    from backprop_tutor.stepper.lesson import Lesson
+    from backprop_tutor.symbolic import derive
+
+    real = Lesson._content
+
+    def content(self, i):
+        if i == 1:
+            raise RuntimeError("no printer for this")
+        return real(self, i)
+
+    def explain(model, target):
+        raise RuntimeError("sympy gave up")
+
+    monkeypatch.setattr(Lesson, "_content", content)
+    monkeypatch.setattr(derive, "explain", explain)
+
+    async def script(app, pilot):
+        await press(pilot, "right")
+        failed = app.text()
+        await press(pilot, "g", *"dL/dZ2", "enter", "e")
+        for _ in range(100):
+            if app.derivation:
+                break
+            await pilot.pause(0.05)
+        await press(pilot, "right")
+        return failed, app.derivation, header(app)
+
+    async def main():
+        app = make_app("height-weight")
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(200):  # every frame but the one that fails
+                if all(app.lesson.ready(i) or i in app.lesson.failed for i in range(app.lesson.total)):
+                    break
+                await pilot.pause(0.05)
+            return await script(app, pilot)
+
+    import asyncio
+
+    failed, derivation, last = asyncio.run(main())
+    assert "the formula could not be worked out (RuntimeError: no printer for this)" in failed
+    assert " 2/21 " in failed and "0.5" in failed  # the values are still drawn
+    assert "the derivation failed (RuntimeError: sympy gave up)" in derivation
+    assert " 12/21 " in last

@@ -52,6 +52,7 @@ class Explaining:
         from ..render.explain import ExplainView
         from ..symbolic.derive import explain as derivation
         from ..symbolic.targets import parse
+        from ..textsafe import visible
 
         les = self.lesson
         try:
@@ -60,8 +61,11 @@ class Explaining:
                 view = ExplainView(derivation(les.model, parse(target, les.model)), les.model.name, les.theme)
                 lines = console(inner, 100).render_lines(view, pad=False)
             found = Lines(lines)
-        except (TutorError, UnsupportedError, NotImplementedError) as err:
-            found = Text(f"{target}: {err}", style=les.theme.warning)
+        except (TutorError, UnsupportedError, NotImplementedError) as err:  # what explain itself refuses
+            found = Text(visible(f"{target}: {err}"), style=les.theme.warning)
+        except Exception as err:  # noqa: BLE001 - a derivation that fails must not end the lesson
+            found = Text(visible(f"{target}: the derivation failed ({type(err).__name__}: {err})"),
+                         style=les.theme.warning)
         self.explained[(target, inner, les.theme.name)] = found
         self.call_from_thread(self._show_explanation, target, found)
         settle()

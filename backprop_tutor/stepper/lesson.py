@@ -29,6 +29,8 @@ class Lesson:
         self.theme = theme
         self.view = view
         self._contents: dict[int, FrameContent] = {}
+        #: steps whose formulas could not be worked out in step mode's worker, and why
+        self.failed: dict[int, str] = {}
         self._lock = threading.Lock()
 
     @property
@@ -115,7 +117,7 @@ class Lesson:
         return FrameContent(
             step=st, index=i, total=self.total, scenario=self.model.name, network=self.network(i),
             view="matrix", reuses=[self.reuse(i, k) for k in st.reuses],
-            warnings=[d.message for d in diagnose(st)], pending="working out the formula …")
+            warnings=[d.message for d in diagnose(st)], pending=self.failed.get(i, "working out the formula …"))
 
     def _content(self, i: int) -> FrameContent:
         from ..symbolic import formulas, substitution

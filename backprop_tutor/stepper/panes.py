@@ -20,6 +20,7 @@ from rich.segment import Segment
 
 from ..render.frame import Frame
 from ..render.network import MAX_UNITS
+from ..textsafe import visible
 from .loop import arrange
 
 #: one lock for every sympy derivation (formulas and explanations run in worker threads)
@@ -164,10 +165,13 @@ class Prepare(threading.Thread):
             for k in self._order(i):
                 if self.stopped or self.wake.is_set():
                     break
-                if not les.ready(k):
+                if not les.ready(k) and k not in les.failed:
                     with SYMPY:
                         unicode_formulas()
-                        les.content(k)
+                        try:
+                            les.content(k)
+                        except Exception as err:  # noqa: BLE001 - shown on the step, the lesson goes on
+                            les.failed[k] = visible(f"the formula could not be worked out ({type(err).__name__}: {err})")
                     self.done(k)
                 self.drawing.body(k, width, room, selected, False, out)
             else:
