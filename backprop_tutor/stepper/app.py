@@ -15,6 +15,8 @@ import signal
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..render.frame import footer
@@ -22,7 +24,7 @@ from ..render.theme import for_background
 from .keys import Navigator
 from .loop import DEFAULT_BEAT, scrolled, status
 from .explaining import Explaining
-from .panes import Drawing, Lines, Prepare, console
+from .panes import Drawing, Prepare, console
 
 #: the key line of the app (every key is in the `?` help)
 KEYS = "→ next  ← back  ↓↑ scroll  g go to  f/r phase  Tab pick  e explain  ? keys  q quit"
@@ -37,9 +39,20 @@ class Pane(VerticalScroll, can_focus=False):
     keys stay with the steps)."""
 
 
-class StepPane(Static):
-    """The step. A click on a value the drawing marked as explainable (a matrix entry, a
-    unit, a weight: the `pick` in its style) opens that value's derivation."""
+class StepPane(Widget):
+    """The step, its lines handed to Textual as strips (drawn once, in panes.py). A click
+    on a value the drawing marked as explainable (a matrix entry, a unit, a weight: the
+    `pick` in its style) opens that value's derivation."""
+
+    def show(self, lines) -> None:
+        base, width = self.rich_style, self.size.width
+        self._strips = [Strip(line).extend_cell_length(width).crop(0, width).apply_style(base) for line in lines]
+        self._blank = Strip.blank(width, base)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        strips = getattr(self, "_strips", [])
+        return strips[y] if y < len(strips) else getattr(self, "_blank", Strip.blank(self.size.width))
 
     def on_click(self, event) -> None:
         target = event.style.meta.get("pick") if event.style is not None else None
@@ -172,7 +185,7 @@ class StepApp(Explaining, App):
         self.shown = (header.plain, "\n".join("".join(seg.text for seg in line) for line in lines), keys.plain)
         # every pane's size is fixed by the CSS: no layout pass is needed
         self.query_one("#header", Static).update(header, layout=False)
-        self.query_one("#step", Static).update(Lines(lines), layout=False)
+        self.query_one("#step", StepPane).show(lines)
         self.query_one("#footer", Static).update(keys, layout=False)
         if self.prepare is not None:
             self.prepare.want(i, width, room, self.selected)
