@@ -58,3 +58,15 @@ def test_enter_forward_left_back_q_quits_with_status_0(tmux):
     tmux("send-keys", "-t", "step", "q")
     shown = tmux.wait_for("STATUS 0")
     assert "Traceback" not in shown
+
+
+def test_g_takes_a_name_typed_in_the_terminal(tmux):
+    tmux("new-session", "-d", "-s", "step", "-x", "100", "-y", "30", "sh")
+    tmux("send-keys", "-t", "step", f"{TUTOR} run logistic-4x2 --step; echo STATUS $?", "Enter")
+    tmux.wait_for(" 1/17 ")
+    tmux("send-keys", "-t", "step", "-l", "gdJ/dw13^(1)")
+    tmux("send-keys", "-t", "step", "Enter")
+    shown = tmux.wait_for(" 12/17 ")
+    assert "∂J/∂W1" in shown and "picked dJ/dW1[0,2]" in shown
+    tmux("send-keys", "-t", "step", "q")
+    tmux.wait_for("STATUS 0")
