@@ -35,6 +35,8 @@ def unicode_formulas() -> None:
     pretty_use_unicode(True)
 #: a matrix's own lines besides its rows: title, two borders, caption
 MATRIX_FRAME = 4
+#: step panes kept drawn (every step at a few sizes and picks)
+MAX_DRAWN = 1000
 
 
 class Lines:
@@ -87,6 +89,8 @@ class Drawing:
         key = (i, width, room, selected, help, self.lesson.ready(i), self.lesson.theme.name)
         found = self.cache.get(key)
         if found is None:
+            if len(self.cache) > MAX_DRAWN:  # many sizes or picks: start afresh
+                self.cache.clear()
             frame = self.frame(i, width, room, selected)
             found = self.cache[key] = arrange(frame, out, width, room, self.lesson.theme, help)
         return found
@@ -173,7 +177,8 @@ class Prepare(threading.Thread):
                         except Exception as err:  # noqa: BLE001 - shown on the step, the lesson goes on
                             les.failed[k] = visible(f"the formula could not be worked out ({type(err).__name__}: {err})")
                     self.done(k)
-                self.drawing.body(k, width, room, selected, False, out)
+                if selected is None or abs(k - i) <= 2:  # a pick is drawn ahead near the step only
+                    self.drawing.body(k, width, room, selected, False, out)
             else:
                 self.drawing.body(i, width, room, selected, True, out)  # the keys (?)
                 settle()
