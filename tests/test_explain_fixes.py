@@ -35,6 +35,13 @@ def test_printed_and_nested_index_forms(lg, text, expected):
     assert parse(text, lg) == expected
 
 
+def test_one_value_of_a_layer_the_network_does_not_have():
+    hw = load("height-weight", up_close=True)
+    for text in ("dL/dz1^(3)", "dL/da1^(9)"):
+        with pytest.raises(TargetError, match="the network has layers 1 to 2"):
+            parse(text, hw)
+
+
 def test_weight_without_layer_says_the_layer_is_missing(lg):
     with pytest.raises(TargetError) as err:
         parse("dL/dw12", lg)

@@ -1,6 +1,7 @@
 """The command line (typer, thin). Each module registers its commands on `app`."""
 
 from . import commands  # noqa: F401  (registers list, run, train, validate)
+from . import check  # noqa: F401  (registers check, quiz)
 from . import compare  # noqa: F401  (registers compare)
 from . import explain  # noqa: F401  (registers explain)
 from .app import WRITE_ERRORS, app

@@ -102,12 +102,19 @@ def _theta(params: dict, names: dict) -> dict:
     return {slot: params[name] for slot, name in names.items()}
 
 
+def _same(key: str, value):
+    return value
+
+
 def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | None = None,
-            shift: tuple | None = None):
+            shift: tuple | None = None, given=_same):
     """The forward pass; returns (hs, zs, ws): inputs of each layer, pre-activations, matrices used.
 
     `shift` = ("Z" or "A", layer, array) adds the array to that layer's Z or A as it is
-    computed (a central difference with respect to a value of the pass)."""
+    computed (a central difference with respect to a value of the pass). `given(key, value)`
+    sees each value as it is computed, by its step key (Z1, A1, dL/dZ1, W1 ...), and returns
+    the value the pass goes on with: a student's own numbers put in where they gave them
+    (`tutor check`'s follow-through marking)."""
     hs, zs, ws = [x], [], []
     for lay in net.layers:
         l = lay.layer
@@ -119,11 +126,13 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
         z = lay.affine.apply(hs[-1], w_used, b)
         if shift is not None and shift[:2] == ("Z", l):
             z = z + shift[2]
+        z = given(f"Z{l}", z)
         if rec is not None:
             rec.affine(lay, hs[-1], w_used, b, z)
         a = lay.act.apply(z, _theta(params, lay.act_names))
         if shift is not None and shift[:2] == ("A", l):
             a = a + shift[2]
+        a = given(f"A{l}", a)
         if rec is not None:
             rec.activation(lay, z, a, _theta(params, lay.act_names))
         hs.append(a)
@@ -150,28 +159,34 @@ def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float
 
 
 def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
-             work: dict | None = None, backward: bool = True, shift: tuple | None = None) -> PassResult:
-    """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name."""
-    hs, zs, ws = forward(net, params, x, rec, work, shift)
+             work: dict | None = None, backward: bool = True, shift: tuple | None = None,
+             given=_same) -> PassResult:
+    """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name.
+
+    `given`: see `forward` (the loss is shown to it too, as "L")."""
+    hs, zs, ws = forward(net, params, x, rec, work, shift, given)
     yhat = hs[-1]
     shifted_out = shift is not None and shift[:2] == ("A", len(net.layers))
     loss, data_loss, penalty, one_minus = loss_of(net, params, yhat, None if shifted_out else zs[-1], y, rec)
+    given("L", loss)
     result = PassResult(loss, data_loss, penalty, yhat)
     if not backward:
         return result
-    g = net.loss.backward(yhat, y, one_minus)
+    g = given(f"dL/dA{len(net.layers)}", net.loss.backward(yhat, y, one_minus))
     if rec is not None:
         rec.loss_grad(net, yhat, y, g)
     for lay in reversed(net.layers):
-        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work)
+        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given)
     result.saturation.reverse()
     return result
 
 
-def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
-    i = lay.layer - 1
+def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_same):
+    i, l = lay.layer - 1, lay.layer
     theta = _theta(params, lay.act_names)
     gz, act_grads = lay.act.grads(g, zs[i], hs[i + 1], theta)
+    gz = given(f"dL/dZ{l}", gz)
+    act_grads = {slot: given(f"dL/d{lay.act_names[slot]}", v) for slot, v in act_grads.items()}
     ratio = lay.act.blocked_ratio(zs[i])
     if ratio is not None:
         result.saturation.append(ratio)
@@ -186,6 +201,9 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
     gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
     if net.l2:
         gw += PENALTY.backward(W, net.l2)
+    gw, gb = given(f"dL/d{lay.affine_names['W']}", gw), given(f"dL/d{lay.affine_names['b']}", gb)
+    if gh is not None:
+        gh = given(f"dL/dA{l - 1}", gh)
     result.grads[lay.affine_names["W"]] = gw
     result.grads[lay.affine_names["b"]] = gb
     if rec is not None:
@@ -193,17 +211,19 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
     return gh
 
 
-def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False) -> dict:
+def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False,
+           given=_same) -> dict:
     """theta <- theta - eta dL/dtheta for every parameter, in order; returns the new parameters.
 
-    In place (the fast path) the gradients are used as scratch and `params` is changed."""
+    In place (the fast path) the gradients are used as scratch and `params` is changed.
+    `given`: see `forward` (each new parameter by its name, W1, b1 ...)."""
     new = params if inplace else dict(params)
     for p in net.params:
         op, name = p.updater, p.name
         if inplace:
             op.forward_inplace(params[name], grads[name], lr)
             continue
-        new[name] = op.forward(params[name], grads[name], lr)
+        new[name] = given(name, op.forward(params[name], grads[name], lr))
         if rec is not None:
             rec.update(p, op, params[name], grads[name], new[name], lr)
     return new

@@ -40,6 +40,12 @@ MAX_SHOWN_ROWS = 1_000
 MAX_COMPARE_VALUES = 8
 MAX_LIST_ROWS = 100
 MAX_ERRORS = 20
+#: `tutor check`: largest answer file (bytes), most answered entries in one file, most
+#: answer files marked in one call, most questions of one `tutor quiz`
+MAX_ANSWER_BYTES = 256 * 1024
+MAX_ANSWERS = 2_000
+MAX_ANSWER_FILES = 1_000
+MAX_QUESTIONS = 2_000
 #: whole numbers beyond this (seeds, records) are refused
 MAX_INT = 2**63 - 1
 

@@ -44,6 +44,8 @@ class Source:
     lines: dict[Path, int] = field(default_factory=dict)
     #: paths changed by --set, with the option text that changed them
     overrides: dict[Path, str] = field(default_factory=dict)
+    #: the text of each scalar as written (0.0215, not the float), kept when asked for
+    texts: dict[Path, str] = field(default_factory=dict)
 
     def where(self, path: Path) -> str:
         """`file:line` of the value at `path` (or of its nearest parent)."""
@@ -164,8 +166,10 @@ def _scalar(node: yaml.ScalarNode, constructor, where: str, path: Path) -> Any:
                                                   f"holds plain numbers and text") from None
 
 
-def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at: int | None = None) -> Any:
-    """The plain value of `node`; `at` is the line of the alias this value was reached through."""
+def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at: int | None = None,
+           texts: dict | None = None) -> Any:
+    """The plain value of `node`; `at` is the line of the alias this value was reached through;
+    `texts` (if given) receives each scalar's text as written."""
     if getattr(node, "alias", None) is not None and at is None:
         at = node.start_mark.line + 1
     lines[path] = at or node.start_mark.line + 1
@@ -189,11 +193,13 @@ def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at:
                 raise ScenarioError(
                     f"{name}:{line}", _dotted(path + (key,)), "this key appears twice; give it once"
                 )
-            out[key] = _build(value_node, path + (key,), lines, name, constructor, at)
+            out[key] = _build(value_node, path + (key,), lines, name, constructor, at, texts)
             lines[path + (key,)] = line
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(v, path + (i,), lines, name, constructor, at) for i, v in enumerate(node.value)]
+        return [_build(v, path + (i,), lines, name, constructor, at, texts) for i, v in enumerate(node.value)]
+    if texts is not None:
+        texts[path] = node.value
     return _scalar(node, constructor, f"{name}:{lines[path]}", path)
 
 
@@ -207,8 +213,9 @@ def _dotted(path: Path) -> str:
 dotted = _dotted
 
 
-def load_text(text: str, name: str) -> Source:
-    """Parse YAML text safely into a Source; syntax errors become ScenarioError."""
+def load_text(text: str, name: str, keep_text: bool = False) -> Source:
+    """Parse YAML text safely into a Source; syntax errors become ScenarioError.
+    `keep_text`: also keep each scalar's text as written (Source.texts)."""
     if len(text) > limits.MAX_FILE_BYTES:
         raise ScenarioError(f"{name}:1", "", too_big(len(text)))
     bad = unreadable_character(text)
@@ -222,7 +229,8 @@ def load_text(text: str, name: str) -> Source:
             if root is None:
                 raise ScenarioError(f"{name}:1", "", "the file is empty; a scenario is a mapping of fields")
             lines: dict = {}
-            data = _build(root, (), lines, name, loader)
+            texts: dict | None = {} if keep_text else None
+            data = _build(root, (), lines, name, loader, texts=texts)
         finally:
             loader.dispose()
     except yaml.constructor.ConstructorError as exc:
@@ -244,7 +252,7 @@ def load_text(text: str, name: str) -> Source:
         raise ScenarioError(f"{name}:{line}", "", f"YAML error: {getattr(exc, 'reason', None) or exc}") from None
     except RecursionError:  # pragma: no cover - the depth limit comes first
         raise ScenarioError(f"{name}:1", "", "the file nests values too deeply") from None
-    return Source(name=name, data=data, lines=lines)
+    return Source(name=name, data=data, lines=lines, texts=texts or {})
 
 
 def load_value(text: str, label: str, key: str) -> Any:

@@ -200,6 +200,8 @@ def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
         return Target("W", layer, (int(sub[0]) - 1, int(sub[1]) - 1))
     if kind == "b":
         return Target("b", layer, (int(sub) - 1,))
+    if not 1 <= layer <= scenario.depth:  # before its shape is looked up
+        raise TargetError(shown, f"the network has layers 1 to {scenario.depth}", offer)
     rows = _shape(Target(kind, layer), scenario)[0]
     if rows != 1:
         raise TargetError(shown, f"ambiguous: {kind}{layer} has {rows} rows (one per sample); "

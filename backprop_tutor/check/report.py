@@ -1,0 +1,52 @@
+"""A marking as plain data: `--json`, and Gradescope's results.json."""
+
+from __future__ import annotations
+
+from .marking import BLANK, CREDITED, RIGHT, Mark, Marking
+from .marks import shown
+
+
+def as_json(scenario: str, markings: list[Marking], summary: dict | None = None) -> dict:
+    out = {"scenario": scenario, "sheets": [sheet_json(mk) for mk in markings]}
+    if summary is not None:
+        out["summary"] = {"sheets": summary["sheets"], "all_right": summary["all_right"],
+                          **{k: [{"name": n, "count": c} for n, c in summary[k]]
+                             for k in ("mistakes", "missed", "first_mistakes")}}
+    return out
+
+
+def sheet_json(mk: Marking) -> dict:
+    first = mk.first_mistake
+    return {"file": mk.file, "score": mk.score, "max_score": mk.max_score,
+            "first_mistake": first.entry.name if first else None,
+            "marks": [mark_json(m) for m in mk.marks]}
+
+
+def mark_json(m: Mark) -> dict:
+    return {"name": m.entry.name, "key": m.entry.key, "index": list(m.entry.index), "step": m.step,
+            "answer": m.entry.text, "expected": m.expected, "verdict": m.verdict, "computed": m.computed,
+            "diagnosis": m.diagnosis or None, "uses": list(m.uses), "revisit": m.revisit}
+
+
+def explanation(m: Mark) -> str:
+    """One sentence about a mark, as the report and a Gradescope test's output say it."""
+    expected = shown(m.expected)
+    if m.verdict == RIGHT:
+        return f"right: {m.entry.text} (the value is {expected})"
+    if m.verdict == BLANK:
+        return f"not answered (the value is {expected}); revisit: {m.revisit}"
+    if m.verdict == CREDITED:
+        uses = ", ".join(m.uses) or "your earlier values"
+        return (f"right from your own earlier numbers (follow-through): {m.entry.text} is "
+                f"{shown(m.computed)} computed from {uses}; from the exact values it is {expected}")
+    why = f"; looks like: {m.diagnosis}" if m.diagnosis else ""
+    return f"wrong: {m.entry.text}, the value is {expected}{why}; revisit: {m.revisit}"
+
+
+def gradescope(mk: Marking) -> dict:
+    """The results.json Gradescope's autograder reads: one test per value, one point each."""
+    first = mk.first_mistake
+    note = f"First mistake: {first.entry.name} (step {first.step})." if first else "Every value is right."
+    return {"score": mk.score, "max_score": mk.max_score, "output": f"{mk.score}/{mk.max_score}. {note}",
+            "tests": [{"name": f"step {m.step}: {m.entry.name}", "score": m.points, "max_score": 1,
+                       "output": explanation(m)} for m in mk.marks]}
