@@ -14,16 +14,17 @@ import signal
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ..render.frame import footer
 from ..render.theme import for_background
 from .keys import Navigator
 from .loop import DEFAULT_BEAT, scrolled, status
 from .explaining import Explaining
+from .quiz import Quizzing
 from .panes import Drawing, Prepare, console
 
 #: the key line of the app (every key is in the `?` help)
@@ -75,13 +76,15 @@ def tone_of_terminal() -> str:
     return "dark"
 
 
-class StepApp(Explaining, App):
+class StepApp(Explaining, Quizzing, App):
     CSS = """
     Screen { layout: vertical; overflow: hidden; }
     #header, #footer { height: 1; width: 100%; }
     #main { height: 1fr; }
     #step { width: 1fr; height: 100%; }
     #explain { display: none; height: 100%; border-left: solid $secondary; }
+    #quiz { display: none; height: 100%; }
+    #quiz-view { height: 1fr; }
     """
     BINDINGS = [
         Binding("ctrl+c", "interrupt", show=False, priority=True),
@@ -90,6 +93,7 @@ class StepApp(Explaining, App):
         Binding("shift+tab", "next_pick(-1)", show=False, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = False
+    AUTO_FOCUS = None  # the keys belong to the steps (the quiz's answer box takes them while quizzing)
 
     def __init__(self, lesson, auto: float | None = None, tone: str = "auto", prepare: bool = True) -> None:
         from .driver import StepDriver
@@ -119,6 +123,9 @@ class StepApp(Explaining, App):
             yield StepPane(id="step")
             with Pane(id="explain"):
                 yield Static(id="derivation")
+            with Vertical(id="quiz"):
+                yield Static(id="quiz-view")
+                yield Input(id="answer", placeholder="your value, then Enter (s skips, b goes back)", disabled=True)
         yield Static(id="footer")
 
     def on_mount(self) -> None:
@@ -157,17 +164,19 @@ class StepApp(Explaining, App):
             from rich.style import Style
 
             ink = Style.parse(look.text).color
-            for node in (self.screen, self.query_one("#explain")):
+            for node in (self.screen, self.query_one("#explain"), self.query_one("#quiz-view"),
+                         self.query_one("#answer")):
                 node.styles.background = look.background
                 node.styles.color = ink.triplet.hex if ink is not None and ink.triplet else None
+            self.query_one("#answer", Input).placeholder = ""  # Textual's faint placeholder: the pane says it
 
     # drawing ------------------------------------------------------------------------
 
     def sizes(self) -> tuple[int, int]:
         """The step pane's width and the lines between the header and the keys."""
         width, height = self.size
-        if self.explaining is not None:
-            width -= width // 2  # the derivation takes the right half
+        if self.explaining is not None or self.quizzing is not None:
+            width -= width // 2  # the derivation or the quiz takes the right half
         return max(20, width), max(3, height - 2)
 
     def redraw(self) -> None:
@@ -208,9 +217,16 @@ class StepApp(Explaining, App):
     # keys ---------------------------------------------------------------------------
 
     def on_key(self, event) -> None:
+        key = event.key
+        if self.quizzing is not None:  # the answer box has the keys; Esc leaves, ↓↑ PgDn PgUp scroll
+            if key == "escape":
+                self.leave_quiz()
+            elif key in ("up", "down", "pageup", "pagedown"):
+                self.nav.handle(key)
+                self.redraw()
+            return
         event.stop()
         event.prevent_default()
-        key = event.key
         char = event.character
         if char and len(char) == 1 and char.isprintable() and char != " ":
             key = char
@@ -230,9 +246,11 @@ class StepApp(Explaining, App):
         self.redraw()
 
     def _own_key(self, key: str) -> bool:
-        """The app's own keys: explain, close, the background, the derivation's scrolling."""
+        """The app's own keys: explain, close, the quiz, the background, the derivation's scrolling."""
         if key == "e":
             self.action_explain()
+        elif key == "c":
+            self.start_quiz()
         elif key == "escape" and self.explaining is not None and not self.nav.help:
             self.close_explain()
         elif key == "t":

@@ -19,6 +19,7 @@ HELP = [
     ("Tab  Shift+Tab", "pick the next / previous value (a matrix entry, a unit, a weight)"),
     ("e  (or a click)", "explain the picked value: its chain-rule derivation beside the step"),
     ("Esc", "close the derivation"),
+    ("c", "quiz: type each value before it is shown (Esc leaves)"),
     ("t", "light or dark background"),
     ("a", "play the steps by themselves (any key pauses)"),
     ("?", "show or hide these keys"),
