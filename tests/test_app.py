@@ -305,3 +305,27 @@ def test_a_formula_or_a_derivation_that_fails_is_said_and_the_lesson_goes_on(mon
     assert " 2/21 " in failed and "0.5" in failed  # the values are still drawn
     assert "the derivation failed (RuntimeError: sympy gave up)" in derivation
     assert " 12/21 " in last
+
+
+def test_the_first_frame_is_drawn_at_once_and_after_a_resize():
+    """Before any formula is worked out (no worker here) the step is drawn from its records,
+    by Textual itself (its screenshot), at the size the window has, before and after a resize."""
+    import asyncio
+
+    def screen(app) -> str:
+        return app.export_screenshot().replace("&#160;", " ")
+
+    async def main():
+        app = make_app("height-weight")
+        app.prepare = None
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            first = screen(app)
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            await press(pilot, "right")
+            return first, screen(app)
+
+    first, resized = asyncio.run(main())
+    assert "on its row" in first and "working out the formula" in first and " 1/21 " in first
+    assert "working out the formula" in resized and " 2/21 " in resized and "3 x 1" in resized

@@ -46,14 +46,20 @@ class StepPane(Widget):
     `pick` in its style) opens that value's derivation."""
 
     def show(self, lines) -> None:
-        base, width = self.rich_style, self.size.width
-        self._strips = [Strip(line).extend_cell_length(width).crop(0, width).apply_style(base) for line in lines]
-        self._blank = Strip.blank(width, base)
+        self._lines, self._strips = lines, {}
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        strips = getattr(self, "_strips", [])
-        return strips[y] if y < len(strips) else getattr(self, "_blank", Strip.blank(self.size.width))
+        """Line y at the pane's width now (the strips are made once per width)."""
+        width = self.size.width
+        strips = self._strips.get(width) if hasattr(self, "_strips") else None
+        if strips is None:
+            base = self.rich_style
+            strips = [Strip(line).extend_cell_length(width).crop(0, width).apply_style(base)
+                      for line in getattr(self, "_lines", [])] + [Strip.blank(width, base)]
+            if hasattr(self, "_strips"):
+                self._strips[width] = strips
+        return strips[y] if y < len(strips) - 1 else strips[-1]
 
     def on_click(self, event) -> None:
         target = event.style.meta.get("pick") if event.style is not None else None
