@@ -29,13 +29,16 @@ def list_scenarios() -> None:
     listed()
 
 
-def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str) -> None:
-    """--projector and --auto belong to step mode; --view also shapes the printed run."""
+def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str, background: str = "auto") -> None:
+    """--projector, --auto and --background belong to step mode; --view also shapes the printed run."""
     if view not in ("auto", "element", "matrix"):
         fail(f"--view: expected element, matrix or auto, got {view!r}")
+    if background not in ("auto", "light", "dark"):
+        fail(f"--background: expected light, dark or auto, got {background!r}")
     if step and as_json:
         fail("--step and --json: choose one; --json prints every step as one JSON object")
-    for given, option in ((projector, "--projector"), (auto is not None, "--auto")):
+    for given, option in ((projector, "--projector"), (auto is not None, "--auto"),
+                          (background != "auto", "--background")):
         if given and not step:
             fail(f"{option} only applies to step mode; add --step")
     if as_json and view != "auto":
@@ -50,7 +53,8 @@ def run(
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every step, nothing else."),
     step: bool = typer.Option(False, "--step", help="One operation per screen, moved through with the keys "
-                              "(→ next, ← back, g N go to, f/r forward/backward, ? keys, q quit)."),
+                              "(→ next, ← back, g N go to, f/r forward/backward, Tab pick and e explain a value, "
+                              "? keys, q quit)."),
     projector: bool = typer.Option(False, "--projector", help="With --step: high contrast, fewer digits, "
                                    "more space, for a classroom projector."),
     digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
@@ -60,18 +64,20 @@ def run(
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
                                          help="With --step: play the steps by themselves, SECONDS apart "
                                               "(any key pauses)."),
+    background: str = typer.Option("auto", "--background", help="With --step: the colours for a light or a dark "
+                                   "terminal (auto: the terminal's COLORFGBG, else dark; t switches)."),
 ) -> None:
     """Run one iteration (forward, loss, backward, update), printing every operation."""
     from .. import api
 
-    _step_options(step, as_json, projector, auto, view)
+    _step_options(step, as_json, projector, auto, view, background)
     it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
     model, steps = it.model, it.records
     if step and not as_json:
         from ..render.theme import NORMAL, PROJECTOR
         from ..stepper.loop import run as step_mode
 
-        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto)
+        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto, background)
         return
     if as_json:
         print_json({"scenario": model.name,

@@ -12,7 +12,8 @@ from .matrix import MatrixView
 
 
 class SignMaskView:
-    def __init__(self, extra: dict, digits: int = 6, max_rows: int = 8, max_cols: int = 6) -> None:
+    def __init__(self, extra: dict, digits: int = 6, max_rows: int = 8, max_cols: int = 6, theme=None) -> None:
+        self.theme = theme
         self.extra = extra
         self.digits = digits
         self.max_rows = max_rows
@@ -23,9 +24,11 @@ class SignMaskView:
         t = f"{e['threshold']:g}"
         mask = e["mask"]
         blocked = int(mask.size - mask.sum())
+        strong, dim = (self.theme.strong, self.theme.dim) if self.theme is not None else ("bold", "dim")
         yield Group(
-            MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols),
-            Text.assemble(("saturated ratio ", "bold"),
+            MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols,
+                       caption_style=dim),
+            Text.assemble(("saturated ratio ", strong),
                           f"{blocked}/{mask.size} = {100 * e['saturated']:.1f}% ",
-                          ("of the entries have |z| > " + t + ": their gradient is blocked", "dim")),
+                          ("of the entries have |z| > " + t + ": their gradient is blocked", dim)),
         )
