@@ -29,13 +29,16 @@ def list_scenarios() -> None:
     listed()
 
 
-def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str) -> None:
-    """--projector and --auto belong to step mode; --view also shapes the printed run."""
+def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str, background: str = "auto") -> None:
+    """--projector, --auto and --background belong to step mode; --view also shapes the printed run."""
     if view not in ("auto", "element", "matrix"):
-        fail(_("--view: expected element, matrix or auto, got {value}").format(value=repr(view)))
+        fail(_("--view: expected element, matrix or auto, got {view}").format(view=repr(view)))
+    if background not in ("auto", "light", "dark"):
+        fail(_("--background: expected light, dark or auto, got {background}").format(background=repr(background)))
     if step and as_json:
         fail(_("--step and --json: choose one; --json prints every step as one JSON object"))
-    for given, option in ((projector, "--projector"), (auto is not None, "--auto")):
+    for given, option in ((projector, "--projector"), (auto is not None, "--auto"),
+                          (background != "auto", "--background")):
         if given and not step:
             fail(_("{option} only applies to step mode; add --step").format(option=option))
     if as_json and view != "auto":
@@ -50,12 +53,9 @@ def run(
                                          help=_("Train on this one record (0-based) instead of the "
                                                 "scenario's batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with every step, nothing "
-                                                         "else.")),
-    step: bool = typer.Option(False, "--step", help=_("One operation per screen, moved through with the keys "
-                              "(→ next, ← back, g N go to, f/r forward/backward, ? keys, q quit).")),
-    projector: bool = typer.Option(False, "--projector", help=_("With --step: high contrast, fewer digits, "
-                                   "more space, for a classroom projector.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with every step, nothing else.")),
+    step: bool = typer.Option(False, "--step", help=_("One operation per screen, moved through with the keys (→ next, ← back, g N go to, f/r forward/backward, Tab pick and e explain a value, ? keys, q quit).")),
+    projector: bool = typer.Option(False, "--projector", help=_("With --step: high contrast, fewer digits, more space, for a classroom projector.")),
     digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
                                          help=_("Significant digits shown (default 6, or 3 with "
                                                 "--projector).")),
@@ -63,19 +63,19 @@ def run(
                                                       "element (entry by "
                              "entry, numbers put in), matrix (whole matrices) or auto (element for small layers).")),
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
-                                         help=_("With --step: play the steps by themselves, SECONDS apart "
-                                              "(any key pauses).")),
+                                         help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
+    background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
 ) -> None:
     from .. import api
 
-    _step_options(step, as_json, projector, auto, view)
+    _step_options(step, as_json, projector, auto, view, background)
     it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
     model, steps = it.model, it.records
     if step and not as_json:
         from ..render.theme import NORMAL, PROJECTOR
         from ..stepper.loop import run as step_mode
 
-        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto)
+        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto, background)
         return
     if as_json:
         print_json({"scenario": model.name,

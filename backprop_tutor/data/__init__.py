@@ -187,7 +187,7 @@ def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> tuple[int, int]:
         try:
             version = np.lib.format.read_magic(member)
             reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, _, dtype = reader(member)
+            shape, _offset, dtype = reader(member)
         except (ValueError, SyntaxError, TypeError) as exc:
             raise DataError(_("{path}: {key} is not a numpy array ({exc})").format(path=path, key=key, exc=exc)) from None
     if dtype.hasobject or dtype.kind not in "biuf":
@@ -208,7 +208,7 @@ def _read_npz(path: Path) -> dict:
                 raise DataError(_("{path} lacks {join}; an MNIST .npz holds x_train, y_train, x_test, "
                                   "y_test").format(path=path, join=', '.join(missing)))
             sizes = [_npz_member(zf, key, path) for key in IDX_NAMES]
-            _budget(str(path), sum(n for n, _ in sizes), sum(stored for _, stored in sizes))
+            _budget(str(path), sum(n for n, _stored in sizes), sum(stored for _n, stored in sizes))
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in IDX_NAMES}
     except DataError:

@@ -14,13 +14,13 @@ _COL, _ROW, _R, _TOP = 150, 46, 16, 34
 
 def network(layers: list[tuple[str, int, str]], loss: str) -> str:
     """`layers`: (label, units, unit letter) from the inputs to the output."""
-    if max(units for _, units, _ in layers) > MAX_UNITS:
+    if max(units for _name, units, _base in layers) > MAX_UNITS:
         return ""
-    tallest = max(units for _, units, _ in layers)
+    tallest = max(units for _name, units, _base in layers)
     height = _TOP + tallest * _ROW + 30
     width = (len(layers) + 1) * _COL
     centres = [[(_COL // 2 + l * _COL, _TOP + (tallest - units) * _ROW / 2 + j * _ROW + _ROW / 2)
-                for j in range(units)] for l, (_, units, _) in enumerate(layers)]
+                for j in range(units)] for l, (_name, units, _base) in enumerate(layers)]
     parts = [f'<svg class="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-label="{web(_("the network"))}" data-layer="">']
     for l in range(1, len(layers)):

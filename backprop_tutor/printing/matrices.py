@@ -48,5 +48,5 @@ def matrix_numbers_text(mn: MatrixNumbers, width: int | None) -> str:
     pieces.append((" = ", _matrix_pict("", mn.result, width)))
     body = _rows(pieces, width or 10 ** 6, 0)
     if body is None:  # a matrix wider than the console even as numpy prints it
-        body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _, label, value in mn.operands if value is not None)
+        body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _name, label, value in mn.operands if value is not None)
     return fit(mn.rule, width) + _("\nwith the numbers:\n") + body

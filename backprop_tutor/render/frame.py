@@ -39,6 +39,8 @@ class FrameContent:
     warnings: list[str] = field(default_factory=list)
     #: larger matrices (a printed run) rather than the corner that fits a screen
     full: bool = False
+    #: what is still being worked out (step mode shows the values at once, the formula when ready)
+    pending: str = ""
 
 
 def constants(step, digits: int) -> list[str]:
@@ -63,9 +65,17 @@ def constants(step, digits: int) -> list[str]:
 
 
 class Frame:
-    def __init__(self, content: FrameContent, theme: Theme = NORMAL) -> None:
+    """`room` (rows, columns) lets matrices fill a window (step mode's app) instead of the
+    fixed corner of a printed frame; `pick(index)` names the explain target of an entry of
+    the step's value and `selected` is the entry picked."""
+
+    def __init__(self, content: FrameContent, theme: Theme = NORMAL, room: tuple[int, int] | None = None,
+                 pick=None, selected=None) -> None:
         self.c = content
         self.theme = theme
+        self.room = room
+        self.pick = pick
+        self.selected = selected
 
     # parts ----------------------------------------------------------------
     def header(self) -> Text:
@@ -101,13 +111,18 @@ class Frame:
             parts.append(Text(c.formula, style=t.formula))
         for line in constants(st, t.digits):
             parts.append(Text(line, style=t.text))
-        matrices = c.view != "element" or not c.elements
-        rows, cols = (8, 6) if c.full else (5, 5)
-        if matrices or c.full:
+        if c.pending:
+            parts.append(Text(c.pending, style=t.dim))
+        # a window (step mode's app) shows the whole value when element lines were left out
+        matrices = c.view != "element" or not c.elements or bool(c.omitted and self.room)
+        rows, cols = self.room or ((8, 6) if c.full else (5, 5))
+        if matrices or c.full or self.selected is not None:
             parts.append(MatrixView(st.value, st.symbol, t.digits, max_rows=rows, max_cols=cols,
-                                    style=t.phase_style(st.phase)))
+                                    style=t.phase_style(st.phase), caption_style=t.dim, pick=self.pick,
+                                    selected=self.selected, selected_style=t.selected))
         if "mask" in st.extra:
-            parts.append(SignMaskView(st.extra, t.digits, max_rows=5, max_cols=8))
+            rows, cols = self.room or (5, 8)
+            parts.append(SignMaskView(st.extra, t.digits, max_rows=rows, max_cols=cols, theme=t))
         for w in c.warnings:
             parts.append(Text("⚠ " + w, style=t.warning))
         if c.reuses:
@@ -116,9 +131,9 @@ class Frame:
             where = _("where") + " "
             parts.append(Text(where + c.derivative.replace("\n", "\n" + " " * len(where)), style=t.text))
         if (matrices or c.full) and st.op is not None and st.inputs:
-            rows, cols = (8, 6) if c.full else (4, 4)
+            rows, cols = self.room or ((8, 6) if c.full else (4, 4))
             parts.append(Text(_("from"), style=t.dim))
-            parts.append(Columns([MatrixView(v, name, t.digits, max_rows=rows, max_cols=cols)
+            parts.append(Columns([MatrixView(v, name, t.digits, max_rows=rows, max_cols=cols, caption_style=t.dim)
                                   for name, v in st.inputs.items()], padding=(0, 2)))
         if t.spacing:
             spaced = []
@@ -146,8 +161,8 @@ class Frame:
 KEYS = N_("→ next  ← back  ↓↑ scroll  g N go to  f/r forward/backward  ? keys  q quit")
 
 
-def footer(status: str = "", theme: Theme = NORMAL) -> Text:
-    keys = _(KEYS)
+def footer(status: str = "", theme: Theme = NORMAL, keys: str = KEYS) -> Text:
+    keys = _(keys)
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     if status:
         text.append(status + "  ", theme.warning)

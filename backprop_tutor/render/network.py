@@ -54,6 +54,10 @@ class NetworkView:
     touched  step keys whose unit or weight column is highlighted (colour and a ▶ mark)
     params   the parameters before the update
     select   whether a step chooses the record (then the input is blank until it does)
+    pick     pick(kind, layer, index) -> the explain target of a unit (kind Z) or a weight
+             or bias (W, b), or None; kept in the style meta (`pick`) for step mode's app
+    selected the picked target, drawn in the theme's `selected` style
+    max_units units drawn per layer before "… n more"
 
 The picture never wraps: it is measured, and drawn with fewer digits, fewer
 weights or no weight columns until it fits the width.
@@ -61,7 +65,8 @@ weights or no weight columns until it fits the width.
 
     def __init__(self, layers, values: dict, touched: set[str], theme, loss: str = "L",
                  sample: int = 0, samples: int = 1, params: dict | None = None,
-                 select: bool = False) -> None:
+                 select: bool = False, pick=None, selected: str | None = None,
+                 max_units: int = MAX_UNITS) -> None:
         self.layers = layers
         self.values = values
         self.touched = touched
@@ -73,6 +78,21 @@ weights or no weight columns until it fits the width.
         self.select = select  # a record is chosen by a step (x): show no input before it
         self.digits = min(theme.digits, 3)  # a picture to glance at; the operation below has them all
         self.fit = Fit(self.digits)
+        self.pick = pick
+        self.selected = selected
+        self.max_units = max(2, max_units)
+
+    def _picked(self, text: Text, kind: str, layer: int, index: tuple) -> Text:
+        """The text, clickable (and drawn as selected) when it names an explain target."""
+        target = self.pick(kind, layer, index) if self.pick is not None else None
+        if target is None:
+            return text
+        from rich.style import Style
+
+        if target == self.selected:
+            text.stylize(getattr(self.theme, "selected", "reverse"))
+        text.stylize(Style(meta={"pick": target}))
+        return text
 
     def fits(self) -> list[Fit]:
         """From the fullest picture to the barest: fewer digits, fewer weights, no weights."""
@@ -93,7 +113,7 @@ weights or no weight columns until it fits the width.
         out = Text()
         if j >= n:
             return out
-        if j == MAX_UNITS - 1 and n > MAX_UNITS:
+        if j == self.max_units - 1 and n > self.max_units:
             return Text(f"… {n - j} more", self.theme.dim)
         name = f"{base}{j + 1}" if n > 1 else base
         out.append(name, self.theme.strong)
@@ -113,7 +133,7 @@ weights or no weight columns until it fits the width.
             out.append(f" a {self._num(_at(v[f'A{l}'], self.sample, j))}")
         elif f"Z{l}" in v:
             out.append(f" z {self._num(_at(v[f'Z{l}'], self.sample, j))}")
-        return out
+        return self._picked(out, "Z", l, (self.sample, j))
 
     def _stage(self, name: str):
         """(prefix, values, style) of a parameter: updated, its gradient, or as given."""
@@ -127,17 +147,18 @@ weights or no weight columns until it fits the width.
     def _weights(self, l: int, j: int) -> Text:
         n_in, n_out = self.layers[l - 1][1], self.layers[l][1]
         out = Text()
-        if j >= n_out or (j == MAX_UNITS - 1 and n_out > MAX_UNITS):
+        if j >= n_out or (j == self.max_units - 1 and n_out > self.max_units):
             return out
         pw, W, sw = self._stage(f"W{l}")
         pb, B, sb = self._stage(f"b{l}")
-        shown = [self._num(W[i, j]) for i in range(min(n_in, self.fit.max_in))]
-        if n_in > self.fit.max_in:
-            shown.append("…")
         out.append(f"{pw}w ", self.theme.strong)
-        out.append(" ".join(shown), sw)
+        for i in range(min(n_in, self.fit.max_in)):
+            out.append(" " if i else "")
+            out.append(self._picked(Text(self._num(W[i, j]), sw), "W", l, (i, j)))
+        if n_in > self.fit.max_in:
+            out.append(" …", sw)
         out.append(f" {pb}b ", self.theme.strong)
-        out.append(self._num(np.ravel(B)[j]), sb)
+        out.append(self._picked(Text(self._num(np.ravel(B)[j]), sb), "b", l, (j,)))
         return out
 
     def _label(self, p: str) -> str:
@@ -173,7 +194,7 @@ weights or no weight columns until it fits the width.
             table.add_column(MARK + title if touched else title, style=hot if touched else "",
                              no_wrap=True, overflow="ellipsis")
             columns.append(lambda j, l=l: self._unit(l, j))
-        rows = min(MAX_UNITS, max(n for _name, n, _base in self.layers))
+        rows = min(self.max_units, max(n for _name, n, _base in self.layers))
         for j in range(rows):
             table.add_row(*[col(j) for col in columns])
         return table

@@ -13,7 +13,8 @@ from .matrix import MatrixView
 
 
 class SignMaskView:
-    def __init__(self, extra: dict, digits: int = 6, max_rows: int = 8, max_cols: int = 6) -> None:
+    def __init__(self, extra: dict, digits: int = 6, max_rows: int = 8, max_cols: int = 6, theme=None) -> None:
+        self.theme = theme
         self.extra = extra
         self.digits = digits
         self.max_rows = max_rows
@@ -24,9 +25,11 @@ class SignMaskView:
         t = f"{e['threshold']:g}"
         mask = e["mask"]
         blocked = int(mask.size - mask.sum())
+        strong, dim = (self.theme.strong, self.theme.dim) if self.theme is not None else ("bold", "dim")
         yield Group(
-            MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols),
-            Text.assemble((_("saturated ratio "), "bold"),
+            MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols,
+                       caption_style=dim),
+            Text.assemble((_("saturated ratio "), strong),
                           f"{blocked}/{mask.size} = {100 * e['saturated']:.1f}% ",
-                          (_("of the entries have |z| > ") + t + _(": their gradient is blocked"), "dim")),
+                          (_("of the entries have |z| > {threshold}: their gradient is blocked").format(threshold=t), dim)),
         )

@@ -1,26 +1,13 @@
-"""Keys to moves, with no terminal involved: `decode` splits the bytes a terminal
-sends into key names, `Navigator` turns key names into a position among the steps.
+"""Keys to moves, with no terminal involved: `Navigator` turns key names (Textual's:
+right, enter, pagedown, ctrl+c, a letter ...) into a position among the steps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..i18n import _
-
-#: escape sequences terminals send for the keys we use
-SEQUENCES = {
-    b"\x1b[C": "right", b"\x1bOC": "right",
-    b"\x1b[D": "left", b"\x1bOD": "left",
-    b"\x1b[A": "up", b"\x1bOA": "up",
-    b"\x1b[B": "down", b"\x1bOB": "down",
-    b"\x1b[H": "home", b"\x1b[F": "end", b"\x1b[1~": "home", b"\x1b[4~": "end",
-    b"\x1b[5~": "pageup", b"\x1b[6~": "pagedown",
-}
-SINGLE = {
-    b"\r": "enter", b"\n": "enter", b" ": "space", b"\x7f": "backspace", b"\x08": "backspace",
-    b"\x03": "ctrl-c", b"\x04": "ctrl-d", b"\x1b": "escape", b"\t": "tab",
-}
 
 HELP = [
     ("→  Enter  Space", _("next step")),
@@ -28,61 +15,44 @@ HELP = [
     ("↓ ↑  j k", _("scroll the step a line down / up")),
     ("PgDn PgUp", _("scroll the step a page down / up")),
     ("g NUMBER Enter", _("go to step NUMBER")),
+    ("g NAME Enter", _("go to the step of dL/dW1, z1^(1), w12^(1) ... (Esc cancels)")),
     ("f / r", _("start of the forward / backward phase")),
     ("Home / End", _("first / last step")),
+    ("Tab  Shift+Tab", _("pick the next / previous value (a matrix entry, a unit, a weight)")),
+    ("e  (or a click)", _("explain the picked value: its chain-rule derivation beside the step")),
+    ("Esc", _("close the derivation")),
+    ("c", _("quiz: type each value before it is shown (Esc leaves)")),
+    ("t", _("light or dark background")),
     ("a", _("play the steps by themselves (any key pauses)")),
     ("?", _("show or hide these keys")),
     ("q  Ctrl-C", _("quit")),
 ]
 
-
-def decode(data: bytes) -> list[str]:
-    """Key names in the order typed; unknown escape sequences are dropped."""
-    keys: list[str] = []
-    i = 0
-    while i < len(data):
-        if data[i:i + 1] == b"\x1b" and i + 1 < len(data):
-            for seq, name in SEQUENCES.items():
-                if data.startswith(seq, i):
-                    keys.append(name)
-                    i += len(seq)
-                    break
-            else:
-                # an unknown CSI sequence: skip to its final byte
-                j = i + 1
-                if data[j:j + 1] in (b"[", b"O"):
-                    j += 1
-                    while j < len(data) and not (0x40 <= data[j] <= 0x7E):
-                        j += 1
-                    i = j + 1
-                else:
-                    keys.append("escape")
-                    i += 1
-            continue
-        one = data[i:i + 1]
-        if one in SINGLE:
-            keys.append(SINGLE[one])
-        elif one.isascii() and one.decode().isprintable():
-            keys.append(one.decode())
-        i += 1
-    return keys
+#: the names a key has, by the name the navigator reads
+ALIASES = {"ctrl+c": "ctrl-c", "ctrl+d": "ctrl-d", "question_mark": "?", "page_down": "pagedown",
+           "page_up": "pageup", "ctrl+h": "backspace"}
 
 
 @dataclass
 class Navigator:
     """Where we are among `total` steps, and what the last key asked for.
 
-    `phase_starts` maps a phase name (forward, backward ...) to its first index.
+    `phase_starts` maps a phase name (forward, backward ...) to its first index;
+    `locate(text)` reads what was typed after `g` into (index, picked entry or None),
+    raising ValueError with the message to show (numbers only when not given).
     `handle(key)` returns "quit", "redraw" or "" (nothing changed).
     """
 
     total: int
     phase_starts: dict[str, int] = field(default_factory=dict)
     index: int = 0
-    goto: str | None = None  # digits typed after `g`, None when not entering a number
+    goto: str | None = None  # what was typed after `g`, None when not entering a name
     help: bool = False
     playing: bool = False
     message: str = ""
+    locate: Callable[[str], tuple[int, str | None]] | None = None
+    #: the entry a `g NAME` picked (an explain target), for the screen to select
+    picked: str | None = None
     #: first line of the step shown; the screen sets `page` (lines in view) and
     #: `scroll_max` (None until a screen has been drawn) and keeps `scroll` within them
     scroll: int = 0
@@ -120,8 +90,9 @@ class Navigator:
         return "redraw"
 
     def handle(self, key: str) -> str:
+        key = ALIASES.get(key, key)
         self.message = ""
-        if key in ("q", "Q", "ctrl-c", "ctrl-d"):
+        if key in ("ctrl-c", "ctrl-d") or (key in ("q", "Q") and self.goto is None):
             return "quit"
         if self.playing:  # any key pauses
             self.playing = False
@@ -132,6 +103,9 @@ class Navigator:
         if self.help and key in ("?", "escape"):
             self.help = False
             return "redraw"
+        return self._move_key(key)
+
+    def _move_key(self, key: str) -> str:
         if key in ("down", "j"):
             self._scroll(1)
         elif key in ("up", "k"):
@@ -172,21 +146,39 @@ class Navigator:
         return "redraw"
 
     def _goto_key(self, key: str) -> str:
-        if key.isdigit() and len(key) == 1:
-            self.goto += key
-        elif key == "backspace":
-            self.goto = self.goto[:-1]
+        typed = self.goto
+        if key == "backspace":
+            self.goto = typed[:-1]
         elif key == "escape":
             self.goto = None
-        elif key in ("enter", "g", "space"):
-            typed, self.goto = self.goto, None
-            if typed:
-                number = int(typed)
-                if 1 <= number <= self.total:
-                    self.move(number - 1)
-                else:
-                    self.message = _("there is no step {number}: steps are 1 to {total}").format(number=number, total=self.total)
-        else:
+        elif key == "enter" or (key in ("g", "space") and typed.isdigit()):
+            self.goto = None
+            self._go(typed)
+        elif key == "space":
+            pass  # a name has no spaces (g dL/dW1 reads the same as gdL/dW1)
+        elif len(key) == 1 and key.isprintable():
+            self.goto = typed + key
+        else:  # an arrow or another key: the name is dropped and the key does its own work
             self.goto = None
             return self.handle(key)
         return "redraw"
+
+    def _go(self, typed: str) -> None:
+        if not typed:
+            return
+        if typed.isdigit() or self.locate is None:
+            if not typed.isdigit():
+                self.message = _("go to: {typed} is not a step number").format(typed=repr(typed))
+                return
+            number = int(typed)
+            if 1 <= number <= self.total:
+                self.move(number - 1)
+            else:
+                self.message = _("there is no step {number}: steps are 1 to {total}").format(number=number, total=self.total)
+            return
+        try:
+            index, self.picked = self.locate(typed)
+        except ValueError as err:
+            self.message = str(err)
+            return
+        self.move(index)

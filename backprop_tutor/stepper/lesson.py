@@ -1,18 +1,26 @@
-"""The steps of one iteration and what each frame needs, worked out once per step."""
+"""The steps of one iteration and what each frame needs, worked out once per step.
+
+`content(i)` is the costly part (formulas and element lines, printed by sympy), cached;
+`quick(i)` is the same frame without them, drawn from the records alone (no sympy), for
+step mode to show while the formula is worked out. `target(...)` names the explain
+target of an entry, `find(name)` reads a step's number or name (`g dL/dW1`).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
-from functools import lru_cache
 
 from ..engine.diagnostics import diagnose
 from ..i18n import _
 from ..render.frame import Frame, FrameContent
 from ..render.matrix import number
-from ..render.network import NetworkView
+from ..render.network import MAX_UNITS, NetworkView
 from ..render.theme import NORMAL, Theme
 
 VIEWS = ("auto", "element", "matrix")
+#: the quantities whose entries `tutor explain` derives (the gradient of each)
+EXPLAINED = ("W", "b", "Z", "A")
 
 
 class Lesson:
@@ -21,7 +29,10 @@ class Lesson:
         self.steps = list(steps)
         self.theme = theme
         self.view = view
-        self.frame = lru_cache(maxsize=None)(self._frame)
+        self._contents: dict[int, FrameContent] = {}
+        #: steps whose formulas could not be worked out in step mode's worker, and why
+        self.failed: dict[int, str] = {}
+        self._lock = threading.Lock()
 
     @property
     def total(self) -> int:
@@ -54,7 +65,8 @@ class Lesson:
             layers.append((f"{where} ({layer.activation.label})", layer.units, base))
         return layers
 
-    def _network(self, i: int):
+    def network(self, i: int, selected: str | None = None, max_units: int = MAX_UNITS, pick=None):
+        """The picture at step i (None for a network too large to draw)."""
         s = self.model
         if max(s.widths()) > 12 or s.depth > 3:
             return None
@@ -66,7 +78,8 @@ class Lesson:
         samples = next((int(st.value.shape[0]) for st in self.steps if st.key in ("x", "Z1")), 1)
         select = any(step.key == "x" for step in self.steps)
         return NetworkView(self._layers(), values, {st.key}, self.theme, loss=s.notation.loss,
-                           samples=samples, params=s.parameters, select=select)
+                           samples=samples, params=s.parameters, select=select, pick=pick,
+                           selected=selected, max_units=max_units)
 
     def _view(self, step) -> str:
         from ..symbolic import substitution
@@ -79,7 +92,35 @@ class Lesson:
         content = replace(self.frame(i).c, network=None, full=True)
         return Frame(content, self.theme)
 
-    def _frame(self, i: int) -> Frame:
+    def frame(self, i: int) -> Frame:
+        return Frame(self.content(i), self.theme)
+
+    def ready(self, i: int) -> bool:
+        """Whether step i's formulas are worked out (its frame costs nothing more)."""
+        return i in self._contents
+
+    def content(self, i: int) -> FrameContent:
+        """Everything frame i shows, worked out once (step mode's app also calls this from
+        a worker thread, ahead of the keys)."""
+        found = self._contents.get(i)
+        if found is None:
+            with self._lock:
+                found = self._contents.get(i)
+                if found is None:
+                    found = self._contents[i] = self._content(i)
+        return found
+
+    def quick(self, i: int) -> FrameContent:
+        """Frame i from the records alone, while its formula is being worked out."""
+        if i in self._contents:
+            return self._contents[i]
+        st = self.steps[i]
+        return FrameContent(
+            step=st, index=i, total=self.total, scenario=self.model.name, network=self.network(i),
+            view="matrix", reuses=[self.reuse(i, k) for k in st.reuses],
+            warnings=[d.message for d in diagnose(st)], pending=self.failed.get(i, "working out the formula …"))
+
+    def _content(self, i: int) -> FrameContent:
         from ..symbolic import formulas, substitution
 
         st = self.steps[i]
@@ -91,9 +132,43 @@ class Lesson:
             if found is not None:
                 elements, omitted = list(found.lines), found.omitted
         reuses = [self.reuse(i, k) for k in st.reuses]
-        content = FrameContent(
+        return FrameContent(
             step=st, index=i, total=self.total, scenario=self.model.name,
-            network=self._network(i), formula=formulas.text(st), derivative=formulas.derivative_text(st),
+            network=self.network(i), formula=formulas.text(st), derivative=formulas.derivative_text(st),
             elements=elements, omitted=omitted, view=view, reuses=reuses,
             warnings=[d.message for d in diagnose(st)])
-        return Frame(content, self.theme)
+
+    # what can be explained, and finding a step by name ---------------------------------
+
+    def target(self, kind: str, layer: int | None, index: tuple[int, ...] | None = None) -> str | None:
+        """The explain target of an entry (dL/dW1[0,1]), or None when there is none."""
+        if layer is None or not 1 <= layer <= self.model.depth:
+            return None
+        act = self.model.layers[layer - 1].activation
+        if kind not in EXPLAINED and kind not in act.learnable:
+            return None
+        where = "" if index is None or kind not in EXPLAINED else f"[{','.join(map(str, index))}]"
+        return f"d{self.model.notation.loss}/d{kind}{layer}{where}"
+
+    def layer_of(self, i: int) -> int | None:
+        """The layer of the quantity step i computes: a gradient passed back to a layer's
+        input (∂L/∂A1, recorded by layer 2's linear map) belongs to the layer that made A1."""
+        st = self.steps[i]
+        if st.grad and st.of_symbol:
+            for other in self.steps:
+                if not other.grad and other.quantity == st.quantity and other.symbol == st.of_symbol:
+                    return other.layer
+            if st.quantity == "A":  # the network's input: no layer computed it
+                return None
+        return st.layer
+
+    def step_target(self, i: int, index: tuple[int, ...] | None = None) -> str | None:
+        """What an entry of step i's value explains: the gradient of its quantity."""
+        return self.target(self.steps[i].quantity, self.layer_of(i), index)
+
+    def find(self, name: str) -> int:
+        """The step a student names: a number (1-based), a step's symbol or key, or a
+        quantity in explain's grammar (dL/dW1, z1^(1), W1 ...). Raises ValueError."""
+        from .names import find
+
+        return find(self, name)

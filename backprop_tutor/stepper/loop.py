@@ -1,27 +1,25 @@
-"""The step-mode loop: draw a frame, wait for a key, move, draw again.
+"""Step mode: the app on a terminal, every step printed without one.
 
 When standard input or output is not a terminal it never waits: it says why on
-stderr and prints every step in order, then returns.
+stderr and prints every step in order, then returns. `body_lines` fits a frame to a
+screen (the operation first when the picture and the operation do not both fit, a
+line saying what is above and below when it scrolls); the app (app.py) draws it.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
 from rich.console import Console
-from rich.segment import Segment, Segments
+from rich.segment import Segment
 from rich.text import Text
 
 from ..i18n import _
 from ..render.frame import footer, help_panel, separator
 from .. import output
-from . import terminal
-from .keys import HELP, Navigator, decode
+from .keys import HELP, Navigator
 from .lesson import Lesson
 
-#: how often (seconds) an idle loop looks at the terminal size
-POLL = 0.5
 #: seconds per step when `a` starts playing without --auto
 DEFAULT_BEAT = 2.0
 
@@ -33,40 +31,56 @@ def print_all(lesson: Lesson, console: Console) -> None:
         console.print(lesson.frame(i))
 
 
+def interactive(stdin=None, stdout=None) -> str:
+    """"" when both ends are terminals, else the plain reason we cannot step."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    try:
+        if not stdin.isatty():
+            return _("standard input is not a terminal")
+        if not stdout.isatty():
+            return _("standard output is not a terminal")
+    except (AttributeError, ValueError):
+        return _("no terminal")
+    return ""
+
+
 def _lines(console: Console, renderable, width: int):
     return console.render_lines(renderable, console.options.update(width=width, height=None), pad=False)
 
 
-def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, height: int):
-    """The frame fitted to the terminal: header and footer always visible, the body
-    scrolled to `nav.scroll`.
-
-    When the picture and the operation do not both fit, the operation comes first
-    (its formula, result and warnings lead it) and the picture follows below, where
-    scrolling reaches it.
-    """
-    frame = lesson.frame(nav.index)
-    status = nav.message
+def status(nav: Navigator) -> str:
+    """The line above the keys: a message, the name being typed after `g`, or playing."""
     if nav.goto is not None:
-        status = _("go to step: {goto}_  (Enter goes, Esc cancels)").format(goto=nav.goto)
-    elif nav.playing and not status:
-        status = "playing"
-    top = _lines(console, frame.header(), width)
-    bottom = _lines(console, footer(status, lesson.theme), width)
-    room = max(1, height - len(top) - len(bottom))
-    if nav.help:
-        body = _lines(console, help_panel(HELP, lesson.theme), width)
-    else:
-        op = _lines(console, frame.operation(), width)
-        picture = _lines(console, frame.c.network, width) if frame.c.network is not None else []
-        gap = [[]] * (lesson.theme.spacing if picture else 0)
-        if len(picture) + len(gap) + len(op) <= room:
-            body = picture + gap + op
-        else:
-            body = op + ([[]] + picture if picture else [])
+        return _("go to: {goto}_  (a number or a name such as dL/dW1; Enter goes, Esc cancels)").format(goto=nav.goto)
+    if nav.playing and not nav.message:
+        return _("playing")
+    return nav.message
+
+
+def arrange(frame, console: Console, width: int, room: int, theme, help: bool = False, picture=None):
+    """Every line of the part of the screen between the header and the keys, unscrolled.
+
+    When the picture and the operation do not both fit in `room` lines, the operation
+    comes first (its formula, result and warnings lead it) and the picture follows
+    below, where scrolling reaches it."""
+    if help:
+        return _lines(console, help_panel(HELP, theme), width)
+    op = _lines(console, frame.operation(), width)
+    picture = frame.c.network if picture is None else picture
+    drawn = _lines(console, picture, width) if picture is not None else []
+    gap = [[]] * (theme.spacing if drawn else 0)
+    if len(drawn) + len(gap) + len(op) <= room:
+        return drawn + gap + op
+    return op + ([[]] + drawn if drawn else [])
+
+
+def scrolled(body, nav: Navigator, console: Console, room: int, theme):
+    """`room` lines at most of the body, from `nav.scroll` (nav's page and scroll_max are
+    set for this screen), with a line saying what is above and below."""
     if len(body) <= room:
         nav.scroll, nav.scroll_max, nav.page = 0, 0, room
-        return top + body + bottom
+        return body
     view = max(1, room - 1)  # one line says what is above and below
     nav.scroll_max = len(body) - view
     nav.scroll = min(nav.scroll, nav.scroll_max)
@@ -78,78 +92,31 @@ def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, h
     else:
         note = _("↑ {scroll} lines above (↑ k PgUp scroll back)").format(scroll=nav.scroll)
     shown = body[nav.scroll:nav.scroll + view]
-    return top + shown + [[Segment(note, console.get_style(lesson.theme.dim))]] + bottom
+    return shown + [[Segment(note, console.get_style(theme.dim))]]
 
 
-def draw(lesson, nav, console: Console) -> None:
-    width, height = console.size
-    lines = screen_lines(lesson, nav, console, width, height)
-    out = []
-    for k, line in enumerate(lines):
-        out.extend(line)
-        if k < len(lines) - 1:
-            out.append(Segment.line())
-    console.clear()
-    console.print(Segments(out), end="")
+def body_lines(frame, nav: Navigator, console: Console, width: int, room: int, theme):
+    """The body of one screen: arranged, then scrolled to `nav.scroll`."""
+    return scrolled(arrange(frame, console, width, room, theme, nav.help), nav, console, room, theme)
 
 
-class _StepScreen(terminal.Screen):
-    """The alternate screen with a hidden cursor; taken again after `fg`, then redrawn."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.dirty = True
-
-    def enter(self) -> None:
-        self.console.set_alt_screen(True)
-        self.console.show_cursor(False)
-        self.dirty = True
-
-    def leave(self) -> None:
-        self.console.show_cursor(True)
-        self.console.set_alt_screen(False)
+def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, height: int):
+    """The frame fitted to a terminal: header and keys always visible, the body scrolled."""
+    frame = lesson.frame(nav.index)
+    top = _lines(console, frame.header(), width)
+    bottom = _lines(console, footer(status(nav), lesson.theme), width)
+    room = max(1, height - len(top) - len(bottom))
+    return top + body_lines(frame, nav, console, width, room, lesson.theme) + bottom
 
 
-def interactive(lesson: Lesson, console: Console, auto: float | None = None, fd: int | None = None) -> None:
-    """The keyboard loop. Ctrl-C ends it with KeyboardInterrupt (status 130)."""
-    fd = sys.stdin.fileno() if fd is None else fd
-    nav = Navigator(lesson.total, lesson.phase_starts(), playing=bool(auto))
-    beat = auto or DEFAULT_BEAT
-    size = None
-    screen = _StepScreen(console)
-    with terminal.keyboard(fd, screen):
-        next_beat = time.monotonic() + beat
-        while True:
-            if screen.dirty or console.size != size:
-                size = console.size
-                draw(lesson, nav, console)
-                screen.dirty = False
-            timeout = POLL
-            if nav.playing:
-                timeout = max(0.0, min(POLL, next_beat - time.monotonic()))
-            data = terminal.read(fd, timeout)
-            if data is None:
-                if nav.playing and time.monotonic() >= next_beat:
-                    screen.dirty = bool(nav.tick())
-                    next_beat = time.monotonic() + beat
-                continue
-            if data == b"":  # the terminal went away
-                return
-            for key in decode(data):
-                if nav.handle(key) == "quit":
-                    return
-                screen.dirty = True
-            if nav.playing:
-                next_beat = time.monotonic() + beat
-
-
-def run(model, steps, theme, view: str = "auto", auto: float | None = None) -> None:
+def run(model, steps, theme, view: str = "auto", auto: float | None = None, tone: str = "auto") -> None:
     lesson = Lesson(model, steps, theme, view)
-    console = output.console()
-    reason = terminal.interactive()
+    reason = interactive()
     if reason:
         Console(stderr=True, highlight=False).print(
             Text(_("tutor: --step needs a terminal ({reason}); printing every step instead.").format(reason=reason)))
-        print_all(lesson, console)
+        print_all(lesson, output.console())
         return
-    interactive(lesson, console, auto)
+    from .app import StepApp
+
+    StepApp(lesson, auto=auto, tone=tone).run_to_end()
