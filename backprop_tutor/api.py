@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .i18n import _
 from .errors import TutorError
 
 DEFAULT_SCENARIO = "logistic-4x2"
@@ -100,7 +101,7 @@ class Iteration:
         for i, st in enumerate(self.records):
             if st.key == target.key and st.grad:
                 return StepView(self, i, target.index)
-        raise TutorError(f"{self.model.name}: {key}: no step of this run computes it")
+        raise TutorError(_("{name}: {key}: no step of this run computes it").format(name=self.model.name, key=key))
 
     def keys(self) -> list[str]:
         return [st.key for st in self.records]

@@ -54,7 +54,7 @@ def _code_fingerprint() -> str:
     depends on both, so a changed module or another sympy gives other keys."""
     h = hashlib.blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):  # the code and its catalogs
         st = path.stat()
         h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
     try:
@@ -69,9 +69,12 @@ def _code_fingerprint() -> str:
 
 
 def key(*parts) -> str:
-    """The key of an entry: the tutor, sympy, Python, and the given parts (JSON-able)."""
+    """The key of an entry: the tutor, sympy, Python, the language its prose is in (the
+    printed text holds headings and sentences), and the given parts (JSON-able)."""
+    from .i18n import language
+
     h = hashlib.blake2b(digest_size=20)
-    h.update(json.dumps([FORMAT, __version__, _code_fingerprint(), list(sys.version_info[:2]), parts],
+    h.update(json.dumps([FORMAT, __version__, _code_fingerprint(), list(sys.version_info[:2]), language(), parts],
                         sort_keys=True, default=str).encode())
     return h.hexdigest()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import _
 from ..scenario import limits
 from ..scenario.errors import ScenarioError
 from ..scenario.yamlsource import decode, load_text
@@ -59,10 +60,11 @@ def read(path: str | Path, truth) -> Sheet:
             size = os.fstat(f.fileno()).st_size
             raw = f.read(limits.MAX_ANSWER_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(shown, "", f"cannot read the answer file ({exc.strerror or exc})") from None
+        raise ScenarioError(shown, "", _("cannot read the answer file ({value})").format(value=exc.strerror or exc)) from None
     if max(size, len(raw)) > limits.MAX_ANSWER_BYTES:
-        raise ScenarioError(f"{shown}:1", "", f"the file is {limits.size_text(max(size, len(raw)))}; an answer "
-                                              f"file may be at most {limits.size_text(limits.MAX_ANSWER_BYTES)}")
+        raise ScenarioError(f"{shown}:1", "", _("the file is {size_text}; an answer file may be at most "
+                                                "{size_text2}").format(
+                                                  size_text=limits.size_text(max(size, len(raw))), size_text2=limits.size_text(limits.MAX_ANSWER_BYTES)))
     text = decode(raw, shown)
     pairs = _csv(text, shown) if shown.lower().endswith(".csv") else _yaml(text, shown)
     return sheet_of(shown, pairs, truth)
@@ -77,12 +79,12 @@ def sheet_of(shown: str, pairs, truth) -> Sheet:
         for entry in _entries(name, tree, where, truth, shapes):
             ident = (entry.key, entry.index)
             if ident in seen:
-                raise ScenarioError(where, name, f"this value is given twice (also at {seen[ident]}); "
-                                                 f"give each value once")
+                raise ScenarioError(where, name, _("this value is given twice (also at {value}); give each "
+                                                   "value once").format(value=seen[ident]))
             seen[ident] = where
             found.append(entry)
             if len(found) > limits.MAX_ANSWERS:
-                raise ScenarioError(where, name, f"more than {limits.MAX_ANSWERS:,} answers in one file")
+                raise ScenarioError(where, name, _("more than {max_answers} answers in one file").format(max_answers=format(limits.MAX_ANSWERS, ",")))
     return Sheet(shown, found)
 
 
@@ -90,8 +92,9 @@ def sheet_of(shown: str, pairs, truth) -> Sheet:
 def _yaml(text: str, shown: str):
     source = load_text(text, shown, keep_text=True)
     if not isinstance(source.data, dict):
-        raise ScenarioError(f"{shown}:1", "", "an answer sheet is a mapping of names to numbers, "
-                                              "e.g. `z1^(1): 0.25` (tutor check --template SCENARIO writes one)")
+        raise ScenarioError(f"{shown}:1", "", _("an answer sheet is a mapping of names to numbers, e.g. "
+                                                "`z1^(1): 0.25` (tutor check --template SCENARIO writes "
+                                                "one)"))
     out = []
     for key, value in source.data.items():
         where = source.where((key,))
@@ -107,8 +110,9 @@ def _tree(value, path, texts, where, name):
         return [_tree(v, path + (i,), texts, where, name) for i, v in enumerate(value)]
     text = texts.get(path, str(value)) if not isinstance(value, str) else value
     if isinstance(value, (bool, dict)) or written(text) is None:
-        raise ScenarioError(where, name, f"{_said(text)} is not a number; write {ALLOWED} "
-                                         f"(or leave it blank), or a list of rows for a whole matrix")
+        raise ScenarioError(where, name, _("{said} is not a number; write {allowed} (or leave it blank), "
+                                           "or a list of rows for a whole matrix").format(
+                                             said=_said(text), allowed=ALLOWED))
     return str(text).strip()
 
 
@@ -132,8 +136,8 @@ def _csv(text: str, shown: str):
             continue
         first = False
         if len(cells) < 2 or any(cells[2:]):
-            raise ScenarioError(where, cells[0], "a row is NAME,NUMBER (e.g. dL/dw12^(1),0.0215); "
-                                                 "quote a whole matrix: \"dL/dW1\",\"[[0.045, 0.0215]]\"")
+            raise ScenarioError(where, cells[0], _("a row is NAME,NUMBER (e.g. dL/dw12^(1),0.0215); quote "
+                                                   "a whole matrix: \"dL/dW1\",\"[[0.045, 0.0215]]\""))
         value = cells[1]
         if value.startswith("["):
             source = load_text(value, where, keep_text=True)
@@ -149,24 +153,24 @@ def _entries(name, tree, where, truth, shapes) -> list[Entry]:
     try:
         found = resolve(name, truth.model, shapes)
     except UnknownName as err:
-        raise ScenarioError(where, name, f"not a value of this scenario: {err} "
-                                         f"(tutor check --template lists every name)") from None
+        raise ScenarioError(where, name, _("not a value of this scenario: {err} (tutor check --template "
+                                           "lists every name)").format(err=err)) from None
     shape = shapes[found.key]
     step = truth.by_key[found.key]
     if found.index is not None or int(np.prod(shape)) == 1:
         index = found.index if found.index is not None else (0,) * len(shape)
         if isinstance(tree, list):
-            raise ScenarioError(where, name, "one entry takes one number, not a list")
+            raise ScenarioError(where, name, _("one entry takes one number, not a list"))
         return [Entry(name, found.key, index, tree, where)]
     if not isinstance(tree, list):
         if tree is None:  # a whole matrix left blank
             return [Entry(entry_name(step, ix, truth.model), found.key, ix, None, where) for ix in entries(shape)]
-        raise ScenarioError(where, name, f"this is a {_shape_text(shape)} matrix: give a list of "
-                                         f"{_rows_text(shape)}, or name one entry (e.g. {entry_name(step, entries(shape)[0], truth.model)})")
+        raise ScenarioError(where, name, _("this is a {shape_text} matrix: give a list of {rows_text}, or "
+                                           "name one entry (e.g. {entry_name})").format(
+                                             shape_text=_shape_text(shape), rows_text=_rows_text(shape), entry_name=entry_name(step, entries(shape)[0], truth.model)))
     flat = _flatten(tree, shape)
     if flat is None:
-        raise ScenarioError(where, name, f"this is a {_shape_text(shape)} matrix: give a list of "
-                                         f"{_rows_text(shape)}")
+        raise ScenarioError(where, name, _("this is a {shape_text} matrix: give a list of {rows_text}").format(shape_text=_shape_text(shape), rows_text=_rows_text(shape)))
     return [Entry(entry_name(step, ix, truth.model), found.key, ix, text, where)
             for ix, text in zip(entries(shape), flat)]
 
@@ -199,4 +203,4 @@ def _shape_text(shape) -> str:
 def _rows_text(shape) -> str:
     if len(shape) == 1:
         return f"{shape[0]} numbers"
-    return f"{shape[0]} row(s) of {shape[1]} number(s)"
+    return _("{value} row(s) of {value2} number(s)").format(value=shape[0], value2=shape[1])

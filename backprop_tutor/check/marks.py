@@ -16,9 +16,11 @@ import math
 import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
+from ..i18n import _
+
 #: a number as a student writes it: 0.0215, -0.009, .5, 2.155e-2, 1E3, −0.5 (a unicode minus)
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-ALLOWED = "a decimal number such as 0.0215, -0.009 or 2.155e-2"
+ALLOWED = _("a decimal number such as 0.0215, -0.009 or 2.155e-2")
 
 
 def written(text: object) -> Decimal | None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from .world import Proxy, output_form, variant
 
 
@@ -52,14 +53,14 @@ def _each_layer(net, **swap) -> Iterator[tuple[str, object]]:
 
 
 # the activation's derivative ------------------------------------------------------------
-@mistake("activation derivative left out")
+@mistake(_("activation derivative left out"))
 def no_derivative(net, truth):
     def drop(act):
         return Proxy(act, grads=lambda g, z, a, theta: (np.array(g, dtype=float), act.grads(g, z, a, theta)[1]))
     yield from _each_layer(net, act=drop)
 
 
-@mistake("σ′ applied to z instead of a: z(1 − z)")
+@mistake(_("σ′ applied to z instead of a: z(1 − z)"))
 def derivative_of_z(net, truth):
     def on_z(act):
         fprime = output_form(act)
@@ -70,11 +71,11 @@ def derivative_of_z(net, truth):
 
 
 # the affine map's backward ------------------------------------------------------------
-@mistake("the updated weights used in the backward pass")
+@mistake(_("the updated weights used in the backward pass"))
 def updated_weights(net, truth):
     def early(aff):
         def backward_used(gz, h, w, need_input=True, out=None, scale=None):
-            _, gw, gb = aff.backward_used(gz, h, w, need_input=False)
+            _gh, gw, gb = aff.backward_used(gz, h, w, need_input=False)
             w_new = aff.updater("W").forward(w, gw, truth.lr)
             gh = aff.backward_used(gz, h, w_new, need_input)[0] if need_input else None
             return gh, gw, gb
@@ -82,7 +83,7 @@ def updated_weights(net, truth):
     yield from _each_layer(net, affine=early)
 
 
-@mistake("a transpose missed")
+@mistake(_("a transpose missed"))
 def transpose_missed(net, truth):
     def untransposed(aff):
         def backward_used(gz, h, w, need_input=True, out=None, scale=None):
@@ -106,25 +107,25 @@ def _loss_with(net, **options):
     return variant(net, loss=change)
 
 
-@mistake("the 1/m of the mean over the batch dropped (a sum instead of the mean)")
+@mistake(_("the 1/m of the mean over the batch dropped (a sum instead of the mean)"))
 def batch_sum(net, truth):
     if getattr(net.loss, "samples", "") == "mean" and truth.x.shape[0] > 1:
         yield "", _loss_with(net, samples="sum")
 
 
-@mistake("a mean over the batch instead of the sum (an extra 1/m)")
+@mistake(_("a mean over the batch instead of the sum (an extra 1/m)"))
 def batch_mean(net, truth):
     if getattr(net.loss, "samples", "") == "sum" and truth.x.shape[0] > 1:
         yield "", _loss_with(net, samples="mean")
 
 
-@mistake("the ½ of the loss dropped")
+@mistake(_("the ½ of the loss dropped"))
 def half_dropped(net, truth):
     if getattr(net.loss, "half", False):
         yield "", _loss_with(net, half=False)
 
 
-@mistake("the loss derivative's sign flipped")
+@mistake(_("the loss derivative's sign flipped"))
 def loss_sign(net, truth):
     yield "", variant(net, loss=lambda loss: Proxy(loss, backward=lambda *a: -loss.backward(*a)))
 
@@ -137,12 +138,12 @@ def _updating(rule):
     return swap
 
 
-@mistake("the sign of the update flipped (θ + η·∂L/∂θ)")
+@mistake(_("the sign of the update flipped (θ + η·∂L/∂θ)"))
 def update_sign(net, truth):
     yield "", variant(net, affine=_updating(lambda up: lambda t, g, lr: up.forward(t, g, -lr)))
 
 
-@mistake("the learning rate applied twice (θ − η²·∂L/∂θ)")
+@mistake(_("the learning rate applied twice (θ − η²·∂L/∂θ)"))
 def lr_twice(net, truth):
     yield "", variant(net, affine=_updating(lambda up: lambda t, g, lr: up.forward(t, g, lr * lr)))
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from ..symbolic.targets import KINDS, TargetError, parse
 
 PRIMES = ("'", "′", "’")
@@ -36,7 +37,7 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
     plain = "".join(str(text).split())
     loss = model.notation.loss
     if not plain:
-        raise UnknownName(f"the name is empty; write e.g. z1^(1), d{loss}/dw11^(1), w11^(1)'")
+        raise UnknownName(_("the name is empty; write e.g. z1^(1), d{loss}/dw11^(1), w11^(1)'").format(loss=loss))
     if plain in ("L", "J", loss):
         return Name("L", None)
     updated = plain.endswith(PRIMES)
@@ -48,20 +49,21 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
         reason = str(err).split(": ", 1)[-1] if grad else _as_value(str(err), loss)
         raise UnknownName(reason) from None
     if grad and updated:
-        raise UnknownName("a gradient is not updated; write the parameter after the update as w11^(1)'")
+        raise UnknownName(_("a gradient is not updated; write the parameter after the update as w11^(1)'"))
     if grad:
         key = target.key
     elif updated:
         if target.kind not in ("W", "b") and not target.parameter:
-            raise UnknownName(f"only parameters are updated (w11^(1)', b1^(1)'), not {stem}")
+            raise UnknownName(_("only parameters are updated (w11^(1)', b1^(1)'), not {stem}").format(stem=stem))
         key = f"{target.kind}{target.layer}"
     else:
         if target.kind in ("W", "b") or target.parameter:
-            raise UnknownName(f"{stem} is given by the scenario; write its value after the update as "
-                             f"{stem}' (or its gradient as d{loss}/d{stem})")
+            raise UnknownName(_("{stem} is given by the scenario; write its value after the update as "
+                                "{stem2}' (or its gradient as d{loss}/d{stem3})").format(
+                                  stem=stem, stem2=stem, loss=loss, stem3=stem))
         key = f"{target.kind}{target.layer}"
     if key not in shapes:
-        raise UnknownName(f"this scenario has no value {key}")
+        raise UnknownName(_("this scenario has no value {key}").format(key=key))
     index = target.index
     if index is not None and len(index) != len(shapes[key]):
         index = None if shapes[key] == () else index
@@ -71,8 +73,8 @@ def resolve(text: str, model, shapes: dict[str, tuple]) -> Name:
 def _as_value(message: str, loss: str) -> str:
     """explain's message about a gradient, said of a value (z1^(1) rather than dL/dz1^(1))."""
     reason = message.split(": ", 1)[-1].split("; this scenario offers")[0]
-    return (f"{reason}; a value is written z1^(1), a1^(1), ŷ, Z1[0,1] (0-based), the loss {loss}, "
-            f"a gradient d{loss}/dw11^(1), an update w11^(1)'")
+    return (_("{reason}; a value is written z1^(1), a1^(1), ŷ, Z1[0,1] (0-based), the loss {loss}, a "
+              "gradient d{loss2}/dw11^(1), an update w11^(1)'").format(reason=reason, loss=loss, loss2=loss))
 
 
 def entry_name(step, index: tuple, model) -> str:

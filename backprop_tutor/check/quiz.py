@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..errors import UnsupportedError
 from ..scenario import limits
 from .marking import BLANK, CREDITED, RIGHT, WRONG, Judge
@@ -99,13 +100,14 @@ class Quiz:
         self.digits = digits  # the fewest significant digits a right answer carries
         found = sheet_entries(self.truth, phases)
         if len(found) > limits.MAX_QUESTIONS:
-            raise UnsupportedError(f"{model.name}: {len(found):,} values to ask, more than "
-                                   f"{limits.MAX_QUESTIONS:,}; ask one phase (--only forward) or one record (--sample K)")
+            raise UnsupportedError(_("{name}: {len} values to ask, more than {max_questions}; ask one "
+                                     "phase (--only forward) or one record (--sample K)").format(
+                                       name=model.name, len=format(len(found), ","), max_questions=format(limits.MAX_QUESTIONS, ",")))
         hints = Hints(self.truth)  # made when a question first needs one
         self.questions = [Question(e.name, e.key, e.index, self.truth.position[e.key],
                                    self.truth.value(e.key, e.index), hints) for e in found]
         self.position = 0
-        self._states = [_State() for _ in self.questions]
+        self._states = [_State() for _question in self.questions]
 
     @property
     def finished(self) -> bool:
@@ -121,12 +123,13 @@ class Quiz:
     def answer(self, text: str) -> Attempt:
         q = self.current()
         if q is None:
-            raise IndexError("the quiz is finished")
+            raise IndexError(_("the quiz is finished"))
         st = self._states[self.position]
         text = str(text).strip()
         if written(text) is None:
-            return self._log(st, Attempt(q, text, INVALID, message=f"not a number: write {ALLOWED}, "
-                                                                     f"or s to skip, b to go back"))
+            return self._log(st, Attempt(q, text, INVALID, message=_("not a number: write {allowed}, or s "
+                                                                     "to skip, b to go back").format(
+                                                                       allowed=ALLOWED)))
         st.tries += 1
         st.text = text
         found = Judge(self.truth, self._numbers(), self.digits).judge(q.key, q.index, text)

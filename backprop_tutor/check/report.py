@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _
 from .marking import BLANK, CREDITED, RIGHT, Mark, Marking
 from .marks import shown
 
@@ -32,21 +33,22 @@ def explanation(m: Mark) -> str:
     """One sentence about a mark, as the report and a Gradescope test's output say it."""
     expected = shown(m.expected)
     if m.verdict == RIGHT:
-        return f"right: {m.entry.text} (the value is {expected})"
+        return _("right: {text} (the value is {expected})").format(text=m.entry.text, expected=expected)
     if m.verdict == BLANK:
-        return f"not answered (the value is {expected}); revisit: {m.revisit}"
+        return _("not answered (the value is {expected}); revisit: {revisit}").format(expected=expected, revisit=m.revisit)
     if m.verdict == CREDITED:
-        uses = ", ".join(m.uses) or "your earlier values"
-        return (f"right from your own earlier numbers (follow-through): {m.entry.text} is "
-                f"{shown(m.computed)} computed from {uses}; from the exact values it is {expected}")
-    why = f"; looks like: {m.diagnosis}" if m.diagnosis else ""
-    return f"wrong: {m.entry.text}, the value is {expected}{why}; revisit: {m.revisit}"
+        uses = ", ".join(m.uses) or _("your earlier values")
+        return (_("right from your own earlier numbers (follow-through): {text} is {shown} computed from "
+                  "{uses}; from the exact values it is {expected}").format(
+                    text=m.entry.text, shown=shown(m.computed), uses=uses, expected=expected))
+    why = _("; looks like: {diagnosis}").format(diagnosis=m.diagnosis) if m.diagnosis else ""
+    return _("wrong: {text}, the value is {expected}{why}; revisit: {revisit}").format(text=m.entry.text, expected=expected, why=why, revisit=m.revisit)
 
 
 def gradescope(mk: Marking) -> dict:
     """The results.json Gradescope's autograder reads: one test per value, one point each."""
     first = mk.first_mistake
-    note = f"First mistake: {first.entry.name} (step {first.step})." if first else "Every value is right."
+    note = _("First mistake: {name} (step {step}).").format(name=first.entry.name, step=first.step) if first else _("Every value is right.")
     return {"score": mk.score, "max_score": mk.max_score, "output": f"{mk.score}/{mk.max_score}. {note}",
             "tests": [{"name": f"step {m.step}: {m.entry.name}", "score": m.points, "max_score": 1,
                        "output": explanation(m)} for m in mk.marks]}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from .names import UnknownName, entries, entry_name, resolve
 
 #: the phases a student computes (preprocessing is given)
@@ -101,13 +102,9 @@ def _formula(step) -> str:
         return ""
 
 
-HEADER = """\
-# Answer sheet: {name} ({title})
-# {shape}; one pass{record}.
-# Write each value after its name, as you computed it (0.0215, -0.009, 2.155e-2);
-# the digits you write decide the tolerance. Leave a value blank to skip it.
-# Mark it with: tutor check {arg} THIS_FILE
-"""
+HEADER = _("# Answer sheet: {name} ({title})\n# {shape}; one pass{record}.\n# Write each value after its "
+           "name, as you computed it (0.0215, -0.009, 2.155e-2);\n# the digits you write decide the "
+           "tolerance. Leave a value blank to skip it.\n# Mark it with: tutor check {arg} THIS_FILE\n")
 
 
 def template(truth, arg: str = "") -> str:
@@ -117,11 +114,11 @@ def template(truth, arg: str = "") -> str:
     x = next((st for st in truth.steps if st.key == "x"), None)
     if x is not None:
         rows = x.extra.get("record")
-        record = (f" on records {', '.join(map(str, rows))}" if isinstance(rows, list) else f" on record {rows}")
+        record = (_(" on records {join}").format(join=', '.join(map(str, rows))) if isinstance(rows, list) else _(" on record {rows}").format(rows=rows))
     from ..textsafe import visible
 
     text = HEADER.format(**{k: visible(v, newlines=False) for k, v in dict(
-        name=model.name, title=model.title, shape=model.shape_text(), record=record, arg=arg or model.name).items()})
+        name=model.name, title=_(model.title) if model.title else "", shape=model.shape_text(), record=record, arg=arg or model.name).items()})
     phase = None
     for e in sheet_entries(truth):
         if e.phase != phase:

@@ -1,6 +1,7 @@
 """The command line (typer, thin). Each module registers its commands on `app`.
 
-`main` answers `tutor --version` before importing typer, runs `tutor list` and
+`main` chooses the language (--lang, TUTOR_LANG, the locale) first, so that every message
+and help is written in it; it answers `tutor --version` before importing typer, runs `tutor list` and
 `tutor validate FILE...` (without options) without building the typer application,
 and replays `tutor --help` as typer drew it before in the same setting; the commands
 import what they need when they run, so the light commands (--help, list, validate)
@@ -57,6 +58,10 @@ def main() -> None:
     import errno
     import warnings
 
+    from ..i18n import _, choose
+
+    choose(sys.argv[1:])  # once, before any message or help is written (gettext: the standard library)
+
     from ..closing import WRITE_ERRORS, quiet_stdout
     from ..errors import TutorError
 
@@ -83,7 +88,7 @@ def main() -> None:
         if exc.errno not in WRITE_ERRORS:
             raise
         quiet_stdout()
-        sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+        sys.stderr.write(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc) + "\n")
         status = 2
     try:  # what is still buffered: a closed pipe is quiet, a full disk is said
         sys.stdout.flush()
@@ -92,7 +97,7 @@ def main() -> None:
     except OSError as exc:
         quiet_stdout()
         if exc.errno is not None and exc.errno != errno.EPIPE:
-            sys.stderr.write(f"tutor: cannot write the output ({exc.strerror or exc})\n")
+            sys.stderr.write(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc) + "\n")
             status = status or 2
     sys.exit(status)
 

@@ -11,12 +11,14 @@ import json
 import math
 import sys
 from contextlib import contextmanager
+from typing import Optional
 
 import typer
 from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import TutorError
+from ..i18n import LANGUAGES, LanguageError, N_, _, language, set_language
 from ..output import WRITE_ERRORS, quiet_stdout
 from ..textsafe import visible
 
@@ -76,6 +78,27 @@ class Group(TyperGroup):
     """Commands whose output goes to a closed pipe end quietly with status 0
     (`tutor run logistic-4x2 | head -1`); one that cannot write says so, status 2."""
 
+    def parse_args(self, ctx, args):
+        """--lang is global and may stand anywhere before `--` (`tutor run NAME --lang vi`):
+        it is taken out here, and the language set, before the command parses the rest."""
+        rest, i = [], 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                rest += args[i:]
+                break
+            if arg == "--lang" and i + 1 < len(args) and i > 0:
+                _language(args[i + 1])
+                i += 2
+                continue
+            if arg.startswith("--lang=") and i > 0:
+                _language(arg.split("=", 1)[1])
+                i += 1
+                continue
+            rest.append(arg)
+            i += 1
+        return super().parse_args(ctx, rest)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -86,13 +109,13 @@ class Group(TyperGroup):
             if exc.errno not in WRITE_ERRORS:
                 raise
             quiet_stdout()
-            raise OutputError(f"tutor: cannot write the output ({exc.strerror or exc})") from None
+            raise OutputError(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc)) from None
 
 
 app = typer.Typer(
     cls=Group,
     name="tutor",
-    help=(
+    help=_(
         "Teach neural-network backpropagation one operation at a time.\n\n"
         "Load a scenario (a small network with given weights and data), run it forward and "
         "backward step by step, and see every z, a, loss, gradient and update with its formula "
@@ -116,12 +139,49 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _language(value: str | None) -> str | None:
+    """--lang: the language chosen at start (cli.main) is the same; from the API or a test
+    runner, it is chosen here, before the command runs."""
+    if value:
+        try:
+            set_language(value)
+        except LanguageError:
+            raise typer.BadParameter(_("expected one of {languages}, got {value}").format(
+                languages=", ".join(LANGUAGES), value=repr(value)), param_hint="--lang") from None
+        _help_words()
+    return value
+
+
+def _help_words() -> None:
+    """typer's own words in its help panels, in the chosen language."""
+    from typer import rich_utils
+
+    for name, text in HELP_WORDS.items():
+        setattr(rich_utils, name, _(text))
+
+
+#: typer's help panel words (rich_utils), as the catalog translates them
+HELP_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+
+
 @app.callback()
 def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+                                 help=_("Show the version and exit.")),
+    lang: Optional[str] = typer.Option(None, "--lang", callback=_language, is_eager=True, envvar="TUTOR_LANG",
+                             show_envvar=False, metavar="en|vi",
+                             help=_("The language of every message: en (English) or vi (Vietnamese), "
+                                    "anywhere on the command line; also TUTOR_LANG or a vi_* locale.")),
 ) -> None:
-    """Teach backpropagation one operation at a time."""
+    """Teach backpropagation one operation at a time (the help is the application's)."""
 
 
 def fail(message: str) -> None:
@@ -169,8 +229,8 @@ def print_json(data) -> None:
     sys.stdout.write("\n")
     if found[0]:
         sys.stdout.flush()
-        sys.stderr.write(f"warning: {found[0]} value(s) are not finite numbers (inf or nan: a log of 0 or "
-                         f"an overflow) and are written as null\n")
+        sys.stderr.write(_("warning: {count} value(s) are not finite numbers (inf or nan: a log of 0 or "
+                           "an overflow) and are written as null").format(count=found[0]) + "\n")
 
 
 def _write(data, out, found: list[int]) -> None:
@@ -210,3 +270,7 @@ def _finite_all(data, found: list[int]):
 
 def _jsonable(value):  # pragma: no cover - numpy scalars only
     return float(value)
+
+
+if language() != "en":  # chosen at start (cli.main), before the commands' help was written
+    _help_words()

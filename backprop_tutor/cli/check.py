@@ -6,13 +6,14 @@ from typing import Optional
 
 import typer
 
+from ..i18n import _
 from ..textsafe import visible
 from .app import EXIT_BAD_INPUT, app, console, fail, load, print_json, scenario_errors
 from .commands import SET_HELP
 
 FORMATS = ("table", "json", "gradescope")
-DIGITS_HELP = ("The fewest significant digits a right number carries (default 1: 0.09 for 0.0903 "
-               "is right, as the notes write it; 3 asks for 0.0903).")
+DIGITS_HELP = _("The fewest significant digits a right number carries (default 1: 0.09 for 0.0903 "
+                "is right, as the notes write it; 3 asks for 0.0903).")
 
 
 def _options(sample: Optional[int], settings: list[str]) -> tuple[str, ...]:
@@ -23,34 +24,37 @@ def _options(sample: Optional[int], settings: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@app.command()
+@app.command(help=_(
+    "Mark a hand calculation: each value right or wrong (the digits written decide), right "
+    "from the student's own earlier numbers (follow-through), and the classic mistake behind "
+    "a wrong one. Exit status 0: all right; 1: some wrong or blank; 2: a bad file."))
 def check(
-    scenario: str = typer.Argument(..., help="A built-in scenario name (see `tutor list`) or a .yaml file."),
-    answers: list[str] = typer.Argument(None, help="Answer sheets (.yaml, or .csv): name: number per line, "
-                                                   "e.g. `dL/dw12^(1): 0.0215`. Several mark a class."),
-    template: bool = typer.Option(False, "--template", help="Print the blank answer sheet of the scenario "
-                                                            "(every value, in step order) instead."),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
+    answers: list[str] = typer.Argument(None, help=_("Answer sheets (.yaml, or .csv): name: number per line, "
+                                                   "e.g. `dL/dw12^(1): 0.0215`. Several mark a class.")),
+    template: bool = typer.Option(False, "--template", help=_("Print the blank answer sheet of the scenario "
+                                                            "(every value, in step order) instead.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help="Use this one record (0-based) instead of the scenario's batch."),
+                                         help=_("Use this one record (0-based) instead of the scenario's "
+                                                "batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the marks as one JSON object (as --format json)."),
-    fmt: str = typer.Option("table", "--format", help="table, json, or gradescope (the results.json of "
-                                                      "Gradescope's autograder; one sheet)."),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the marks as one JSON object (as --format "
+                                                         "json).")),
+    fmt: str = typer.Option("table", "--format", help=_("table, json, or gradescope (the results.json of "
+                                                      "Gradescope's autograder; one sheet).")),
     digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
 ) -> None:
-    """Mark a hand calculation: each value right or wrong (the digits written decide), right
-    from the student's own earlier numbers (follow-through), and the classic mistake behind a
-    wrong one. Exit status 0: all right; 1: some wrong or blank; 2: a bad file."""
     from ..check.world import Truth
 
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
-        fail(f"--format: expected table, json or gradescope, got {fmt!r}")
+        fail(_("--format: expected table, json or gradescope, got {value}").format(value=repr(fmt)))
     model = load(scenario, settings, sample, up_close=True)
     truth = Truth.of(model)
     if template:
         if answers:
-            fail("--template prints a blank sheet; give no answer files with it")
+            fail(_("--template prints a blank sheet; give no answer files with it"))
         from ..check.sheet import template as blank
 
         import shlex
@@ -58,7 +62,7 @@ def check(
         typer.echo(blank(truth, " ".join(shlex.quote(a) for a in [scenario, *_options(sample, settings)])), nl=False)
         return
     if not answers:
-        fail("give one or more answer files (tutor check --template SCENARIO writes a blank one)")
+        fail(_("give one or more answer files (tutor check --template SCENARIO writes a blank one)"))
     _limits(answers, fmt)
     markings, bad = _mark_all(truth, answers, scenario, _options(sample, settings), digits)
     _print(model.name, markings, fmt)
@@ -70,9 +74,10 @@ def _limits(answers: list[str], fmt: str) -> None:
     from ..scenario.limits import MAX_ANSWER_FILES
 
     if len(answers) > MAX_ANSWER_FILES:
-        fail(f"{len(answers):,} answer files; one call marks at most {MAX_ANSWER_FILES:,}")
+        fail(_("{count} answer files; one call marks at most {most}").format(
+            count=f"{len(answers):,}", most=f"{MAX_ANSWER_FILES:,}"))
     if fmt == "gradescope" and len(answers) != 1:
-        fail("--format gradescope writes the results.json of one submission: give one answer file")
+        fail(_("--format gradescope writes the results.json of one submission: give one answer file"))
 
 
 def _mark_all(truth, answers: list[str], scenario: str, options: tuple[str, ...], digits: int):
@@ -115,22 +120,24 @@ def _print(name: str, markings: list, fmt: str) -> None:
         out.print(summary_view(summary(markings)))
 
 
-@app.command()
+@app.command(help=_(
+    "Predict each value before it is revealed: a wrong answer gets a hint (the formula with "
+    "the numbers put in), then the answer. Enter a number; empty line or s skips, b goes "
+    "back, q ends. Without a terminal, answers are read line by line from standard input."))
 def quiz(
-    scenario: str = typer.Argument(..., help="A built-in scenario name (see `tutor list`) or a .yaml file."),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help="Use this one record (0-based) instead of the scenario's batch."),
+                                         help=_("Use this one record (0-based) instead of the scenario's "
+                                                "batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    only: Optional[str] = typer.Option(None, "--only", help="Ask these phases only, e.g. forward,loss "
-                                                            "(forward, loss, backward, update)."),
-    as_json: bool = typer.Option(False, "--json", help="At the end, print the record (every question, "
+    only: Optional[str] = typer.Option(None, "--only", help=_("Ask these phases only, e.g. forward,loss "
+                                                            "(forward, loss, backward, update).")),
+    as_json: bool = typer.Option(False, "--json", help=_("At the end, print the record (every question, "
                                                        "attempt and the score) as JSON; the quiz itself "
-                                                       "goes to stderr."),
+                                                       "goes to stderr.")),
     digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
 ) -> None:
-    """Predict each value before it is revealed: a wrong answer gets a hint (the formula with
-    the numbers put in), then the answer. Enter a number; empty line or s skips, b goes back,
-    q ends. Without a terminal, answers are read line by line from standard input."""
     from ..check.quiz import Quiz
     from ..check.sheet import PHASES
 
@@ -139,7 +146,8 @@ def quiz(
         phases = tuple(p.strip() for p in only.split(",") if p.strip())
         wrong = [p for p in phases if p not in PHASES]
         if wrong or not phases:
-            fail(f"--only: {', '.join(wrong) or only!r} is not a phase; choose from {', '.join(PHASES)}")
+            fail(_("--only: {given} is not a phase; choose from {phases}").format(
+                given=", ".join(wrong) or repr(only), phases=", ".join(PHASES)))
     model = load(scenario, settings, sample, up_close=True)
     with scenario_errors():
         q = Quiz(model, phases, digits)

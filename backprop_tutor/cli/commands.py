@@ -7,13 +7,14 @@ from typing import Optional
 import typer
 
 from ..scenario.limits import MAX_ITERATIONS
+from ..i18n import _
 from ..textsafe import literal
 from .app import app, console, fail, load, print_json
 from .light import _list_row  # noqa: F401  (a row of `tutor list`, read by tests)
 
-SET_HELP = "Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable)."
-DTYPE_HELP = ("Floating type of training by epochs: float32 (about twice as fast) or float64; without it, "
-              "the scenario's training.dtype (float64 unless it says otherwise).")
+SET_HELP = _("Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable).")
+DTYPE_HELP = _("Floating type of training by epochs: float32 (about twice as fast) or float64; without it, "
+               "the scenario's training.dtype (float64 unless it says otherwise).")
 
 
 def dtype_setting(dtype: str | None) -> list:
@@ -21,9 +22,8 @@ def dtype_setting(dtype: str | None) -> list:
     return [] if dtype is None else [(f"--dtype {dtype}", f"training.dtype={dtype}")]
 
 
-@app.command("list")
+@app.command("list", help=_("List the built-in scenarios with their network, loss and source."))
 def list_scenarios() -> None:
-    """List the built-in scenarios with their network, loss and source."""
     from .light import list_scenarios as listed
 
     listed()
@@ -32,42 +32,40 @@ def list_scenarios() -> None:
 def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str, background: str = "auto") -> None:
     """--projector, --auto and --background belong to step mode; --view also shapes the printed run."""
     if view not in ("auto", "element", "matrix"):
-        fail(f"--view: expected element, matrix or auto, got {view!r}")
+        fail(_("--view: expected element, matrix or auto, got {view}").format(view=repr(view)))
     if background not in ("auto", "light", "dark"):
-        fail(f"--background: expected light, dark or auto, got {background!r}")
+        fail(_("--background: expected light, dark or auto, got {background}").format(background=repr(background)))
     if step and as_json:
-        fail("--step and --json: choose one; --json prints every step as one JSON object")
+        fail(_("--step and --json: choose one; --json prints every step as one JSON object"))
     for given, option in ((projector, "--projector"), (auto is not None, "--auto"),
                           (background != "auto", "--background")):
         if given and not step:
-            fail(f"{option} only applies to step mode; add --step")
+            fail(_("{option} only applies to step mode; add --step").format(option=option))
     if as_json and view != "auto":
-        fail("--view shapes the printed steps; --json always holds whole matrices")
+        fail(_("--view shapes the printed steps; --json always holds whole matrices"))
 
 
-@app.command()
+@app.command(help=_("Run one iteration (forward, loss, backward, update), printing every operation."))
 def run(
-    scenario: str = typer.Argument(..., help="A built-in scenario name (see `tutor list`) or a .yaml file."),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help="Train on this one record (0-based) instead of the scenario's batch."),
+                                         help=_("Train on this one record (0-based) instead of the "
+                                                "scenario's batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every step, nothing else."),
-    step: bool = typer.Option(False, "--step", help="One operation per screen, moved through with the keys "
-                              "(→ next, ← back, g N go to, f/r forward/backward, Tab pick and e explain a value, "
-                              "? keys, q quit)."),
-    projector: bool = typer.Option(False, "--projector", help="With --step: high contrast, fewer digits, "
-                                   "more space, for a classroom projector."),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with every step, nothing else.")),
+    step: bool = typer.Option(False, "--step", help=_("One operation per screen, moved through with the keys (→ next, ← back, g N go to, f/r forward/backward, Tab pick and e explain a value, ? keys, q quit).")),
+    projector: bool = typer.Option(False, "--projector", help=_("With --step: high contrast, fewer digits, more space, for a classroom projector.")),
     digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
-                                         help="Significant digits shown (default 6, or 3 with --projector)."),
-    view: str = typer.Option("auto", "--view", help="How each step is shown, printed or with --step: element (entry by "
-                             "entry, numbers put in), matrix (whole matrices) or auto (element for small layers)."),
+                                         help=_("Significant digits shown (default 6, or 3 with "
+                                                "--projector).")),
+    view: str = typer.Option("auto", "--view", help=_("How each step is shown, printed or with --step: "
+                                                      "element (entry by "
+                             "entry, numbers put in), matrix (whole matrices) or auto (element for small layers).")),
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
-                                         help="With --step: play the steps by themselves, SECONDS apart "
-                                              "(any key pauses)."),
-    background: str = typer.Option("auto", "--background", help="With --step: the colours for a light or a dark "
-                                   "terminal (auto: the terminal's COLORFGBG, else dark; t switches)."),
+                                         help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
+    background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
 ) -> None:
-    """Run one iteration (forward, loss, backward, update), printing every operation."""
     from .. import api
 
     _step_options(step, as_json, projector, auto, view, background)
@@ -89,8 +87,9 @@ def run(
     from ..symbolic.printed import kept
 
     out = console()
-    out.print(Text.assemble(literal(model.title, "bold"), "\n", literal(model.source, "dim"), "\n",
-                            literal(f"{model.shape_text()}, loss: {model.loss.describe()}")))
+    out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
+                            literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
+                                                                         loss=model.loss.describe()))))
     lesson = it.lesson()
     # the printed formulas of this scenario, these options and these numbers, if already made
     with kept((file_digest(model.path), settings, sample, digits, view), steps):
@@ -98,35 +97,36 @@ def run(
             out.print(lesson.printed(i))
 
 
-@app.command()
+@app.command(help=_("Train until the stopping rule holds, then show the loss curve and gradient norms.\n\n"
+                    "A scenario with `training.batch: N` trains by epochs instead: per epoch the loss, "
+                    "train and test accuracy and the saturated ratio of each sign layer."))
 def train(
-    scenario: str = typer.Argument(..., help="A built-in scenario name or a .yaml file."),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
-                                             help="Number of iterations (default: the scenario's max_iterations)."),
+                                             help=_("Number of iterations (default: the scenario's "
+                                                    "max_iterations).")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the losses and final norms."),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with the losses and final "
+                                                         "norms.")),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1,
-                                         help="Epochs, for a scenario trained by minibatch (training.batch: N)."),
+                                         help=_("Epochs, for a scenario trained by minibatch "
+                                                "(training.batch: N).")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
-    """Train until the stopping rule holds, then show the loss curve and gradient norms.
-
-    A scenario with `training.batch: N` trains by epochs instead: per epoch the loss,
-    train and test accuracy and the saturated ratio of each sign layer."""
     from ..engine import train as run_training
 
     model = load(scenario, list(settings) + dtype_setting(dtype))
     if model.training.batch == "minibatch":
         if iterations is not None:
-            fail(f"--iterations: {model.name} trains by epochs (training.batch: {model.training.batch_size}); "
-                 f"use --epochs N")
+            fail(_("--iterations: {name} trains by epochs (training.batch: {batch}); use --epochs N").format(
+                name=model.name, batch=model.training.batch_size))
         from .compare import print_epochs, run_epochs
 
         print_epochs(model, run_epochs(model, epochs), as_json)
         return
     if epochs is not None:
-        fail(f"--epochs: {model.name} trains by iterations (training.batch: {model.training.batch}); "
-             f"use --iterations N")
+        fail(_("--epochs: {name} trains by iterations (training.batch: {batch}); use --iterations N").format(
+            name=model.name, batch=model.training.batch))
     total = iterations or model.training.max_iterations
     err = console(stderr=True)
     if err.is_terminal:
@@ -135,7 +135,7 @@ def train(
         with Progress(transient=True, console=err) as bar:
             from rich.markup import escape
 
-            task = bar.add_task(escape(f"training {model.name}"), total=total)
+            task = bar.add_task(escape(_("training {name}").format(name=model.name)), total=total)
             result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
     else:
         result = run_training(model, iterations)
@@ -148,12 +148,11 @@ def train(
     console().print(TrainView(model, result, model.notation.loss))
 
 
-@app.command()
+@app.command(help=_("Check scenario files without running them: every mistake of every file is reported "
+                    "(exit status 2 if any file has one)."))
 def validate(
-    files: list[str] = typer.Argument(..., help="Scenario .yaml files (or built-in names) to check."),
+    files: list[str] = typer.Argument(..., help=_("Scenario .yaml files (or built-in names) to check.")),
 ) -> None:
-    """Check scenario files without running them: every mistake of every file is reported
-    (exit status 2 if any file has one)."""
     from .light import validate as checked
 
     status = checked(files)

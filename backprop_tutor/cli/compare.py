@@ -16,10 +16,11 @@ import typer
 
 from ..scenario.limits import MAX_COMPARE_VALUES
 from ..textsafe import literal, visible
+from ..i18n import _
 from .app import app, console, fail, load, print_json
 from .commands import DTYPE_HELP, dtype_setting
 
-VARY_HELP = "FIELD=V1,V2,...: the field to change and its values, e.g. ste.threshold=1,25."
+VARY_HELP = _("FIELD=V1,V2,...: the field to change and its values, e.g. ste.threshold=1,25.")
 
 
 def run_epochs(model, epochs: int | None = None, label: str = ""):
@@ -36,7 +37,7 @@ def run_epochs(model, epochs: int | None = None, label: str = ""):
     with Progress(transient=True, console=err) as bar:
         from rich.markup import escape
 
-        task = bar.add_task(escape(visible(f"training {label or model.name}", newlines=False)),
+        task = bar.add_task(escape(visible(_("training {name}").format(name=label or model.name), newlines=False)),
                             total=total_epochs * per_epoch)
 
         def progress(epoch: int, batch: int, record) -> None:
@@ -56,11 +57,12 @@ def print_epochs(model, result, as_json: bool) -> None:
         return
     from ..render.epochs import EpochTable
 
-    title = f"trained {model.name}: {model.shape_text()}"
+    title = _("trained {name}: {network}").format(name=model.name, network=model.shape_text())
     if model.ste_threshold is not None:
-        title += f"; straight-through window |z| <= {model.ste_threshold:g}"
+        title = _("trained {name}: {network}; straight-through window |z| <= {threshold}").format(
+            name=model.name, network=model.shape_text(), threshold=f"{model.ste_threshold:g}")
     if model.training.dtype != "float64":
-        title += f"; computed in {model.training.dtype}"
+        title = _("{title}; computed in {dtype}").format(title=title, dtype=model.training.dtype)
     console().print(EpochTable(result.epochs, literal(title, newlines=False)))
 
 
@@ -68,33 +70,36 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
     field, sep, values = option.partition("=")
     items = [v.strip() for v in values.split(",") if v.strip()]
     if not sep or not field.strip() or not items:
-        fail(f"--vary {option}: expected FIELD=V1,V2,..., e.g. --vary ste.threshold=1,25")
+        fail(_("--vary {option}: expected FIELD=V1,V2,..., e.g. --vary ste.threshold=1,25").format(option=option))
     if len(items) > MAX_COMPARE_VALUES:
-        fail(f"--vary {option}: {len(items)} values; compare trains once per value and shows at most "
-             f"{MAX_COMPARE_VALUES} side by side")
+        fail(_("--vary {option}: {count} values; compare trains once per value and shows at most "
+               "{most} side by side").format(option=option, count=len(items), most=MAX_COMPARE_VALUES))
     return field.strip(), items
 
 
-@app.command()
+@app.command(help=_("Train a scenario once per value of one field and show the curves side by side."))
 def compare(
-    scenario: str = typer.Argument(..., help="A built-in scenario name or a .yaml file trained by epochs."),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file trained by epochs.")),
     vary: str = typer.Option(..., "--vary", help=VARY_HELP),
-    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help="Epochs per run (default: the scenario's)."),
-    settings: list[str] = typer.Option([], "--set", help="Override another field for every run (repeatable)."),
-    as_json: bool = typer.Option(False, "--json", help="Print {\"runs\": [{\"value\", \"epochs\": [...]}, ...]}."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
+    settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
+                                                           "(repeatable).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print {\"runs\": [{\"value\", \"epochs\": "
+                                                         "[...]}, ...]}.")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
-    """Train a scenario once per value of one field and show the curves side by side."""
     field, values = parse_vary(vary)
     runs = []
     for value in values:
         model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")])
         if model.training.batch != "minibatch":
-            fail(f"{scenario}: compare needs a scenario trained by epochs (training.batch: N, training.epochs: E)")
+            fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, "
+                   "training.epochs: E)").format(
+                scenario=scenario))
         runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))
     if as_json:
-        print_json({"field": field, "runs": [{"value": v, **r.as_json()} for _, v, r in runs]})
+        print_json({"field": field, "runs": [{"value": v, **r.as_json()} for _label, v, r in runs]})
         return
     from ..render.epochs import SideBySide
 
-    console().print(SideBySide([(literal(label, newlines=False), r.epochs) for label, _, r in runs]))
+    console().print(SideBySide([(literal(label, newlines=False), r.epochs) for label, _value, r in runs]))

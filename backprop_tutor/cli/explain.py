@@ -6,25 +6,29 @@ from typing import Optional
 
 import typer
 
+from ..i18n import _
 from .app import app, console, fail, load, print_json
 from .commands import SET_HELP
 
 DEFAULT_SCENARIO = "logistic-4x2"
 
 
-@app.command()
+@app.command(help=_("Derive one gradient with the chain rule: path, local derivatives (by sympy), matrix "
+                    "form, numbers."))
 def explain(
-    target: str = typer.Argument(..., help="The gradient to explain, as you would write it: dL/dW1, dJ/dW^(1), "
-                                           "∂L/∂b2, dL/dZ1, dL/dA1, dL/dw12^(1), dL/dW1[0,1] (0-based) ..."),
+    target: str = typer.Argument(..., help=_("The gradient to explain, as you would write it: dL/dW1, "
+                                             "dJ/dW^(1), "
+                                             "∂L/∂b2, dL/dZ1, dL/dA1, dL/dw12^(1), dL/dW1[0,1] (0-based) ...")),
     scenario: str = typer.Option(DEFAULT_SCENARIO, "--scenario", "-s",
-                                 help="A built-in scenario name (see `tutor list`) or a .yaml file."),
+                                 help=_("A built-in scenario name (see `tutor list`) or a .yaml file.")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help="Use this one record (0-based) instead of the scenario's batch."),
+                                         help=_("Use this one record (0-based) instead of the scenario's "
+                                                "batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    as_latex: bool = typer.Option(False, "--latex", help="Print the derivation as LaTeX (an align* block)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the factors, the simplified expression and the value as JSON."),
+    as_latex: bool = typer.Option(False, "--latex", help=_("Print the derivation as LaTeX (an align* block).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the factors, the simplified expression and "
+                                                         "the value as JSON.")),
 ) -> None:
-    """Derive one gradient with the chain rule: path, local derivatives (by sympy), matrix form, numbers."""
     from ..errors import UnsupportedError
     from ..symbolic.targets import TargetError, parse
 

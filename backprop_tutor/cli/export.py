@@ -6,25 +6,29 @@ from typing import Optional
 
 import typer
 
+from ..i18n import _
 from .app import app, console, fail, load
 from .commands import SET_HELP
 
 
-@app.command("export")
+@app.command("export", help=_(
+    "Write the worked solution of one iteration (every step: formula, numbers put in, result, "
+    "warnings, and the chain-rule derivation of every gradient) to a .md, .tex or .html file."))
 def export_handout(
-    scenario: str = typer.Argument(..., help="A built-in scenario name (see `tutor list`) or a .yaml file."),
-    output: str = typer.Option(..., "--output", "-o", help="The file to write; its extension chooses the format: "
-                               ".md (Markdown with $...$ math), .tex (a LaTeX document for pdflatex) or .html "
-                               "(one offline page: ← / → step through it)."),
-    steps: Optional[str] = typer.Option(None, "--steps", help="Only these steps, FIRST-LAST as step mode "
-                                        "numbers them (e.g. 5-12, 5-, 7)."),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
+                                               "file.")),
+    output: str = typer.Option(..., "--output", "-o", help=_("The file to write; its extension chooses the "
+                                                             "format: "
+                                 ".md (Markdown with $...$ math), .tex (a LaTeX document for pdflatex) or .html "
+                                 "(one offline page: ← / → step through it).")),
+    steps: Optional[str] = typer.Option(None, "--steps", help=_("Only these steps, FIRST-LAST as step mode "
+                                          "numbers them (e.g. 5-12, 5-, 7).")),
     sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
-                                         help="Train on this one record (0-based) instead of the scenario's batch."),
+                                         help=_("Train on this one record (0-based) instead of the "
+                                                "scenario's batch.")),
     settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15, help="Significant digits shown (default 6)."),
+    digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15, help=_("Significant digits shown (default 6).")),
 ) -> None:
-    """Write the worked solution of one iteration (every step: formula, numbers put in, result,
-    warnings, and the chain-rule derivation of every gradient) to a .md, .tex or .html file."""
     from .. import api
     from ..export import ExportError, format_of
     from ..textsafe import literal
@@ -35,5 +39,5 @@ def export_handout(
         fail(str(err))
     it = api.run(load(scenario, settings, sample, up_close=True, shown=True))
     written = it.export(output, steps=steps, digits=digits, fmt=fmt)
-    console().print(literal(f"wrote steps {written.items[0].number} to {written.items[-1].number} of "
-                            f"{written.total} to {output}"))
+    console().print(literal(_("wrote steps {first} to {last} of {total} to {file}").format(
+        first=written.items[0].number, last=written.items[-1].number, total=written.total, file=output)))

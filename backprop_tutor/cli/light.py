@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 
+from ..i18n import _
+
 EXIT_BAD_INPUT = 2
 
 
@@ -35,17 +37,17 @@ def list_scenarios() -> None:
     from ..scenario import catalog
     from ..scenario.limits import MAX_LIST_ROWS
 
-    table = Table(title="built-in scenarios (run one with: tutor run NAME)", title_justify="left",
+    table = Table(title=_("built-in scenarios (run one with: tutor run NAME)"), title_justify="left",
                   show_lines=True)
-    table.add_column("name and title", ratio=3)
-    table.add_column("network", ratio=2)
-    table.add_column("loss", ratio=2)
-    table.add_column("source", ratio=2, overflow="fold")
+    table.add_column(_("name and title"), ratio=3)
+    table.add_column(_("network"), ratio=2)
+    table.add_column(_("loss"), ratio=2)
+    table.add_column(_("source"), ratio=2, overflow="fold")
     names = catalog.builtin_names()
     for name in names[:MAX_LIST_ROWS]:
         table.add_row(*_list_row(name, catalog.summary(catalog.resolve(name))))
     if len(names) > MAX_LIST_ROWS:
-        table.add_row(f"... and {len(names) - MAX_LIST_ROWS} more", "", "", "")
+        table.add_row(_("... and {count} more").format(count=len(names) - MAX_LIST_ROWS), "", "", "")
     console().print(table)
 
 
@@ -68,7 +70,9 @@ def _list_row(name: str, raw: dict) -> tuple:
     loss = loss.get("type") if isinstance(loss, dict) else loss
     src = raw.get("source")
     src = src.get("document", "") if isinstance(src, dict) else (src or "")
-    title = Text.assemble(literal(name, "bold"), "\n", literal(raw.get("title", ""), "dim", newlines=False))
+    shown = raw.get("title", "")
+    shown = _(shown) if isinstance(shown, str) and shown else shown  # a built-in's title is in the catalog
+    title = Text.assemble(literal(name, "bold"), "\n", literal(shown, "dim", newlines=False))
     return (title, literal(" → ".join(widths)), literal(str(loss or "").replace("_", " ")), literal(str(src)))
 
 
@@ -153,7 +157,8 @@ def _validated(path) -> tuple[str, str | None]:
     found, summary, up_close = [], "", True
     try:
         model = load_file(path, arrays=False)  # checked, nothing computed (no numpy)
-        summary = f"{path}: ok — {model.name}: {model.shape_text()}, {model.loss.describe()}"
+        summary = _("{path}: ok — {name}: {network}, {loss}").format(
+            path=path, name=model.name, network=model.shape_text(), loss=model.loss.describe())
         up_close = model.run_section
         del model  # one scenario's data in memory at a time
     except ScenarioError as err:

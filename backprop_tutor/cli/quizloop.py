@@ -6,9 +6,10 @@ import sys
 
 import typer
 
+from ..i18n import _
 from .app import console, print_json
 
-COMMANDS = "a number and Enter; Enter alone or s skips, b goes back, q ends"
+COMMANDS = _("a number and Enter; Enter alone or s skips, b goes back, q ends")
 
 
 def run_quiz(q, model, as_json: bool) -> None:
@@ -21,7 +22,7 @@ def run_quiz(q, model, as_json: bool) -> None:
 
     out = console(stderr=as_json)  # with --json, stdout holds the record only
     out.print(Text.assemble(literal(model.title, "bold"), "\n",
-                            literal(f"{len(q.questions)} values to predict: {COMMANDS}", "dim")))
+                            literal(_("{len} values to predict: {commands}").format(len=len(q.questions), commands=COMMANDS), "dim")))
     try:
         _ask(q, out, attempt_text)
     except KeyboardInterrupt:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import _
+
 HERE = Path(__file__).resolve().parent
 DIGITS_FILE = HERE / "digits.npz"
 IDX_NAMES = {
@@ -94,8 +96,9 @@ def _budget(what: str, count: int, stored: int = 0) -> None:
     bytes held whole while reading (an .npz array before it is converted)."""
     need = count * PER_VALUE + stored
     if need > BUDGET:
-        raise DataError(f"{what} would take {_size(need)} in memory ({count:,} values as 8-byte numbers, "
-                        f"as read and preprocessed); a data set may take at most {_size(BUDGET)}")
+        raise DataError(_("{what} would take {size} in memory ({count} values as 8-byte numbers, as read "
+                          "and preprocessed); a data set may take at most {size2}").format(
+                            what=what, size=_size(need), count=format(count, ","), size2=_size(BUDGET)))
 
 
 def _size(n: int) -> str:
@@ -105,14 +108,14 @@ def _size(n: int) -> str:
 def _idx_header(f, path: Path) -> tuple[np.dtype, tuple]:
     head = f.read(4)
     if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _IDX_TYPES:
-        raise DataError(f"{path} is not an IDX file (bad magic number)")
+        raise DataError(_("{path} is not an IDX file (bad magic number)").format(path=path))
     dims = head[3]
     if dims not in IDX_DIMS:
-        raise DataError(f"{path} has {dims} dimensions; an IDX file of MNIST holds labels (1 dimension) "
-                        f"or images (3)")
+        raise DataError(_("{path} has {dims} dimensions; an IDX file of MNIST holds labels (1 dimension) "
+                          "or images (3)").format(path=path, dims=dims))
     raw = f.read(4 * dims)
     if len(raw) < 4 * dims:
-        raise DataError(f"{path} is cut short: its header promises {dims} dimensions")
+        raise DataError(_("{path} is cut short: its header promises {dims} dimensions").format(path=path, dims=dims))
     return np.dtype(_IDX_TYPES[head[2]]), struct.unpack(f">{dims}I", raw)
 
 
@@ -127,7 +130,7 @@ def idx_shape(path: str | Path) -> tuple:
         with _opener(path)(path, "rb") as f:
             return _idx_header(f, path)[1]
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
+        raise DataError(_("cannot read {path} ({value})").format(path=path, value=getattr(exc, 'strerror', None) or exc)) from None
 
 
 def read_idx(path: str | Path, into=None) -> np.ndarray:
@@ -144,11 +147,12 @@ def read_idx(path: str | Path, into=None) -> np.ndarray:
             got = _read_into(f, dtype, out)
             extra = f.read(1)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
+        raise DataError(_("cannot read {path} ({value})").format(path=path, value=getattr(exc, 'strerror', None) or exc)) from None
     want = count * dtype.itemsize
     if got != want or extra:
-        more = "more than" if extra else str(got)
-        raise DataError(f"{path} holds {more} bytes of data but its header promises {want} for shape {shape}")
+        more = _("more than") if extra else str(got)
+        raise DataError(_("{path} holds {more} bytes of data but its header promises {want} for shape "
+                          "{shape}").format(path=path, more=more, want=want, shape=shape))
     return out.reshape(shape)
 
 
@@ -170,8 +174,9 @@ def _idx_file(folder: Path, stem: str) -> Path:
     for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
         if (folder / name).is_file():
             return folder / name
-    raise DataError(f"{folder} has no {stem} (or {stem}.gz); an MNIST folder holds the four IDX files "
-                    f"{', '.join(IDX_NAMES.values())}")
+    raise DataError(_("{folder} has no {stem} (or {stem2}.gz); an MNIST folder holds the four IDX files "
+                      "{join}").format(
+                        folder=folder, stem=stem, stem2=stem, join=', '.join(IDX_NAMES.values())))
 
 
 def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> tuple[int, int]:
@@ -182,15 +187,15 @@ def _npz_member(zf: zipfile.ZipFile, key: str, path: Path) -> tuple[int, int]:
         try:
             version = np.lib.format.read_magic(member)
             reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, _, dtype = reader(member)
+            shape, _offset, dtype = reader(member)
         except (ValueError, SyntaxError, TypeError) as exc:
-            raise DataError(f"{path}: {key} is not a numpy array ({exc})") from None
+            raise DataError(_("{path}: {key} is not a numpy array ({exc})").format(path=path, key=key, exc=exc)) from None
     if dtype.hasobject or dtype.kind not in "biuf":
-        raise DataError(f"{path}: {key} holds {dtype} values; expected numbers")
+        raise DataError(_("{path}: {key} holds {dtype} values; expected numbers").format(path=path, key=key, dtype=dtype))
     count = math.prod(shape)
     _budget(f"{path}: {key} (shape {shape})", count)
     if count * dtype.itemsize > info.file_size:
-        raise DataError(f"{path}: {key} promises shape {shape} but the file holds only {info.file_size} bytes")
+        raise DataError(_("{path}: {key} promises shape {shape} but the file holds only {file_size} bytes").format(path=path, key=key, shape=shape, file_size=info.file_size))
     return count, count * dtype.itemsize
 
 
@@ -200,29 +205,30 @@ def _read_npz(path: Path) -> dict:
             names = set(zf.namelist())
             missing = [k for k in IDX_NAMES if f"{k}.npy" not in names]
             if missing:
-                raise DataError(f"{path} lacks {', '.join(missing)}; an MNIST .npz holds "
-                                f"x_train, y_train, x_test, y_test")
+                raise DataError(_("{path} lacks {join}; an MNIST .npz holds x_train, y_train, x_test, "
+                                  "y_test").format(path=path, join=', '.join(missing)))
             sizes = [_npz_member(zf, key, path) for key in IDX_NAMES]
-            _budget(str(path), sum(n for n, _ in sizes), sum(stored for _, stored in sizes))
+            _budget(str(path), sum(n for n, _stored in sizes), sum(stored for _n, stored in sizes))
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in IDX_NAMES}
     except DataError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise DataError(f"cannot read {path} as .npz ({exc})") from None
+        raise DataError(_("cannot read {path} as .npz ({exc})").format(path=path, exc=exc)) from None
 
 
 def _check_split(path: Path, name: str, x: np.ndarray, y: np.ndarray) -> None:
     if x.ndim < 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
-        raise DataError(f"{path}: {name} images {x.shape} and labels {y.shape} do not match")
+        raise DataError(_("{path}: {name} images {shape} and labels {shape2} do not match").format(path=path, name=name, shape=x.shape, shape2=y.shape))
     if y.dtype.kind == "f" and not (np.all(np.isfinite(y)) and np.all(y == np.round(y))):
-        raise DataError(f"{path}: {name} labels must be whole numbers 0..9; some are not (nan, inf or fractions)")
+        raise DataError(_("{path}: {name} labels must be whole numbers 0..9; some are not (nan, inf or "
+                          "fractions)").format(path=path, name=name))
     if y.dtype.kind not in "biuf":
-        raise DataError(f"{path}: {name} labels hold {y.dtype} values; expected digits 0..9")
+        raise DataError(_("{path}: {name} labels hold {dtype} values; expected digits 0..9").format(path=path, name=name, dtype=y.dtype))
     if y.size and (y.min() < 0 or y.max() > 9):
-        raise DataError(f"{path}: {name} labels must be digits 0..9, but they run from {y.min():g} to {y.max():g}")
+        raise DataError(_("{path}: {name} labels must be digits 0..9, but they run from {min} to {max}").format(path=path, name=name, min=format(y.min(), "g"), max=format(y.max(), "g")))
     if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
-        raise DataError(f"{path}: {name} images hold nan or infinite pixels")
+        raise DataError(_("{path}: {name} images hold nan or infinite pixels").format(path=path, name=name))
 
 
 def mnist(path: str | Path) -> ImageSet:
@@ -237,14 +243,14 @@ def mnist(path: str | Path) -> ImageSet:
     elif path.suffix == ".npz" and path.is_file():
         parts = _read_npz(path)
     else:
-        raise DataError(f"{path} is neither a folder of MNIST IDX files nor an .npz file")
+        raise DataError(_("{path} is neither a folder of MNIST IDX files nor an .npz file").format(path=path))
     for split_name in ("train", "test"):
         _check_split(path, split_name, parts[f"x_{split_name}"], parts[f"y_{split_name}"])
     if parts["x_train"].shape[0] == 0 or math.prod(parts["x_train"].shape[1:]) == 0:
-        raise DataError(f"{path}: the training set is empty; it needs images")
+        raise DataError(_("{path}: the training set is empty; it needs images").format(path=path))
     train_pixels, test_pixels = math.prod(parts["x_train"].shape[1:]), math.prod(parts["x_test"].shape[1:])
     if parts["x_test"].shape[0] and test_pixels != train_pixels:
-        raise DataError(f"{path}: test images have {test_pixels} pixels but training images {train_pixels}")
+        raise DataError(_("{path}: test images have {test_pixels} pixels but training images {train_pixels}").format(path=path, test_pixels=test_pixels, train_pixels=train_pixels))
     flat = {k: v.reshape(v.shape[0], train_pixels).astype(float, copy=False) if k.startswith("x")
             else v.astype(int)
             for k, v in parts.items()}

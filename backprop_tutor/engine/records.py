@@ -6,6 +6,7 @@ scenario's notation, the chain-rule links) and keeps it as `Step` records.
 
 from __future__ import annotations
 
+from ..i18n import _
 from .step import Step
 
 
@@ -102,7 +103,7 @@ class Recorder:
         gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.act_name(l - 1)
         extra = {"l2": l2} if l2 else {}
         if lay.affine.weight_op is not None:
-            extra["straight_through"] = f"dL/d{self.wname[l]} is passed unchanged to the latent W{l}"
+            extra["straight_through"] = _("dL/d{value} is passed unchanged to the latent W{l}").format(value=self.wname[l], l=l)
         self.add(key=grad_key(f"W{l}"), phase="backward", symbol=self.gsym(f"W{l}"), op=lay.affine,
                  role="weight_grad", layer=l, value=gw,
                  inputs={hname: h, gz_sym: gz, **({f"W{l}": W} if l2 else {})},

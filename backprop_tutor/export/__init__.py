@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..i18n import _
 from ..errors import TutorError
 from .handout import Handout, StepRangeError, build, parse_steps
 
@@ -28,8 +29,8 @@ class ExportError(TutorError):
 def format_of(path: str | os.PathLike) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ExportError(f"{path}: the extension chooses the format; expected .md, .tex or .html, "
-                          f"got {suffix or 'none'!r}")
+        raise ExportError(_("{path}: the extension chooses the format; expected .md, .tex or .html, got "
+                            "{value}").format(path=path, value=repr(suffix or 'none')))
     return FORMATS[suffix]
 
 
@@ -42,7 +43,7 @@ def render(handout: Handout, fmt: str) -> str:
     elif fmt == "html":
         from .html import write
     else:
-        raise ExportError(f"unknown format {fmt!r}; expected markdown, latex or html")
+        raise ExportError(_("unknown format {fmt}; expected markdown, latex or html").format(fmt=repr(fmt)))
     return write(handout)
 
 
@@ -53,7 +54,7 @@ def save(text: str, path: str | os.PathLike) -> None:
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise ExportError(f"{path}: cannot write the handout ({exc.strerror or exc})") from None
+        raise ExportError(_("{path}: cannot write the handout ({value})").format(path=path, value=exc.strerror or exc)) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
@@ -65,5 +66,5 @@ def save(text: str, path: str | os.PathLike) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise ExportError(f"{path}: cannot write the handout ({exc.strerror or exc})") from None
+            raise ExportError(_("{path}: cannot write the handout ({value})").format(path=path, value=exc.strerror or exc)) from None
         raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..errors import TutorError
 
 #: element lines kept per step in a handout (a printed run shows 8 as well)
@@ -59,12 +60,12 @@ def parse_steps(text: str | None, total: int) -> tuple[int, int]:
         return 1, total
     found = re.fullmatch(r"\s*(\d*)\s*(-?)\s*(\d*)\s*", text)
     if not found or not (found.group(1) or found.group(3)) or (not found.group(2) and not found.group(1)):
-        raise StepRangeError(f"--steps: expected FIRST-LAST such as 5-12 (or 5-, -12, 7), got {text!r}")
+        raise StepRangeError(_("--steps: expected FIRST-LAST such as 5-12 (or 5-, -12, 7), got {text}").format(text=repr(text)))
     first = int(found.group(1) or 1)
     last = int(found.group(3) or (total if found.group(2) else first))
     if not 1 <= first <= last <= total:
-        raise StepRangeError(f"--steps: {text}: this run has steps 1 to {total}; "
-                             f"give FIRST-LAST with 1 <= FIRST <= LAST <= {total}")
+        raise StepRangeError(_("--steps: {text}: this run has steps 1 to {total}; give FIRST-LAST with 1 "
+                               "<= FIRST <= LAST <= {total2}").format(text=text, total=total, total2=total))
     return first, last
 
 
@@ -78,8 +79,8 @@ def build(model, steps, digits: int = 6, span: tuple[int, int] | None = None) ->
     lesson = Lesson(model, steps)
     fmt = (lambda x: number(x, digits))
     items = [_item(model, lesson, i, fmt, digits) for i in range(first - 1, last)]
-    return Handout(name=model.name, title=model.title, source=str(model.source),
-                   description=model.description, network=model.shape_text(), loss=model.loss.describe(),
+    return Handout(name=model.name, title=_(model.title) if model.title else "", source=str(model.source),
+                   description=_(model.description) if model.description else "", network=model.shape_text(), loss=model.loss.describe(),
                    total=len(steps), items=items, layers=lesson._layers(), digits=digits)
 
 

@@ -9,6 +9,8 @@ from importlib import resources
 
 import numpy as np
 
+from ..i18n import language
+from ..render.steps import phase_name
 from . import svg
 from .escape import web
 from .handout import Handout, Item
@@ -36,13 +38,13 @@ def write(h: Handout) -> str:
     first, last = h.items[0].number, h.items[-1].number
     scope = say(words.SCOPE, first=first, last=last, total=h.total, digits=h.digits)
     head.append(f'<p class="scope">{web(scope)}</p>')
-    nav = (f'<nav id="nav"><button id="prev" type="button" title="{web(words.PREVIOUS)}">←</button> '
-           f'<span id="where"></span> <button id="next" type="button" title="{web(words.NEXT)}">→</button> '
-           f'<span class="keys">{web(words.KEYS)}</span></nav>')
+    nav = (f'<nav id="nav"><button id="prev" type="button" title="{web(say(words.PREVIOUS))}">←</button> '
+           f'<span id="where"></span> <button id="next" type="button" title="{web(say(words.NEXT))}">→</button> '
+           f'<span class="keys">{web(say(words.KEYS))}</span></nav>')
     picture = svg.network(h.layers, _loss_symbol(h))
     sections = [section(item, h, fmt) for item in h.items]
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{language()}">', "<head>", '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{web(h.title)}</title>",
@@ -100,7 +102,7 @@ def section(item: Item, h: Handout, fmt) -> str:
     label = say(words.STEP_OF, number=item.number, total=h.total)
     out = [f'<section class="step" id="step-{item.number}" data-number="{item.number}" '
            f'data-layer="{_layer(item, len(h.layers) - 1)}" data-label="{web(label)}" data-phase="{web(st.phase)}">',
-           f'<h2><span class="phase">{web(st.phase)}</span> {web(say(words.STEP, number=item.number, total=h.total))} '
+           f'<h2><span class="phase">{web(phase_name(st.phase))}</span> {web(say(words.STEP, number=item.number, total=h.total))} '
            f'{block(symbol(st.symbol), display=False)}{web(layer)}</h2>',
            f'<p class="what">{web(item.title)}</p>']
     eq = formulas.equation(st)
@@ -112,10 +114,10 @@ def section(item: Item, h: Handout, fmt) -> str:
     out += [f'<p class="constant">{web(line)}</p>' for line in item.constants]
     out.append(f'<div class="result">{_named(st.symbol, st.value, fmt)}</div>')
     if st.inputs:
-        out.append(f'<div class="inputs"><span class="from">{web(words.FROM)}</span>'
+        out.append(f'<div class="inputs"><span class="from">{web(say(words.FROM))}</span>'
                    + "".join(_named(name, v, fmt) for name, v in st.inputs.items()) + "</div>")
     if item.derivative:
-        out.append(f'<div class="derivative">{web(words.WHERE)} {block(equal(*item.derivative))}</div>')
+        out.append(f'<div class="derivative">{web(say(words.WHERE))} {block(equal(*item.derivative))}</div>')
     out += [f'<p class="warning">{web(say(words.WARNING, warning=w))}</p>' for w in item.warnings]
     if item.reuses:
         out.append(f'<p class="reuses">{web(say(words.REUSES, steps=", ".join(item.reuses)))}</p>')
@@ -130,7 +132,7 @@ def section(item: Item, h: Handout, fmt) -> str:
 def derivation(ex, fmt, unfolded: bool = False) -> str:
     from ..printing.mathml import block, explanation_rows
 
-    out = [f'<details class="derivation"{" open" if unfolded else ""}><summary>{web(words.DERIVATION)}</summary>',
+    out = [f'<details class="derivation"{" open" if unfolded else ""}><summary>{web(say(words.DERIVATION))}</summary>',
            f'<p class="path">{web(words.path(ex))}</p>']
     for row, shapes in explanation_rows(ex):
         out.append(block(row) + (f'<p class="shapes">({web(shapes)})</p>' if shapes else ""))

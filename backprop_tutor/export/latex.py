@@ -4,6 +4,7 @@ non-ASCII character gets a declaration in the preamble."""
 
 from __future__ import annotations
 
+from ..render.steps import phase_name
 from . import texmath
 from .escape import tex, unicode_setup
 from .handout import Handout, Item
@@ -49,7 +50,7 @@ def _display(math: str) -> str:
 def _item(item: Item, total: int, digits: int) -> list[str]:
     st = item.step
     layer = say(LAYER, layer=st.layer) if st.layer else ""
-    out = [r"\subsection*{%s: %s $%s$%s}" % (tex(say(STEP, number=item.number, total=total)), tex(st.phase),
+    out = [r"\subsection*{%s: %s $%s$%s}" % (tex(say(STEP, number=item.number, total=total)), tex(phase_name(st.phase)),
                                             texmath.symbol(st.symbol), tex(layer)),
            r"\emph{%s}\par" % tex(item.title)]
     formula = texmath.formula(st)
@@ -60,10 +61,10 @@ def _item(item: Item, total: int, digits: int) -> list[str]:
     out += [tex(line) + r"\par" for line in item.constants]
     out.append(_display(f"{texmath.symbol(st.symbol)} = {texmath.matrix(st.value, digits)}"))
     if st.inputs:
-        out.append(tex(FROM) + _display(r", \quad ".join(f"{texmath.symbol(name)} = {texmath.matrix(v, digits)}"
+        out.append(tex(say(FROM)) + _display(r", \quad ".join(f"{texmath.symbol(name)} = {texmath.matrix(v, digits)}"
                                                        for name, v in st.inputs.items())))
     if item.derivative:
-        out.append(tex(WHERE) + _display(texmath.chain(item.derivative)))
+        out.append(tex(say(WHERE)) + _display(texmath.chain(item.derivative)))
     out += [r"\textbf{%s}\par" % tex(say(WARNING, warning=w)) for w in item.warnings]
     if item.reuses:
         out.append(tex(say(REUSES, steps=", ".join(item.reuses))) + r"\par")
@@ -78,7 +79,7 @@ def _derivation(ex, digits: int) -> list[str]:
     from ..printing.latex import latex_numbers, latex_rows
 
     rows = latex_rows(ex) + [r for r in [latex_numbers(ex)] if r]
-    out = [r"\paragraph{%s.}" % tex(DERIVATION), tex(path(ex)) + r"\par",
+    out = [r"\paragraph{%s.}" % tex(say(DERIVATION)), tex(path(ex)) + r"\par",
            r"\begin{align*}" + " \\\\\n".join(rows) + r"\end{align*}"]
     out += [tex(note) + r"\par" for note in notes(ex)]
     out.append(_display(r", \quad ".join(r"\text{%s} = %s" % (tex(label), texmath.matrix(v, digits))

@@ -3,6 +3,7 @@ and in Jupyter. Every text from the scenario is escaped (escape.md)."""
 
 from __future__ import annotations
 
+from ..render.steps import phase_name
 from . import texmath
 from .escape import md, md_code
 from .handout import Handout, Item
@@ -30,7 +31,7 @@ def write(h: Handout) -> str:
 def _item(item: Item, total: int, digits: int) -> list[str]:
     st = item.step
     layer = say(LAYER, layer=st.layer) if st.layer else ""
-    out = [f"## {md(say(STEP, number=item.number, total=total))} · {md(st.phase)}: "
+    out = [f"## {md(say(STEP, number=item.number, total=total))} · {md(phase_name(st.phase))}: "
            f"${texmath.symbol(st.symbol)}${md(layer)}", "",
            f"*{md(item.title)}*", ""]
     formula = texmath.formula(st)
@@ -41,11 +42,11 @@ def _item(item: Item, total: int, digits: int) -> list[str]:
     out += [f"- {md(line)}" for line in item.constants] + ([""] if item.constants else [])
     out += [_display(f"{texmath.symbol(st.symbol)} = {texmath.matrix(st.value, digits)}"), ""]
     if st.inputs:
-        out += [md(FROM), ""]
+        out += [md(say(FROM)), ""]
         out += [_display(", \\quad ".join(f"{texmath.symbol(name)} = {texmath.matrix(v, digits)}"
                                            for name, v in st.inputs.items())), ""]
     if item.derivative:
-        out += [md(WHERE), "", _display(texmath.chain(item.derivative)), ""]
+        out += [md(say(WHERE)), "", _display(texmath.chain(item.derivative)), ""]
     out += [f"> {md(say(WARNING, warning=w))}\n" for w in item.warnings]
     if item.reuses:
         out += [md(say(REUSES, steps=", ".join(item.reuses))), ""]
@@ -59,7 +60,7 @@ def _item(item: Item, total: int, digits: int) -> list[str]:
 def _derivation(ex, digits: int) -> list[str]:
     from ..printing.latex import latex_numbers, latex_rows
 
-    out = [f"<details><summary>{md(DERIVATION)}</summary>", "", md(path(ex)), ""]
+    out = [f"<details><summary>{md(say(DERIVATION))}</summary>", "", md(path(ex)), ""]
     rows = latex_rows(ex) + [r for r in [latex_numbers(ex)] if r]
     out += [_display(r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"), ""]
     out += [line for note in notes(ex) for line in (md(note), "")]

@@ -4,32 +4,35 @@ becomes a translated message). Formulas and symbols are not words and stay out o
 
 from __future__ import annotations
 
-SOURCE = "Source: {source}"
-SUMMARY = "{name}: {network}; loss: {loss}."
-SCOPE = "One iteration, steps {first} to {last} of {total}, numbers to {digits} significant digits."
-STEP = "Step {number}/{total}"
-LAYER = ", layer {layer}"
-STEP_OF = "step {number} of {total}"
-KEYS = "← / → step through, Home / End first / last"
-PREVIOUS, NEXT = "previous step (←)", "next step (→)"
-MORE = "… {count} more entries"
-FROM = "from:"
-WHERE = "where"
-REUSES = "chain rule: reuses {steps}"
-NO_DERIVATION = "No derivation: {why}"
-DERIVATION = "derivation by the chain rule"
-PATH = "path: {path}"
-RUNS_OVER = "{index} runs over {what}"
-DERIVED = "derived"
-ENGINE = "engine (tutor run)"
-FINITE_DIFFERENCE = "central finite difference"
-NO_FINITE_DIFFERENCE = ("central finite difference: does not apply through {ops} (a straight-through "
-                        "surrogate gradient).")
-WARNING = "⚠ {warning}"
+from ..i18n import N_, _
+
+SOURCE = N_("Source: {source}")
+SUMMARY = N_("{name}: {network}; loss: {loss}.")
+SCOPE = N_("One iteration, steps {first} to {last} of {total}, numbers to {digits} significant digits.")
+STEP = N_("Step {number}/{total}")
+LAYER = N_(", layer {layer}")
+STEP_OF = N_("step {number} of {total}")
+KEYS = N_("← / → step through, Home / End first / last")
+PREVIOUS, NEXT = N_("previous step (←)"), N_("next step (→)")
+MORE = N_("… {count} more entries")
+FROM = N_("from:")
+WHERE = N_("where")
+REUSES = N_("chain rule: reuses {steps}")
+NO_DERIVATION = N_("No derivation: {why}")
+DERIVATION = N_("derivation by the chain rule")
+PATH = N_("path: {path}")
+RUNS_OVER = N_("{index} runs over {what}")
+DERIVED = N_("derived")
+ENGINE = N_("engine (tutor run)")
+FINITE_DIFFERENCE = N_("central finite difference")
+NO_FINITE_DIFFERENCE = N_("central finite difference: does not apply through {ops} (a straight-through "
+                          "surrogate gradient).")
+WARNING = N_("⚠ {warning}")
 
 
 def say(template: str, **fields) -> str:
-    return template.format(**fields)
+    """The message in the chosen language, its fields put in."""
+    return _(template).format(**fields)
 
 
 def path(ex) -> str:
@@ -52,7 +55,7 @@ def no_finite_difference(ex) -> str:
 
 def checks(ex) -> list[tuple[str, object]]:
     """(label, value): the derived value, the engine's and the central finite difference."""
-    out = [(DERIVED, ex.value), (ENGINE, ex.engine_value)]
+    out = [(say(DERIVED), ex.value), (say(ENGINE), ex.engine_value)]
     if ex.finite_difference is not None:
-        out.append((FINITE_DIFFERENCE, ex.finite_difference))
+        out.append((say(FINITE_DIFFERENCE), ex.finite_difference))
     return out

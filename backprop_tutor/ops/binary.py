@@ -34,6 +34,7 @@ from ..lazy import numpy as np
 from .activations import Activation, real, register
 from .linear import Linear
 from .update import GradientDescent
+from ..i18n import N_
 
 _SYMBOLIC_CACHE: dict = {}
 
@@ -112,7 +113,7 @@ class SignSTE(Activation):
     """a = sign(z) in {-1, +1}; backward passes dL/da where |z| <= t, blocks it elsewhere."""
 
     name = "sign"
-    title = "sign"
+    title = N_("sign")
     #: its backward rule is a chosen surrogate (the straight-through estimator), not a derivative
     straight_through = True
     #: the window t; a scenario sets it once for every sign layer (`ste.threshold`)
@@ -177,7 +178,7 @@ class WeightSign(Activation):
     """
 
     name = "binarize"
-    title = "sign of the latent weights"
+    title = N_("sign of the latent weights")
     straight_through = True
 
     @property
@@ -206,7 +207,7 @@ class ClippedGradientDescent(GradientDescent):
     """theta <- clip(theta - eta dL/dtheta, -c, c): the latent-weight update of a binary layer."""
 
     name = "clipped_gradient_descent"
-    title = "gradient-descent update, latent weights clipped"
+    title = N_("gradient-descent update, latent weights clipped")
 
     def __init__(self, clip: float = 1.0) -> None:
         self.clip = float(clip)
@@ -240,7 +241,7 @@ class BinaryLinear(Linear):
     """
 
     name = "binary_linear"
-    title = "binary affine map"
+    title = N_("binary affine map")
     binarize = WeightSign()
     weight_op = binarize
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from ..lazy import numpy as np
 
+from ..i18n import _
+
 #: a sigmoid/tanh unit is saturated when f'(z) is below this fraction of its largest value
 SATURATED = 0.01
 #: a prediction this close to 0 or 1 makes a cross-entropy take log of (almost) 0
@@ -42,12 +44,12 @@ def saturated_units(op, z, a, peak: float, layer: int | None) -> list[Diagnostic
     units = tuple(int(j) for j in np.flatnonzero(worst < SATURATED * peak))
     if not units:
         return []
-    listing = ", ".join(f"unit {j + 1} (f′ ≈ {worst[j]:.2g})" for j in units)
+    listing = ", ".join(_("unit {unit} (f′ ≈ {slope})").format(unit=j + 1, slope=f"{worst[j]:.2g}") for j in units)
     return [Diagnostic(
         "saturated", layer, units,
-        f"saturated {op.label}: {listing}. Its local derivative is almost 0, so almost no "
-        f"gradient flows back through it and its weights barely move "
-        f"(scaling the inputs keeps z small).")]
+        _("saturated {operation}: {units}. Its local derivative is almost 0, so almost no "
+          "gradient flows back through it and its weights barely move "
+          "(scaling the inputs keeps z small).").format(operation=_(op.label), units=listing))]
 
 
 def dead_units(z, layer: int | None) -> list[Diagnostic]:
@@ -55,11 +57,11 @@ def dead_units(z, layer: int | None) -> list[Diagnostic]:
     units = tuple(int(j) for j in np.flatnonzero((_2d(z) <= 0).all(axis=0)))
     if not units:
         return []
-    listing = ", ".join(f"unit {j + 1}" for j in units)
+    listing = ", ".join(_("unit {unit}").format(unit=j + 1) for j in units)
     return [Diagnostic(
         "dead", layer, units,
-        f"dead ReLU: {listing} has z ≤ 0 for every sample, so its output and its gradient "
-        f"are 0 and its weights cannot change.")]
+        _("dead ReLU: {units} has z ≤ 0 for every sample, so its output and its gradient "
+          "are 0 and its weights cannot change.").format(units=listing))]
 
 
 def log_edge(edge: np.ndarray, layer: int | None) -> list[Diagnostic]:
@@ -67,8 +69,10 @@ def log_edge(edge: np.ndarray, layer: int | None) -> list[Diagnostic]:
     edge = _2d(edge)
     if not edge.any():
         return []
-    where = ", ".join(f"(sample {i + 1}, output {j + 1})" for i, j in zip(*np.nonzero(edge)))
+    where = ", ".join(_("(sample {sample}, output {output})").format(sample=i + 1, output=j + 1)
+                      for i, j in zip(*np.nonzero(edge)))
     return [Diagnostic(
         "log0", layer, tuple(sorted({int(j) for j in np.nonzero(edge)[1]})),
-        f"log(0) ahead: the prediction at {where} is 0 or 1 to within float precision while the "
-        f"target is not, so the loss takes the log of (almost) 0 and becomes huge or infinite.")]
+        _("log(0) ahead: the prediction at {where} is 0 or 1 to within float precision while the "
+          "target is not, so the loss takes the log of (almost) 0 and becomes huge or infinite.").format(
+            where=where))]

@@ -12,11 +12,12 @@ from ..lazy import numpy as np
 
 from .base import Op, presents
 from .update import GradientDescent
+from ..i18n import N_
 
 
 class Linear(Op):
     name = "linear"
-    title = "affine map"
+    title = N_("affine map")
     learnable = ("W", "b")
     #: the op that turns the stored W into the matrix multiplied by (None: W itself)
     weight_op = None

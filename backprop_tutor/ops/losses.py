@@ -16,6 +16,7 @@ from ..lazy import numpy as np
 
 from .base import Op, presents
 from .diagnostics import LOG_EDGE, log_edge
+from ..i18n import N_, _
 
 REDUCTIONS = ("mean", "sum")
 
@@ -100,12 +101,12 @@ class Loss(Op):
         return [] if edge is None else log_edge(edge, step.layer)
 
     def describe(self) -> str:
-        return self.title
+        return _(self.title)
 
 
 class BinaryCrossEntropy(Loss):
     name = "binary_cross_entropy"
-    title = "binary cross-entropy"
+    title = N_("binary cross-entropy")
     needs = "probabilities"
 
     def term(self, yhat, y, one_minus=None):
@@ -127,7 +128,7 @@ class BinaryCrossEntropy(Loss):
 
 class MeanSquaredError(Loss):
     name = "mse"
-    title = "squared error"
+    title = N_("squared error")
     options = {"samples": REDUCTIONS, "outputs": REDUCTIONS, "half": (True, False)}
 
     def __init__(self, samples: str = "mean", outputs: str = "mean", half: bool = False) -> None:
@@ -161,17 +162,21 @@ class MeanSquaredError(Loss):
         return (yhat - y) ** 2
 
     def describe(self) -> str:
-        parts = [f"{self.samples} over samples", f"{self.outputs} over outputs"]
+        over = {"sum": N_("summed over {what}"), "mean": N_("averaged over {what}")}
+        parts = [_(over[self.samples]).format(what=_("samples")) if self.samples in over else
+                 _("{how} over samples").format(how=self.samples),
+                 _(over[self.outputs]).format(what=_("outputs")) if self.outputs in over else
+                 _("{how} over outputs").format(how=self.outputs)]
         if self.half:
-            parts.append("times 1/2")
-        return f"squared error ({', '.join(parts)})"
+            parts.append(_("times 1/2"))
+        return _("squared error ({details})").format(details=", ".join(parts))
 
 
 class CrossEntropy(Loss):
     """Categorical cross-entropy on probabilities (use after a softmax output)."""
 
     name = "cross_entropy"
-    title = "softmax cross-entropy"
+    title = N_("softmax cross-entropy")
     needs = "distribution"
 
     def term(self, yhat, y, one_minus=None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..lazy import numpy as np
 
 from .base import Op, presents
+from ..i18n import N_
 
 
 class Preprocess(Op):
@@ -30,7 +31,7 @@ class MinMax(Preprocess):
     """x' = (x - x_min) / (x_max - x_min), per column (the height/weight notes)."""
 
     name = "minmax"
-    title = "min-max scaling"
+    title = N_("min-max scaling")
 
     def fit(self, x):
         return {"min": x.min(axis=0), "max": x.max(axis=0)}
@@ -50,7 +51,7 @@ class Standardize(Preprocess):
     """x' = (x - mean) / std, per column (z-score; population std)."""
 
     name = "standardize"
-    title = "standardisation (z-score)"
+    title = N_("standardisation (z-score)")
 
     def fit(self, x):
         return {"mean": x.mean(axis=0), "std": x.std(axis=0)}
@@ -69,7 +70,7 @@ class Pixels(Preprocess):
     """Pixels 0..255 to [-1, 1]: x/255, then - 0.5, then / 0.5 (the binarized-network notes)."""
 
     name = "pixels"
-    title = "pixels to [-1, 1]"
+    title = N_("pixels to [-1, 1]")
 
     def forward(self, x, stats):
         out = x / 255.0

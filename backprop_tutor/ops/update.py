@@ -5,13 +5,14 @@ from __future__ import annotations
 from ..lazy import numpy as np
 
 from .base import Op, presents
+from ..i18n import N_
 
 
 class GradientDescent(Op):
     """theta <- theta - eta * dL/dtheta   (eq. 18.19)."""
 
     name = "gradient_descent"
-    title = "gradient descent"
+    title = N_("gradient descent")
 
     def forward(self, theta: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
         return theta - lr * grad
@@ -37,7 +38,7 @@ class L2Penalty(Op):
     """s = lambda/2 * sum of squared weights (biases are not penalised); ds/dW = lambda W."""
 
     name = "l2"
-    title = "L2 penalty"
+    title = N_("L2 penalty")
 
     def forward(self, weights: list[np.ndarray], lam: float) -> float:
         return 0.5 * lam * float(sum((w * w).sum() for w in weights))

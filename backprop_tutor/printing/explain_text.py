@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from ..i18n import _
 from ..symbolic.names import row_symbols
 from .matrices import matrix_numbers_text
 from .numbers import value_text
@@ -26,22 +27,22 @@ def title(ex: Explanation) -> str:
 def text_sections(ex: Explanation, width: int | None = None) -> list[tuple[str, str]]:
     """(heading, body) pairs in the order a student reads them, every formula fitted to
     `width` columns (None: as wide as it comes)."""
-    out = [("path", wrap(" ← ".join(ex.path), width))]
-    out.append(("chain rule", fit(ex.chain, width)))
-    out.append(("local derivatives (each derived by sympy)", _locals_text(ex, width)))
-    out.append(("substituted", fit(ex.substituted, width)))
-    out.append(("simplified", _simplified_text(ex, width)))
+    out = [(_("path"), wrap(" ← ".join(ex.path), width))]
+    out.append((_("chain rule"), fit(ex.chain, width)))
+    out.append((_("local derivatives (each derived by sympy)"), _locals_text(ex, width)))
+    out.append((_("substituted"), fit(ex.substituted, width)))
+    out.append((_("simplified"), _simplified_text(ex, width)))
     mat = [fit(st.equation, width, f"    [{st.shapes}]") + "\n" + wrap(st.why, width, "    ") for st in ex.matrix]
-    out.append(("matrix form", "\n".join(mat)))
+    out.append((_("matrix form"), "\n".join(mat)))
     if ex.bias_reason:
-        out.append(("the bias gradient", wrap(ex.bias_note, width)))
+        out.append((_("the bias gradient"), wrap(ex.bias_note, width)))
     if ex.numbers:
         with sp.evaluate(False):
             terms = sp.Add(*ex.numbers, evaluate=False) if len(ex.numbers) > 1 else ex.numbers[0]
-        out.append(("numbers", fit(sp.Eq(ex.lhs, terms, evaluate=False), width)))
+        out.append((_("numbers"), fit(sp.Eq(ex.lhs, terms, evaluate=False), width)))
     elif ex.matrix_numbers is not None:
-        out.append(("numbers", matrix_numbers_text(ex.matrix_numbers, width)))
-    out.append(("value", _value_text(ex, width)))
+        out.append((_("numbers"), matrix_numbers_text(ex.matrix_numbers, width)))
+    out.append((_("value"), _value_text(ex, width)))
     return out
 
 
@@ -54,10 +55,12 @@ def _locals_text(ex: Explanation, width: int | None) -> str:
         chain = [sp.Derivative(f.form, f.wrt), f.derived]
         if f.output_form is not None and f.output_form != f.derived:
             chain.append(f.output_form)
-        how = f"from {f.op}" + (", with a = f(z)" if len(chain) > 2 else "") + ":"
+        how = (_("from {operation}, with a = f(z):") if len(chain) > 2 else _("from {operation}:")).format(
+            operation=_(f.op))
         if f is ex.penalty:
-            how = (f"from the {f.op}, a term of its own beside the chain: λ/2 ‖W‖² depends on "
-                   f"{pretty(f.leibniz.variables[0])} directly, not through the network:")
+            how = _("from the {operation}, a term of its own beside the chain: λ/2 ‖W‖² depends on "
+                    "{weight} directly, not through the network:").format(
+                operation=_(f.op), weight=pretty(f.leibniz.variables[0]))
         lines.append(fit(sp.Eq(f.leibniz, f.local, evaluate=False), width) + "\n" + wrap(how, width, "  ")
                      + "\n" + fit_chain(chain, width, indent=4))
     return "\n".join(lines)
@@ -68,10 +71,10 @@ def _simplified_text(ex: Explanation, width: int | None) -> str:
     if ex.assumption:
         simp += "\n" + wrap(ex.assumption, width)
     if ex.other_form is not None:
-        label = "for general targets" if ex.assumption_holds else "with Σₖ yₖ = 1 (one-hot targets)"
+        label = _("for general targets") if ex.assumption_holds else _("with Σₖ yₖ = 1 (one-hot targets)")
         simp += f"\n{label}:\n{fit(ex.other_form, width)}"
     if ex.sums:
-        simp += "\n" + wrap("; ".join(f"{i} runs over {what}" for i, what in ex.sums), width)
+        simp += "\n" + wrap("; ".join(_("{index} runs over {what}").format(index=i, what=what) for i, what in ex.sums), width)
     return simp
 
 
@@ -83,12 +86,14 @@ def _jacobian_text(f: Factor, width: int | None = None) -> str:
     """A mixing op's local derivative: both cases as sympy derives them on a row of three
     units, in terms of the outputs, then joined with Kronecker's delta."""
     out = [fit(sp.Eq(f.leibniz, f.local, evaluate=False), width),
-           wrap(f"from {f.op}, a row a = {f.op}(z₁, z₂, z₃); sympy differentiates each case:", width, "  ")]
+           wrap(_("from {operation}, a row a = {operation}(z₁, z₂, z₃); sympy differentiates each case:").format(
+               operation=_(f.op)), width, "  ")]
     for case in f.cases:
         chain = [sp.Derivative(case.form, case.wrt), case.derived]
         if case.output_form is not None:
             chain.append(case.output_form)
-        out.append(f"  {case.label}:\n" + fit_chain(chain, width, indent=4))
-    out.append(wrap(f"joined (δₖⱼ = 1 if k = j, else 0): ∂aₖ/∂zⱼ = {pretty(row_symbols(f.output_form))}",
+        out.append(f"  {_(case.label)}:\n" + fit_chain(chain, width, indent=4))
+    out.append(wrap(_("joined (δₖⱼ = 1 if k = j, else 0): ∂aₖ/∂zⱼ = {jacobian}").format(
+        jacobian=pretty(row_symbols(f.output_form))),
                     width, "  "))
     return "\n".join(out)

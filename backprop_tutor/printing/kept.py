@@ -14,6 +14,7 @@ code. An entry that cannot be read or does not serve is derived, printed and kep
 from __future__ import annotations
 
 from .. import cache
+from ..i18n import _
 
 
 def explained(model, target, width: int | None, parts: tuple) -> tuple[str, list[tuple[str, str]]]:
@@ -51,7 +52,7 @@ def _from_entry(p, entry: dict | None, width: int | None):
     if value_warnings(value, engine_value) != entry["check"]:  # not the verdict it was kept with
         return None
     sections = [tuple(s) for s in entry["sections"]]
-    sections.append(("value", value_text(entry["title"], value, engine_value, fd, surrogates, width)))
+    sections.append((_("value"), value_text(entry["title"], value, engine_value, fd, surrogates, width)))
     return entry["title"], sections
 
 
@@ -66,7 +67,7 @@ def _derived(p, width: int | None):
     head, sections = title(ex), text_sections(ex, width)
     value = encoded(ex.value)
     entry = None
-    if value is not None and sections[-1][0] == "value":
+    if value is not None and sections[-1][0] == _("value"):
         entry = {"title": head, "sections": [list(s) for s in sections[:-1]], "value": value,
                  "check": value_warnings(ex.value, ex.engine_value)}
     return head, sections, entry

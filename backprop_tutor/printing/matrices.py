@@ -9,6 +9,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
+from ..i18n import _
 from .numbers import fmt as _fmt
 from .text import _printer, _rows, fit
 
@@ -47,5 +48,5 @@ def matrix_numbers_text(mn: MatrixNumbers, width: int | None) -> str:
     pieces.append((" = ", _matrix_pict("", mn.result, width)))
     body = _rows(pieces, width or 10 ** 6, 0)
     if body is None:  # a matrix wider than the console even as numpy prints it
-        body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _, label, value in mn.operands if value is not None)
-    return fit(mn.rule, width) + "\nwith the numbers:\n" + body
+        body = "\n".join(f"{label} =\n{_fmt(value, width)}" for _name, label, value in mn.operands if value is not None)
+    return fit(mn.rule, width) + _("\nwith the numbers:\n") + body

@@ -8,6 +8,7 @@ import textwrap
 
 import numpy as np
 
+from ..i18n import _
 from ..symbolic.numeric import value_warnings
 
 
@@ -32,14 +33,15 @@ def value_text(head: str, value, engine_value, finite_difference, surrogates: li
     """The value section: the value chained from the derived formulas, the engine's, the
     finite difference (or why none applies), and the self-check's warnings."""
     if finite_difference is None:
-        check = wrap("central finite difference: does not apply. Through " + ", ".join(surrogates) +
-                     " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
-                     "straight-through estimator is a chosen surrogate gradient, so the value is checked "
-                     "against the surrogate's definition, not against a finite difference.", width)
+        check = wrap(_("central finite difference: does not apply. Through {surrogates} the loss is "
+                       "piecewise constant (its true derivative is 0 almost everywhere); the "
+                       "straight-through estimator is a chosen surrogate gradient, so the value is checked "
+                       "against the surrogate's definition, not against a finite difference.").format(
+            surrogates=", ".join(surrogates)), width)
     else:
-        check = f"central finite difference:\n{fmt(finite_difference, width)}"
+        check = _("central finite difference:") + f"\n{fmt(finite_difference, width)}"
     text = (f"{head} =\n{fmt(value, width)}\n"
-            f"engine (tutor run):\n{fmt(engine_value, width)}\n{check}")
+            + _("engine (tutor run):") + f"\n{fmt(engine_value, width)}\n{check}")
     for warning in value_warnings(value, engine_value):
         text += "\n" + wrap("⚠ " + warning, width)
     return text

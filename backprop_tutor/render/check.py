@@ -8,33 +8,35 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import N_, _
 from ..check.marking import BLANK, CREDITED, RIGHT, Marking
 from ..check.marks import shown
 from ..textsafe import literal
 
 #: how each verdict is written (a mark that reads under NO_COLOR too)
-VERDICTS = {RIGHT: ("✓ right", "green"), CREDITED: ("✓ carried", "cyan"),
-            BLANK: ("– blank", "dim"), "wrong": ("✗ wrong", "bold red")}
+VERDICTS = {RIGHT: (N_("✓ right"), "green"), CREDITED: (N_("✓ carried"), "cyan"),
+            BLANK: (N_("– blank"), "dim"), "wrong": (N_("✗ wrong"), "bold red")}
 
 
 def sheet_view(mk: Marking, title: str):
     table = Table(title=literal(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("step", justify="right", no_wrap=True)
-    table.add_column("value", no_wrap=True)
-    table.add_column("written", justify="right", no_wrap=True)
-    table.add_column("expected", justify="right", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("note", overflow="fold", min_width=24)
+    table.add_column(_("step"), justify="right", no_wrap=True)
+    table.add_column(_("value"), no_wrap=True)
+    table.add_column(_("written"), justify="right", no_wrap=True)
+    table.add_column(_("expected"), justify="right", no_wrap=True)
+    table.add_column(_("verdict"), no_wrap=True)
+    table.add_column(_("note"), overflow="fold", min_width=24)
     for m in mk.marks:
         label, style = VERDICTS[m.verdict]
         table.add_row(str(m.step), literal(m.entry.name), literal(m.entry.text or ""), shown(m.expected),
-                      Text(label, style=style), _note(m))
+                      Text(_(label), style=style), _note(m))
     return Group(table, _footer(mk))
 
 
 def _note(m) -> Text:
     if m.verdict == CREDITED:
-        return literal(f"= {shown(m.computed)} from your {', '.join(m.uses) or 'earlier values'}")
+        return literal(_("= {value} from your {uses}").format(value=shown(m.computed),
+                                                              uses=", ".join(m.uses) or _("earlier values")))
     if m.verdict == RIGHT:
         return Text("")
     text = literal(m.diagnosis, "bold")
@@ -48,22 +50,22 @@ def _footer(mk: Marking) -> Text:
     text = Text.assemble(("score ", "bold"), (f"{mk.score}/{mk.max_score}", "bold"))
     credited = sum(m.verdict == CREDITED for m in mk.marks)
     if credited:
-        text.append(f" ({credited} by follow-through: right from your own earlier numbers)")
+        text.append(_(" ({credited} by follow-through: right from your own earlier numbers)").format(credited=credited))
     first = mk.first_mistake
     if first is not None:
-        text.append("\nfirst mistake: ", style="bold")
-        text.append(literal(f"{first.entry.name} at step {first.step}"
+        text.append(_("\nfirst mistake: "), style="bold")
+        text.append(literal(_("{name} at step {step}").format(name=first.entry.name, step=first.step)
                             + (f" ({first.diagnosis})" if first.diagnosis else "") + f"; revisit: {first.revisit}"))
     elif mk.all_right:
-        text.append("\nevery value is right")
+        text.append(_("\nevery value is right"))
     return text
 
 
 def summary_view(summary: dict):
-    parts = [Text(f"{summary['sheets']} sheets, {summary['all_right']} all right", style="bold")]
-    for key, title, what in (("mistakes", "most common mistakes", "mistake"),
-                             ("first_mistakes", "most common first mistakes", "value"),
-                             ("missed", "values most often wrong", "value")):
+    parts = [Text(_("{value} sheets, {value2} all right").format(value=summary['sheets'], value2=summary['all_right']), style="bold")]
+    for key, title, what in (("mistakes", _("most common mistakes"), "mistake"),
+                             ("first_mistakes", _("most common first mistakes"), "value"),
+                             ("missed", _("values most often wrong"), "value")):
         if summary[key]:
             parts.append(Text(f"\n{title}", style="bold"))
             table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
@@ -81,24 +83,22 @@ def attempt_text(attempt) -> Text:
     if attempt.verdict == "invalid":
         return literal(attempt.message)
     text = Text()
-    text.append(label, style=style)
+    text.append(_(label) if label != "?" else label, style=style)
     if attempt.verdict == CREDITED:
-        text.append(literal(f": {shown(attempt.computed)} from your own earlier answers "
-                            f"(the exact value is {shown(attempt.question.expected)})"))
+        text.append(literal(_(": {shown} from your own earlier answers (the exact value is {shown2})").format(shown=shown(attempt.computed), shown2=shown(attempt.question.expected))))
     if attempt.diagnosis:
-        text.append(literal(f" (looks like: {attempt.diagnosis})"))
+        text.append(literal(_(" (looks like: {diagnosis})").format(diagnosis=attempt.diagnosis)))
     if attempt.hint:
         text.append("\nhint: ", style="bold")
         text.append(literal(attempt.hint))
-        text.append(literal("\ntry once more (s skips)"))
+        text.append(literal(_("\ntry once more (s skips)")))
     if attempt.revealed is not None:
-        text.append(literal(f"\nthe value is {shown(attempt.revealed)}"))
+        text.append(literal(_("\nthe value is {shown}").format(shown=shown(attempt.revealed))))
     return text
 
 
 def score_text(score) -> Text:
     text = Text()
     text.append(f"score {score.points}/{score.total}", style="bold")
-    text.append(f"  ({score.right} right, {score.credited} by follow-through, {score.wrong} wrong, "
-                f"{score.skipped} skipped)")
+    text.append(_("  ({right} right, {credited} by follow-through, {wrong} wrong, {skipped} skipped)").format(right=score.right, credited=score.credited, wrong=score.wrong, skipped=score.skipped))
     return text

@@ -12,18 +12,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import _
 from .train import sparkline
 
 
 def percent(x: float | None) -> str:
-    return "no test set" if x is None else f"{100 * x:.2f}%"
+    return _("no test set") if x is None else f"{100 * x:.2f}%"
 
 
 def epoch_line(record) -> str:
     """One epoch as one line, in the notes' words."""
-    sat = "  ".join(f"saturated sign {i}: {percent(s)}" for i, s in enumerate(record.saturation, 1))
-    return (f"Epoch {record.epoch:02d} | Loss: {record.loss:.4g}  Train Acc: {percent(record.train_accuracy)}  "
-            f"Test Acc: {percent(record.test_accuracy)}  {sat}")
+    sat = "  ".join(_("saturated sign {i}: {percent}").format(i=i, percent=percent(s)) for i, s in enumerate(record.saturation, 1))
+    return (_("Epoch {epoch} | Loss: {loss}  Train Acc: {percent}  Test Acc: {percent2}  {sat}").format(epoch=format(record.epoch, "02d"), loss=format(record.loss, ".4g"), percent=percent(record.train_accuracy), percent2=percent(record.test_accuracy), sat=sat))
 
 
 class EpochTable:
@@ -37,11 +37,11 @@ class EpochTable:
         table = Table(title=self.title or None, title_justify="left", show_edge=False)
         table.add_column("epoch", justify="right")
         table.add_column("loss", justify="right")
-        table.add_column("train acc", justify="right")
-        table.add_column("test acc", justify="right")
+        table.add_column(_("train acc"), justify="right")
+        table.add_column(_("test acc"), justify="right")
         n_sign = len(self.records[0].saturation) if self.records else 0
         for i in range(n_sign):
-            table.add_column(f"saturated sign {i + 1}", justify="right")
+            table.add_column(_("saturated sign {value}").format(value=i + 1), justify="right")
         for r in self.records:
             table.add_row(str(r.epoch), f"{r.loss:.4g}", percent(r.train_accuracy), percent(r.test_accuracy),
                           *[percent(s) for s in r.saturation])
@@ -70,12 +70,12 @@ class Curves:
             lines.append(Text.assemble((f"{name:<17}", "dim"), (spark, "yellow"), f"  {percent(values[-1])}"))
 
         if rs and rs[0].test_accuracy is None:
-            lines.append(Text.assemble((f"{'test accuracy':<17}", "dim"), "no test set"))
+            lines.append(Text.assemble((f"{'test accuracy':<17}", "dim"), _("no test set")))
         else:
-            row("test accuracy", [r.test_accuracy for r in rs])
-        row("train accuracy", [r.train_accuracy for r in rs])
+            row(_("test accuracy"), [r.test_accuracy for r in rs])
+        row(_("train accuracy"), [r.train_accuracy for r in rs])
         for i in range(len(rs[0].saturation) if rs else 0):
-            row(f"saturated sign {i + 1}", [r.saturation[i] for r in rs])
+            row(_("saturated sign {value}").format(value=i + 1), [r.saturation[i] for r in rs])
         parts = lines + ([EpochTable(rs)] if self.with_table else [])
         yield Panel(Group(*parts), title=self.label, title_align="left")
 
@@ -90,7 +90,7 @@ class SideBySide:
     def __rich_console__(self, console, options):
         roomy = options.max_width // max(1, len(self.runs)) >= self.TABLE_WIDTH
         grid = Table.grid(expand=True, padding=(0, 1))
-        for _ in self.runs:
+        for _run in self.runs:
             grid.add_column(ratio=1)
         grid.add_row(*[Curves(label, records, with_table=roomy) for label, records in self.runs])
         yield grid

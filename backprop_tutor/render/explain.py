@@ -11,6 +11,8 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ..i18n import _
+
 
 class ExplainView:
     FRAME = 4  # the panel's border and padding: a body gets the width it is drawn in less this
@@ -51,7 +53,7 @@ class ExplainView:
             parts.append(Text(f"{i}. {name}", style=heading))
             parts.append(Text(body, style=text))
             parts.append(Text(""))
-        header = Text.assemble((f" {self.scenario_name} ", strong), (" explain ", f"bold reverse {border}"),
+        header = Text.assemble((f" {self.scenario_name} ", strong), (" " + _("explain") + " ", f"bold reverse {border}"),
                                (f" {self._title()} ", strong))
         yield Panel(Group(*parts[:-1]), title=header, title_align="left", border_style=border,
                     box=t.box if t is not None else ROUNDED)

@@ -14,9 +14,10 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from ..i18n import N_, _
 from .ste import SignMaskView
 from .matrix import MatrixView
-from .steps import title_of
+from .steps import phase_name, title_of
 from .theme import NORMAL, Theme
 
 
@@ -51,9 +52,10 @@ def constants(step, digits: int) -> list[str]:
     if "learning_rate" in ex:
         out.append(f"η = {n(ex['learning_rate'])}")
     if "m" in ex:
-        out.append(f"m = {ex['m']} samples, k = {ex['k']} outputs")
+        out.append(_("m = {m} samples, k = {k} outputs").format(m=ex["m"], k=ex["k"]))
     if ex.get("l2") and "penalty" in ex:
-        out.append(f"λ = {n(ex['l2'])}: data loss {n(ex['data_loss'])} + L2 penalty {n(ex['penalty'])}")
+        out.append(_("λ = {l2}: data loss {data_loss} + L2 penalty {penalty}").format(
+            l2=n(ex["l2"]), data_loss=n(ex["data_loss"]), penalty=n(ex["penalty"])))
     elif ex.get("l2") and "data_loss" not in ex:
         out.append(f"λ = {n(ex['l2'])}")
     stats = "  ".join(f"x_{k} = {', '.join(n(v) for v in vals)}" for k, vals in ex.get("stats", {}).items())
@@ -80,10 +82,10 @@ class Frame:
         c, t = self.c, self.theme
         st = c.step
         color = t.phase_style(st.phase)
-        layer = f" layer {st.layer}" if st.layer else ""
+        layer = " " + _("layer {layer}").format(layer=st.layer) if st.layer else ""
         return Text.assemble(
             (f" {c.scenario} ", t.strong),
-            (f" {st.phase} ", f"bold reverse {color}"),
+            (f" {phase_name(st.phase)} ", f"bold reverse {color}"),
             (f" {c.index + 1}/{c.total} ", t.strong),
             (f" {st.symbol} ", t.strong),
             (f"{layer}  ", t.text),
@@ -103,7 +105,7 @@ class Frame:
             for line in c.elements:
                 parts.append(Text(line, style=t.formula))
             if c.omitted:
-                parts.append(Text(f"… {c.omitted} more entries (--view matrix shows whole matrices)",
+                parts.append(Text(_("… {count} more entries (--view matrix shows whole matrices)").format(count=c.omitted),
                                   style=t.dim))
         elif c.formula:
             parts.append(Text(c.formula, style=t.formula))
@@ -124,12 +126,13 @@ class Frame:
         for w in c.warnings:
             parts.append(Text("⚠ " + w, style=t.warning))
         if c.reuses:
-            parts.append(Text("chain rule: reuses " + ", ".join(c.reuses), style=t.dim))
+            parts.append(Text(_("chain rule: reuses {steps}").format(steps=", ".join(c.reuses)), style=t.dim))
         if c.derivative:
-            parts.append(Text("where " + c.derivative.replace("\n", "\n      "), style=t.text))
+            where = _("where") + " "
+            parts.append(Text(where + c.derivative.replace("\n", "\n" + " " * len(where)), style=t.text))
         if (matrices or c.full) and st.op is not None and st.inputs:
             rows, cols = self.room or ((8, 6) if c.full else (4, 4))
-            parts.append(Text("from", style=t.dim))
+            parts.append(Text(_("from"), style=t.dim))
             parts.append(Columns([MatrixView(v, name, t.digits, max_rows=rows, max_cols=cols, caption_style=t.dim)
                                   for name, v in st.inputs.items()], padding=(0, 2)))
         if t.spacing:
@@ -155,10 +158,11 @@ class Frame:
 
 
 #: the key line under every screen (all keys are in the `?` help)
-KEYS = "→ next  ← back  ↓↑ scroll  g N go to  f/r forward/backward  ? keys  q quit"
+KEYS = N_("→ next  ← back  ↓↑ scroll  g N go to  f/r forward/backward  ? keys  q quit")
 
 
 def footer(status: str = "", theme: Theme = NORMAL, keys: str = KEYS) -> Text:
+    keys = _(keys)
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     if status:
         text.append(status + "  ", theme.warning)
@@ -170,8 +174,8 @@ def help_panel(rows, theme: Theme = NORMAL):
     lines = Text()
     for k, (keys, what) in enumerate(rows):
         lines.append(f"{keys:<18}", theme.strong)
-        lines.append(what + ("\n" if k < len(rows) - 1 else ""), theme.text)
-    return Panel(lines, title="keys", box=theme.box, title_align="left")
+        lines.append(_(what) + ("\n" if k < len(rows) - 1 else ""), theme.text)
+    return Panel(lines, title=_("keys"), box=theme.box, title_align="left")
 
 
 def separator(theme: Theme = NORMAL):

@@ -12,6 +12,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import _
+
 
 def number(x: float, digits: int = 6) -> str:
     """A number the way the source documents print it: 6 significant digits."""
@@ -30,9 +32,9 @@ def number(x: float, digits: int = 6) -> str:
 def shape_text(value) -> str:
     shape = np.shape(value)
     if len(shape) == 0:
-        return "scalar"
+        return _("scalar")
     if len(shape) == 1:
-        return f"{shape[0]} (vector)"
+        return _("{length} (vector)").format(length=shape[0])
     return " x ".join(map(str, shape))
 
 
@@ -91,11 +93,11 @@ class MatrixView:
                 show_c = show_c[:-2] + [-1]
         caption = shape_text(v)
         if len(show_r) < rows or len(show_c) < cols:
-            caption += " (cut to fit)"
+            caption = _("{shape} (cut to fit)").format(shape=caption)
         table = Table(box=box.SQUARE, show_header=False, title=self.title or None, caption=caption,
                       padding=(0, 1), style=self.style, title_style="bold", caption_style=self.caption_style,
                       min_width=len(caption) + 2)
-        for _ in range(len(show_c) + (1 if len(show_c) < cols else 0)):
+        for _column in range(len(show_c) + (1 if len(show_c) < cols else 0)):
             table.add_column(justify="right")
 
         def cells(r):

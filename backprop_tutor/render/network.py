@@ -17,6 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import _
 from .matrix import number
 
 MAX_UNITS = 5
@@ -193,7 +194,7 @@ weights or no weight columns until it fits the width.
             table.add_column(MARK + title if touched else title, style=hot if touched else "",
                              no_wrap=True, overflow="ellipsis")
             columns.append(lambda j, l=l: self._unit(l, j))
-        rows = min(self.max_units, max(n for _, n, _ in self.layers))
+        rows = min(self.max_units, max(n for _name, n, _base in self.layers))
         for j in range(rows):
             table.add_row(*[col(j) for col in columns])
         return table
@@ -207,8 +208,8 @@ weights or no weight columns until it fits the width.
             if Measurement.get(console, unbounded, table).maximum <= width:
                 break
         yield table
-        where = "weights into each unit on its row" if self.fit.weights else \
-            "weights left out to fit (a wider window shows them)"
+        where = _("weights into each unit on its row") if self.fit.weights else \
+            _("weights left out to fit (a wider window shows them)")
         if self.samples > 1:
-            where = f"values of sample {self.sample + 1} of {self.samples}; {where}"
+            where = _("values of sample {value} of {samples}; {where}").format(value=self.sample + 1, samples=self.samples, where=where)
         yield Text(where, style=self.theme.dim)

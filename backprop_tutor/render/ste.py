@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
+from ..i18n import _
 from .matrix import MatrixView
 
 
@@ -28,7 +29,7 @@ class SignMaskView:
         yield Group(
             MatrixView(mask.astype(float), f"mask 1{{|z| ≤ {t}}}", self.digits, self.max_rows, self.max_cols,
                        caption_style=dim),
-            Text.assemble(("saturated ratio ", strong),
+            Text.assemble((_("saturated ratio "), strong),
                           f"{blocked}/{mask.size} = {100 * e['saturated']:.1f}% ",
-                          ("of the entries have |z| > " + t + ": their gradient is blocked", dim)),
+                          (_("of the entries have |z| > {threshold}: their gradient is blocked").format(threshold=t), dim)),
         )

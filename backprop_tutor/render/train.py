@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import _
 from .matrix import number
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -28,8 +29,8 @@ def sparkline(values: list[float], width: int = 60) -> str:
 
 
 #: said under a table in which some number is inf or nan
-NOT_FINITE = ("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number "
-              "overflowed; `tutor run` marks the step where it first happens")
+NOT_FINITE = (_("⚠ some values are not finite numbers (inf or nan): the loss took the log of 0 or a number "
+                "overflowed; `tutor run` marks the step where it first happens"))
 
 
 class TrainView:
@@ -42,23 +43,22 @@ class TrainView:
         r = self.result
         width = max(10, min(60, options.max_width - 6))
         lines = [
-            Text.assemble(("iterations ", "dim"), str(r.iterations),
-                          ("  (stopped: ", "dim"),
-                          "every gradient norm < ε" if r.stopped_by == "epsilon" else "maximum iterations",
-                          (")", "dim")),
+            Text(_("iterations {iterations}  (stopped: {why})").format(
+                iterations=r.iterations,
+                why=_("every gradient norm < ε") if r.stopped_by == "epsilon" else _("maximum iterations"))),
         ]
         if r.loss:
-            lines.append(Text.assemble((f"{self.loss_symbol} before each update: ", "dim"), number(r.loss[0]),
+            lines.append(Text.assemble((_("{loss_symbol} before each update: ").format(loss_symbol=self.loss_symbol), "dim"), number(r.loss[0]),
                                        " → ", number(r.loss[-1])))
             lines.append(Text(sparkline(r.loss, width), style="yellow"))
-        lines.append(Text("at the final parameters, on the whole data set:", style="dim"))
+        lines.append(Text(_("at the final parameters, on the whole data set:"), style="dim"))
         table = Table(show_edge=False)
-        table.add_column("quantity")
-        table.add_column("value", justify="right")
+        table.add_column(_("quantity"))
+        table.add_column(_("value"), justify="right")
         table.add_row(self.loss_symbol, number(r.final_loss))
         for name, norm in r.grad_norms.items():
             table.add_row(f"‖∂{self.loss_symbol}/∂{name}‖", number(norm))
         lines.append(table)
         if not all(math.isfinite(v) for v in [*r.loss, r.final_loss, *r.grad_norms.values()]):
             lines.append(Text(NOT_FINITE, style="bold yellow"))
-        yield Panel(Group(*lines), title=Text(f"trained {self.scenario.name}"), title_align="left")
+        yield Panel(Group(*lines), title=Text(_("trained {name}").format(name=self.scenario.name)), title_align="left")

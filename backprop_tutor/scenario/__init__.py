@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from . import catalog, limits
 from .errors import ScenarioError
 
@@ -45,7 +46,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
                 raise ScenarioError(f"{shown}:1", "", too_big(size))
             raw = f.read(limits.MAX_FILE_BYTES + 1)  # a file still growing is cut here
     except OSError as exc:
-        raise ScenarioError(shown, "", f"cannot read the file ({exc.strerror or exc})") from None
+        raise ScenarioError(shown, "", _("cannot read the file ({value})").format(value=exc.strerror or exc)) from None
     if len(raw) > limits.MAX_FILE_BYTES:
         raise ScenarioError(f"{shown}:1", "", too_big(len(raw)))
     text = decode(raw, shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import _
 from .errors import ScenarioError
 
 SUFFIXES = (".yaml", ".yml")
@@ -32,25 +33,29 @@ def resolve(name_or_path: str) -> Path:
         is_file, is_dir, exists = candidate.is_file(), candidate.is_dir(), candidate.exists()
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
         raise ScenarioError(name_or_path[:80] + ("..." if len(name_or_path) > 80 else ""), "",
-                            f"cannot use this path ({getattr(exc, 'strerror', None) or exc}); give the path of "
-                            f"a scenario .yaml file, or a built-in name") from None
+                            _("cannot use this path ({value}); give the path of a scenario .yaml file, or "
+                              "a built-in name").format(
+                                value=getattr(exc, 'strerror', None) or exc)) from None
     if is_file:
         return candidate
     if is_dir:
-        raise ScenarioError(name_or_path, "", "this is a folder; give the path of a scenario .yaml file "
-                                              "(or a built-in name: see tutor list)")
+        raise ScenarioError(name_or_path, "", _("this is a folder; give the path of a scenario .yaml file "
+                                                "(or a built-in name: see tutor list)"))
     if exists:
-        raise ScenarioError(name_or_path, "", "this is not a regular file (a device, a pipe or a socket); give "
-                                              "the path of a scenario .yaml file (or a built-in name: see tutor list)")
+        raise ScenarioError(name_or_path, "", _("this is not a regular file (a device, a pipe or a "
+                                                "socket); give the path of a scenario .yaml file (or a "
+                                                "built-in name: see tutor list)"))
     for suffix in SUFFIXES:
         builtin = builtin_dir() / f"{name_or_path}{suffix}"
         if builtin.is_file():
             return builtin
-    names = ", ".join(builtin_names()) or "(none found)"
+    names = ", ".join(builtin_names()) or _("(none found)")
     if candidate.suffix in SUFFIXES or "/" in name_or_path:
-        message = f"no such file; give the path of a scenario .yaml file, or a built-in name: {names}"
+        message = _("no such file; give the path of a scenario .yaml file, or a built-in name: {names}").format(
+            names=names)
     else:
-        message = f"no built-in scenario of that name; built-in: {names}; or give the path of a .yaml file"
+        message = _("no built-in scenario of that name; built-in: {names}; or give the path of a .yaml file").format(
+            names=names)
     raise ScenarioError(name_or_path, "", message)
 
 

@@ -11,6 +11,7 @@ import re
 from contextlib import contextmanager
 from typing import Any
 
+from ..i18n import N_, _
 from . import limits
 from .errors import ScenarioError, combined
 from .yamlsource import Path, dotted
@@ -85,22 +86,25 @@ class Checker:
     def mapping(self, value: Any, path: Path, allowed: dict | tuple, required: tuple = ()) -> dict:
         """A mapping: every unknown field is recorded; a missing required one stops the section."""
         if not isinstance(value, dict):
-            self.fail(path, f"expected a mapping of fields, got {kind(value)}; allowed fields: {', '.join(allowed)}")
+            self.fail(path, _("expected a mapping of fields, got {got}; allowed fields: {allowed}").format(
+                got=kind(value), allowed=", ".join(allowed)))
         for key in value:
             if key not in allowed:
-                self.note(path + (key,), f"unknown field {shorten(key)}; allowed fields here: {', '.join(allowed)}")
+                self.note(path + (key,), _("unknown field {field}; allowed fields here: {allowed}").format(
+                    field=shorten(key), allowed=", ".join(allowed)))
         missing = [key for key in required if key not in value]
         for key in missing:
-            self.note(path, f"missing required field {key!r}; required here: {', '.join(required)}")
+            self.note(path, _("missing required field {field}; required here: {required}").format(
+                field=repr(key), required=", ".join(required)))
         if missing:
             raise Skip
         return value
 
     def text(self, value: Any, path: Path) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.fail(path, f"expected text, got {kind(value)}")
+            self.fail(path, _("expected text, got {got}").format(got=kind(value)))
         if isinstance(value, int) and abs(value) > limits.MAX_INT:
-            self.fail(path, f"expected text, got {kind(value)}")
+            self.fail(path, _("expected text, got {got}").format(got=kind(value)))
         return str(value)
 
     def number(self, value: Any, path: Path, low: float | None = None, high: float | None = None,
@@ -108,56 +112,64 @@ class Checker:
         if isinstance(value, str) and len(value) < 400 and NUMBER_TEXT.match(value.strip()):
             value = float(value)  # YAML 1.1 reads 1e-5 (no dot) as text; it is a plain number
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(path, f"expected a number, got {kind(value)}")
+            self.fail(path, _("expected a number, got {got}").format(got=kind(value)))
         try:
             x = float(value)
         except OverflowError:
             x = float("inf")
         if not math.isfinite(x):
-            self.fail(path, f"expected a finite number, got {shorten(value)}; allowed: at most about 1.8e308 "
-                            f"in size")
+            self.fail(path, _("expected a finite number, got {got}; allowed: at most about 1.8e308 in size").format(
+                got=shorten(value)))
         if low is not None and (x <= low if low_open else x < low):
-            bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
-            self.fail(path, f"{shorten(value)} is out of range; allowed: a number {bound}")
+            bound = (_("{value} is out of range; allowed: a number greater than {low}") if low_open else
+                     _("{value} is out of range; allowed: a number at least {low}"))
+            self.fail(path, bound.format(value=shorten(value), low=f"{low:g}"))
         if high is not None and x > high:
-            self.fail(path, f"{shorten(value)} is out of range; allowed: a number at most {high:g}")
+            self.fail(path, _("{value} is out of range; allowed: a number at most {high}").format(
+                value=shorten(value), high=f"{high:g}"))
         return x
 
     def integer(self, value: Any, path: Path, low: int | None = None, high: int = limits.MAX_INT) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"expected a whole number, got {kind(value)}")
+            self.fail(path, _("expected a whole number, got {got}").format(got=kind(value)))
         if low is not None and value < low:
-            self.fail(path, f"{shorten(value)} is out of range; allowed: a whole number of at least {low}")
+            self.fail(path, _("{value} is out of range; allowed: a whole number of at least {low}").format(
+                value=shorten(value), low=low))
         if value > high:
-            self.fail(path, f"{shorten(value)} is out of range; allowed: a whole number of at most {high:,}")
+            self.fail(path, _("{value} is out of range; allowed: a whole number of at most {high}").format(
+                value=shorten(value), high=f"{high:,}"))
         return int(value)
 
-    def choice(self, value: Any, path: Path, allowed: tuple, what: str = "value") -> Any:
+    def choice(self, value: Any, path: Path, allowed: tuple, what: str = N_("value")) -> Any:
         if isinstance(value, str) and value not in allowed and value.lower() in allowed:
             value = value.lower()
         if isinstance(value, (dict, list)) or value not in allowed:
             shown = shorten(value) if isinstance(value, str) else repr(kind(value))
-            self.fail(path, f"unknown {what} {shown}; allowed: {', '.join(map(str, allowed))}")
+            self.fail(path, _("unknown {what} {value}; allowed: {allowed}").format(
+                what=_(what), value=shown, allowed=", ".join(map(str, allowed))))
         return value
 
     def matrix(self, value: Any, path: Path, rows: int | None = None, cols: int | None = None,
-               what: str = "matrix") -> Table:
+               what: str = N_("matrix")) -> Table:
         """A list of rows of numbers (a flat list is a single column or row where that fits)."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = [[value]]
         if not isinstance(value, list) or not value:
-            self.fail(path, f"expected a {what} written as a list of rows of numbers, got {kind(value)}")
+            self.fail(path, _("expected a {what} written as a list of rows of numbers, got {got}").format(
+                what=_(what), got=kind(value)))
         if len(value) > limits.MAX_ROWS:
-            self.fail(path, f"the {what} has {len(value):,} rows; a scenario table may have at most "
-                            f"{limits.MAX_ROWS:,} (use a data set file for more: data.dataset)")
+            self.fail(path, _("the {what} has {rows} rows; a scenario table may have at most {most} "
+                              "(use a data set file for more: data.dataset)").format(
+                what=_(what), rows=f"{len(value):,}", most=f"{limits.MAX_ROWS:,}"))
         if all(not isinstance(v, list) for v in value):
             out = self._flat(value, path, rows, cols, what)
         else:
             out = self._rows(value, path)
         if (rows is not None and out.shape[0] != rows) or (cols is not None and out.shape[1] != cols):
-            want = f"{rows if rows is not None else 'any'} x {cols if cols is not None else 'any'}"
-            self.fail(path, f"wrong shape: the {what} is {out.shape[0]} x {out.shape[1]}, "
-                            f"but it must be {want}")
+            anything = _("any")
+            want = f"{rows if rows is not None else anything} x {cols if cols is not None else anything}"
+            self.fail(path, _("wrong shape: the {what} is {shape}, but it must be {want}").format(
+                what=_(what), shape=f"{out.shape[0]} x {out.shape[1]}", want=want))
         return out
 
     def _flat(self, value: list, path: Path, rows, cols, what: str) -> Table:
@@ -166,23 +178,25 @@ class Checker:
             return Table([[v] for v in flat])
         if rows == 1:
             return Table([flat])
-        self.fail(path, f"expected a {rows} x {cols} {what} written as a list of {rows} rows; "
-                        f"a flat list is only allowed when it has one row or one column")
+        self.fail(path, _("expected a {rows} x {cols} {what} written as a list of {rows} rows; "
+                          "a flat list is only allowed when it has one row or one column").format(
+            rows=rows, cols=cols, what=_(what)))
 
     def _rows(self, value: list, path: Path) -> Table:
         width = None
         data = []
         for i, row in enumerate(value):
             if not isinstance(row, list):
-                self.fail(path + (i,), f"expected a row (a list of numbers), got {kind(row)}")
+                self.fail(path + (i,), _("expected a row (a list of numbers), got {got}").format(got=kind(row)))
             if width is None:
                 width = len(row)
             elif len(row) != width:
-                self.fail(path + (i,), f"row {i + 1} has {len(row)} numbers but row 1 has {width}; "
-                                       f"every row must have the same length")
+                self.fail(path + (i,), _("row {row} has {count} numbers but row 1 has {width}; "
+                                         "every row must have the same length").format(
+                    row=i + 1, count=len(row), width=width))
             data.append([self.number(v, path + (i, j)) for j, v in enumerate(row)])
         if not width:
-            self.fail(path, "expected rows of numbers, got empty rows")
+            self.fail(path, _("expected rows of numbers, got empty rows"))
         return Table(data)
 
 
@@ -190,20 +204,20 @@ def shorten(value: Any, most: int = 60) -> str:
     """repr(value), cut to `most` characters (a huge number is described by its length)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
         k = int(value.bit_length() * 0.30102999566398)
-        return f"a whole number of {k + 1 if abs(value) >= 10**k else k} digits"
+        return _("a whole number of {digits} digits").format(digits=k + 1 if abs(value) >= 10**k else k)
     text = repr(value)
     return text if len(text) <= most else text[:most - 5] + "...'" if isinstance(value, str) else text[:most] + "..."
 
 
 def kind(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"a true/false value ({str(value).lower()})"
+        return _("a true/false value ({value})").format(value=str(value).lower())
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, str):
-        return f"text {shorten(value)}"
+        return _("text {value}").format(value=shorten(value))
     return shorten(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 from typing import Any
 
+from ..i18n import N_, _
 from ..ops import PREPROCESSING
 from . import limits
 from .checker import Checker, Skip, Table, as_array
@@ -17,10 +18,11 @@ TABLE_FIELDS = {"inputs": "", "targets": "", "preprocess": "", "dataset": ""}
 def _dataset_path(c: Checker, name: str, path: Path) -> FilePath:
     """The file or folder `data.dataset` names (beside the scenario when relative)."""
     if len(name) > limits.MAX_PATH_CHARS or any(len(part) > limits.MAX_NAME_CHARS for part in name.split("/")):
-        c.fail(path, f"the path is {len(name):,} characters long, or has a part longer than "
-                     f"{limits.MAX_NAME_CHARS}; give a shorter path to the data set")
+        c.fail(path, _("the path is {len} characters long, or has a part longer than {max_name_chars}; "
+                       "give a shorter path to the data set").format(
+                         len=format(len(name), ","), max_name_chars=limits.MAX_NAME_CHARS))
     if "\0" in name:
-        c.fail(path, "the path holds a NUL character; give a plain path to the data set")
+        c.fail(path, _("the path holds a NUL character; give a plain path to the data set"))
     try:
         where = FilePath(name).expanduser()
         if not where.is_absolute() and not where.exists() and c.raw.name:
@@ -28,11 +30,11 @@ def _dataset_path(c: Checker, name: str, path: Path) -> FilePath:
             where = beside if beside.exists() else where
         found = where.exists()
     except (OSError, RuntimeError, ValueError) as exc:
-        c.fail(path, f"cannot look at {name!r} ({getattr(exc, 'strerror', None) or exc})")
+        c.fail(path, _("cannot look at {name} ({value})").format(name=repr(name), value=getattr(exc, 'strerror', None) or exc))
     if not found:
-        c.fail(path, f"{name!r} is not 'digits' and there is no such file or folder; give "
-                     f"'digits' or a path to MNIST (a folder of IDX files or an .npz "
-                     f"file); nothing is downloaded")
+        c.fail(path, _("{name} is not 'digits' and there is no such file or folder; give 'digits' or a "
+                       "path to MNIST (a folder of IDX files or an .npz file); nothing is downloaded").format(
+                         name=repr(name)))
     return where
 
 
@@ -44,7 +46,7 @@ def dataset(c: Checker, d: dict, path: Path):
     name = c.text(d["dataset"], path + ("dataset",))
     fraction = c.number(d.get("test_fraction", 0.25), path + ("test_fraction",), low=0, high=0.9)
     seed = c.integer(d.get("seed", 0), path + ("seed",), low=0)
-    c.choice(d.get("targets", "one_hot"), path + ("targets",), ("one_hot",), "target encoding")
+    c.choice(d.get("targets", "one_hot"), path + ("targets",), ("one_hot",), N_("target encoding"))
     if name == "digits":
         return datasets.digits(fraction, seed)
     where = _dataset_path(c, name, path + ("dataset",))
@@ -63,14 +65,14 @@ def data(c: Checker, raw: Any, path: Path):
         x, y = images.x_train, one_hot(images.y_train)
     else:
         d = c.mapping(raw, path, TABLE_FIELDS, ("inputs", "targets"))
-        x = c.attempt(c.matrix, d["inputs"], path + ("inputs",), None, None, "input table")
-        y = c.attempt(c.matrix, d["targets"], path + ("targets",), None, None, "target table")
+        x = c.attempt(c.matrix, d["inputs"], path + ("inputs",), None, None, N_("input table"))
+        y = c.attempt(c.matrix, d["targets"], path + ("targets",), None, None, N_("target table"))
     pre = c.attempt(_preprocess, c, d.get("preprocess"), path + ("preprocess",), default={})
     if x is None or y is None:
         raise Skip
     if y.shape[0] != x.shape[0]:
-        c.fail(path + ("targets",), f"there are {y.shape[0]} target rows for {x.shape[0]} input rows; "
-                                    f"give one target row per input row")
+        c.fail(path + ("targets",), _("there are {value} target rows for {value2} input rows; give one "
+                                      "target row per input row").format(value=y.shape[0], value2=x.shape[0]))
     return x, y, pre, images
 
 
@@ -84,7 +86,7 @@ def _preprocess(c: Checker, spec: Any, p: Path) -> dict:
     allowed = ("none",) + tuple(PREPROCESSING)
     for which in ("inputs", "targets"):
         if which in spec:
-            method = c.attempt(c.choice, spec[which], p + (which,), allowed, "preprocessing")
+            method = c.attempt(c.choice, spec[which], p + (which,), allowed, N_("preprocessing"))
             if method not in (None, "none"):
                 pre[which] = PREPROCESSING[method]()
     return pre
@@ -107,7 +109,8 @@ def targets_fit_loss(c: Checker, loss, y, method) -> None:
         scaled = method.forward(y, method.fit(y)) if method is not None else y
         low, high = float(scaled.min()), float(scaled.max())
     if low < 0 or high > 1:
-        where = "after preprocessing, " if method is not None else ""
+        where = _("after preprocessing, ") if method is not None else ""
         c.fail(("data", "targets"),
-               f"{loss.title} needs targets between 0 and 1, but {where}they run from {low:g} to "
-               f"{high:g}; scale them (data.preprocess: {{targets: minmax}}) or use loss type mse")
+               _("{title} needs targets between 0 and 1, but {where}they run from {low} to {high}; scale "
+                 "them (data.preprocess: {{targets: minmax}}) or use loss type mse").format(
+                   title=loss.title, where=where, low=format(low, "g"), high=format(high, "g")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import TutorError
+from ..i18n import _
 
 
 class ScenarioError(TutorError):
@@ -37,13 +38,13 @@ class ScenarioErrors(ScenarioError):
 
         shown = [ScenarioError.__str__(e) for e in self.errors[:MAX_ERRORS]]
         if len(self.errors) > MAX_ERRORS:
-            shown.append(f"... and {len(self.errors) - MAX_ERRORS} more mistakes")
+            shown.append(_("... and {count} more mistakes").format(count=len(self.errors) - MAX_ERRORS))
         return "\n".join(shown)
 
 
 def _place(err: ScenarioError) -> tuple:
     """Errors in file order: by file, then line; an option's after the file's."""
-    name, _, line = err.where.rpartition(":")
+    name, _sep, line = err.where.rpartition(":")
     return (0, name, int(line)) if line.isdigit() else (1, err.where, 0)
 
 

@@ -7,6 +7,8 @@ allocated, with the size it would need.
 
 from __future__ import annotations
 
+from ..i18n import _
+
 #: largest scenario file read (bytes); larger data belongs in a data set file
 MAX_FILE_BYTES = 256 * 1024
 #: deepest nesting of mappings and lists (a scenario needs 4 or 5 levels)
@@ -54,7 +56,7 @@ def size_text(n_bytes: float) -> str:
     """1.5 GiB, 300 MiB, 12 KiB: a size for a message, in the binary units the docs use
     (never fails on huge numbers)."""
     if n_bytes >= 1e30:
-        return "more than 10^30 bytes"
+        return _("more than 10^30 bytes")
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.3g} {unit}"
@@ -84,15 +86,17 @@ def check_shown(model) -> None:
     units = model.layers[widest].units
     if units > MAX_SHOWN_UNITS or params > MAX_SHOWN_PARAMETERS:
         refuse(("network", "layers", widest, "units"),
-               f"this network ({units} units in its widest layer, {params:,} parameters) is too large to show "
-               f"operation by operation; run and explain show at most {MAX_SHOWN_UNITS} units per layer and "
-               f"{MAX_SHOWN_PARAMETERS:,} parameters. Narrow it for them with a run: section (e.g. "
-               f"`run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation does), or use tutor train or "
-               f"tutor run --json")
+               _("this network ({units} units in its widest layer, {params} parameters) is too large to "
+                 "show operation by operation; run and explain show at most {max_shown_units} units per "
+                 "layer and {max_shown_parameters} parameters. Narrow it for them with a run: section "
+                 "(e.g. `run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation does), or use tutor "
+                 "train or tutor run --json").format(
+                   units=units, params=format(params, ","), max_shown_units=MAX_SHOWN_UNITS, max_shown_parameters=format(MAX_SHOWN_PARAMETERS, ","), widest=widest))
     t = model.training
     rows = {"record": 1, "minibatch": t.step_batch}.get(t.batch, model.inputs.shape[0])
     if rows > MAX_SHOWN_ROWS:
         refuse(("training", "step_batch") if t.batch == "minibatch" else ("data", "inputs"),
-               f"one step here works on {rows:,} rows, too many to show operation by operation; run and "
-               f"explain show at most {MAX_SHOWN_ROWS:,} rows. Show fewer (--sample K for one record, or "
-               f"training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json")
+               _("one step here works on {rows} rows, too many to show operation by operation; run and "
+                 "explain show at most {max_shown_rows} rows. Show fewer (--sample K for one record, or "
+                 "training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json").format(
+                   rows=format(rows, ","), max_shown_rows=format(MAX_SHOWN_ROWS, ",")))

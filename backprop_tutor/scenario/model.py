@@ -68,7 +68,9 @@ class Source:
     section: str = ""
 
     def __str__(self) -> str:
-        return ", ".join(p for p in (self.document, self.section) if p)
+        from ..i18n import _
+
+        return ", ".join(p for p in (self.document, _(self.section) if self.section else "") if p)
 
 
 @dataclass

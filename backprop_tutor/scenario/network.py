@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_, _
 from ..lazy import numpy as np
 from ..ops import ACTIVATIONS
 from . import limits
@@ -19,18 +20,19 @@ def activation(c: Checker, value: Any, path: Path, is_output: bool):
     """`sigmoid`, or `{name: leaky_relu, slope: 0.1}`."""
     if isinstance(value, dict):
         if "name" not in value:
-            c.fail(path, f"an activation mapping needs a 'name'; allowed names: {', '.join(ACTIVATIONS)}")
-        name = c.choice(value["name"], path + ("name",), tuple(ACTIVATIONS), "activation")
+            c.fail(path, _("an activation mapping needs a 'name'; allowed names: {join}").format(join=', '.join(ACTIVATIONS)))
+        name = c.choice(value["name"], path + ("name",), tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]
         c.mapping(value, path, ("name",) + cls.parameters)
         params = {k: c.number(value[k], path + (k,)) for k in cls.parameters if k in value}
     else:
-        name = c.choice(value, path, tuple(ACTIVATIONS), "activation")
+        name = c.choice(value, path, tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]
         params = {}
     if not cls.elementwise and not is_output:
-        c.fail(path, f"{name} is only allowed on the output layer; hidden layers take an element-wise "
-                     f"activation ({', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)})")
+        c.fail(path, _("{name} is only allowed on the output layer; hidden layers take an element-wise "
+                       "activation ({join})").format(
+                         name=name, join=', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)))
     return cls(**params)
 
 
@@ -39,13 +41,14 @@ def network(c: Checker, raw: dict, path: Path, n_inputs_data: int | None):
     d = c.mapping(raw, path, ("inputs", "layers"), ("layers",))
     n_in = c.attempt(c.integer, d.get("inputs", n_inputs_data or 1), path + ("inputs",), 1, limits.MAX_UNITS)
     if n_in is not None and n_inputs_data is not None and n_in != n_inputs_data:
-        c.note(path + ("inputs",), f"the network takes {n_in} inputs but each data row has "
-                                   f"{n_inputs_data}; they must agree")
+        c.note(path + ("inputs",), _("the network takes {n_in} inputs but each data row has "
+                                     "{n_inputs_data}; they must agree").format(
+                                       n_in=n_in, n_inputs_data=n_inputs_data))
     layers_raw = d["layers"]
     if not isinstance(layers_raw, list) or not layers_raw:
-        c.fail(path + ("layers",), "expected a list of layers, each `{units: N, activation: NAME}`")
+        c.fail(path + ("layers",), _("expected a list of layers, each `{units: N, activation: NAME}`"))
     if len(layers_raw) > limits.MAX_LAYERS:
-        c.fail(path + ("layers",), f"{len(layers_raw):,} layers; a network may have at most {limits.MAX_LAYERS}")
+        c.fail(path + ("layers",), _("{len} layers; a network may have at most {max_layers}").format(len=format(len(layers_raw), ","), max_layers=limits.MAX_LAYERS))
     layers = [c.attempt(_layer, c, lay, path + ("layers", i), i == len(layers_raw) - 1)
               for i, lay in enumerate(layers_raw)]
     if n_in is None or any(lay is None for lay in layers):
@@ -58,10 +61,10 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
     units = c.attempt(c.integer, lay["units"], p + ("units",), 1, limits.MAX_UNITS)
     spec = lay["activation"]
     if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
-        c.fail(p + ("activation", "threshold"), "every sign layer reads the one straight-through window "
-                                                "`ste: {threshold: T}`; set it there")
+        c.fail(p + ("activation", "threshold"), _("every sign layer reads the one straight-through window "
+                                                  "`ste: {threshold: T}`; set it there"))
     act = c.attempt(activation, c, spec, p + ("activation",), is_output)
-    kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, "layer type")
+    kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
     if units is None or act is None:
         raise Skip
     return Layer(units, act, kind)
@@ -73,9 +76,9 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
     n_layers = len(widths) - 1
     names = {}
     for l in range(1, n_layers + 1):
-        names[f"W{l}"] = f"the {widths[l - 1]} x {widths[l]} weight matrix of layer {l}"
-        names[f"b{l}"] = f"the {widths[l]} biases of layer {l}"
-    allowed = dict(names, init="an initialiser {method: normal|xavier|he, seed: N, sigma: S}")
+        names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1], value2=widths[l], l=l)
+        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=widths[l], l=l)
+    allowed = dict(names, init=_("an initialiser {method: normal|xavier|he, seed: N, sigma: S}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
     init = _init(c, d["init"], path + ("init",)) if "init" in d else {}
     params = {}
@@ -84,12 +87,12 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
         w_key, b_key = f"W{l}", f"b{l}"
         with c.collect():
             if w_key in d:
-                params[w_key] = c.matrix(d[w_key], path + (w_key,), n_in, n_out, what=f"weight matrix {w_key}")
+                params[w_key] = c.matrix(d[w_key], path + (w_key,), n_in, n_out, what=_("weight matrix {name}").format(name=w_key))
             elif init:
                 params[w_key] = None  # drawn
             else:
-                c.fail(path, f"missing {w_key} ({names[w_key]}); give it, or add "
-                             f"`init: {{method: xavier, seed: 0}}` to draw the missing parameters")
+                c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
+                               "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
             params[b_key] = _bias(c, d, path, b_key, l, n_out, init)
     return params, init
@@ -112,15 +115,16 @@ def parameter_arrays(params: dict, init: dict, widths: list[int]) -> dict:
 
 def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict):
     if b_key in d:
-        b = c.matrix(d[b_key], path + (b_key,), what=f"bias vector {b_key}")
+        b = c.matrix(d[b_key], path + (b_key,), what=_("bias vector {name}").format(name=b_key))
         if b.size != n_out or min(b.shape) != 1:
-            c.fail(path + (b_key,), f"wrong shape: {b_key} has {b.size} numbers, but layer {l} has "
-                                    f"{n_out} units; give a flat list of {n_out} numbers")
+            c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {n_out} "
+                                      "units; give a flat list of {n_out2} numbers").format(
+                                        b_key=b_key, size=b.size, l=l, n_out=n_out, n_out2=n_out))
         return b
     if init:
         return None  # zeros
-    c.fail(path, f"missing {b_key} (the {n_out} biases of layer {l}); give it, or add an `init` to start "
-                 f"from zeros")
+    c.fail(path, _("missing {b_key} (the {n_out} biases of layer {l}); give it, or add an `init` to start "
+                   "from zeros").format(b_key=b_key, n_out=n_out, l=l))
 
 
 def _init(c: Checker, spec: Any, p: Path) -> dict:
@@ -157,8 +161,8 @@ def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
     signs = [i for i, lay in enumerate(layers) if getattr(lay.activation, "straight_through", False)]
     if not signs:
         if raw is not None:
-            c.fail(path, "there is no sign layer to read the straight-through window; "
-                         "give a layer `activation: sign` or remove `ste`")
+            c.fail(path, _("there is no sign layer to read the straight-through window; give a layer "
+                           "`activation: sign` or remove `ste`"))
         return None
     for i in signs:
         layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind)

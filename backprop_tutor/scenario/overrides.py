@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
 from .errors import ScenarioError, combined
 from .yamlsource import Source, load_value
 
@@ -41,12 +42,13 @@ def _path(key: str) -> tuple:
 
 def parse(option: str) -> tuple[tuple, object]:
     if "=" not in option:
-        raise ScenarioError(f"--set {option}", "", "expected PATH=VALUE, e.g. --set training.learning_rate=0.5")
-    key, _, text = option.partition("=")
+        raise ScenarioError(f"--set {option}", "", _("expected PATH=VALUE, e.g. --set "
+                                                     "training.learning_rate=0.5"))
+    key, _sep, text = option.partition("=")
     parts = key.strip().split(".")
     if not key.strip() or any(not p for p in parts):
-        raise ScenarioError(f"--set {option}", "", "the path is empty or has an empty part; "
-                                                    "write fields with dots, e.g. network.layers.0.units")
+        raise ScenarioError(f"--set {option}", "", _("the path is empty or has an empty part; write fields "
+                                                     "with dots, e.g. network.layers.0.units"))
     value = load_value(text, f"--set {option}", key) if text.strip() else ""
     return _path(key), value
 
@@ -74,7 +76,7 @@ def _set(source: Source, path: tuple, value, label: str) -> None:
             node = node[part]
         else:
             raise ScenarioError(label, ".".join(map(str, path[: i + 1])),
-                                "no such field to change; check the path against the scenario file")
+                                _("no such field to change; check the path against the scenario file"))
     last = path[-1]
     if isinstance(node, dict):
         node[last] = value
@@ -82,7 +84,7 @@ def _set(source: Source, path: tuple, value, label: str) -> None:
         node[last] = value
     else:
         raise ScenarioError(label, ".".join(map(str, path)),
-                            "no such field to change; check the path against the scenario file")
+                            _("no such field to change; check the path against the scenario file"))
     source.overrides[path] = label
 
 
@@ -118,15 +120,15 @@ def _run_section(source: Source) -> list[Change]:
         return []
     if not isinstance(section, dict):
         raise ScenarioError(source.where((RUN_SECTION,)), RUN_SECTION,
-                            "expected a mapping of FIELD: VALUE, e.g. `network.layers.0.units: 8`")
+                            _("expected a mapping of FIELD: VALUE, e.g. `network.layers.0.units: 8`"))
     changes = []
     for key, value in section.items():
         where = source.where((RUN_SECTION, key))
         if not isinstance(key, str) or not key.strip() or any(not p for p in key.split(".")):
-            raise ScenarioError(where, f"{RUN_SECTION}.{key}", "expected a field path with dots, "
-                                                               "e.g. network.layers.0.units")
+            raise ScenarioError(where, f"{RUN_SECTION}.{key}", _("expected a field path with dots, e.g. "
+                                                                 "network.layers.0.units"))
         if _path(key)[0] == RUN_SECTION:
-            raise ScenarioError(where, f"{RUN_SECTION}.{key}", "the run section cannot change itself")
+            raise ScenarioError(where, f"{RUN_SECTION}.{key}", _("the run section cannot change itself"))
         changes.append(Change(where, f"{RUN_SECTION}: {key}", _path(key), value))
     return changes
 
@@ -171,5 +173,5 @@ def blame(err: ScenarioError, fresh, changes: list[Change], validate) -> Scenari
             out.append(e)
             continue
         after = "" if change.name == change.where else f"after {change.name}; "
-        out.append(ScenarioError(change.where, e.field, f"{e.message} ({after}{e.field or 'it'} is at {e.where})"))
+        out.append(ScenarioError(change.where, e.field, _("{message} ({after}{value} is at {where})").format(message=e.message, after=after, value=e.field or 'it', where=e.where)))
     return combined(out)

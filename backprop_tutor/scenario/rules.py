@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_, _
 from ..ops import LOSSES
 from . import limits
 from .checker import Checker, Skip
@@ -20,9 +21,9 @@ def loss(c: Checker, raw: Any, path: Path, output_activation):
     if isinstance(raw, str):
         raw = {"type": raw}
     if not isinstance(raw, dict) or "type" not in raw:
-        c.fail(path, f"expected `type: NAME` (allowed: {', '.join(LOSSES)}), optionally with `l2: LAMBDA`")
+        c.fail(path, _("expected `type: NAME` (allowed: {join}), optionally with `l2: LAMBDA`").format(join=', '.join(LOSSES)))
     before = len(c.errors)
-    name = c.attempt(c.choice, raw["type"], path + ("type",), tuple(LOSSES), "loss")
+    name = c.attempt(c.choice, raw["type"], path + ("type",), tuple(LOSSES), N_("loss"))
     # with an unknown type, the other fields are checked against what any loss allows
     options = LOSSES[name].options if name else _any_loss_options()
     c.mapping(raw, path, ("type", "l2") + tuple(options))
@@ -50,12 +51,13 @@ def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
     if not need or getattr(output, need, False):
         return
     if need == "distribution":
-        c.fail(path + ("type",), f"{name} needs a softmax output layer; use binary_cross_entropy "
-                                 "for a sigmoid output, or set the last layer's activation to softmax")
+        c.fail(path + ("type",), _("{name} needs a softmax output layer; use binary_cross_entropy for a "
+                                   "sigmoid output, or set the last layer's activation to softmax").format(
+                                     name=name))
     else:
-        c.fail(path + ("type",), f"{name} takes log(ŷ) and log(1 - ŷ), but {article(output.name)} "
-                                 f"output is not always between 0 and 1 (the loss would be nan); use a "
-                                 f"sigmoid output layer, or loss type mse")
+        c.fail(path + ("type",), _("{name} takes log(ŷ) and log(1 - ŷ), but {article} output is not always "
+                                   "between 0 and 1 (the loss would be nan); use a sigmoid output layer, "
+                                   "or loss type mse").format(name=name, article=article(output.name)))
 
 
 def article(word: str) -> str:
@@ -68,8 +70,8 @@ def softmax_units(c: Checker, layers: list, path: Path) -> None:
     last = layers[-1]
     if last.activation.name == "softmax" and last.units == 1:
         c.fail(path + (len(layers) - 1, "activation"),
-               "softmax over a single unit always outputs 1, so nothing can be learned; use sigmoid for "
-               "one output unit, or give the layer one unit per class")
+               _("softmax over a single unit always outputs 1, so nothing can be learned; use sigmoid for "
+                 "one output unit, or give the layer one unit per class"))
 
 
 def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
@@ -94,17 +96,17 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     if minibatch:
         size = get("batch", 0, c.integer, 1)
     else:
-        batch = get("batch", "full", c.choice, ("full", "record"), "batch (full, record or a number of samples)")
+        batch = get("batch", "full", c.choice, ("full", "record"), N_("batch (full, record or a number of samples)"))
         record = get("record", 0, c.integer, low=0)
         if m is not None and record is not None and record >= m:
-            c.note(path + ("record",), f"there is no record {record}; records are numbered 0 to {m - 1}")
+            c.note(path + ("record",), _("there is no record {record}; records are numbered 0 to {value}").format(record=record, value=m - 1))
         # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
         # scenario into record mode, so they are accepted and left aside here)
         eps = get("epsilon", 0.0, c.number, low=0)
         if dtype not in (None, "float64"):
-            c.note(path + ("dtype",), f"{dtype} applies to training by epochs (training.batch: N); a scenario "
-                                      f"trained by iterations is a worked example, computed in float64 "
-                                      f"(allowed here: float64)")
+            c.note(path + ("dtype",), _("{dtype} applies to training by epochs (training.batch: N); a "
+                                        "scenario trained by iterations is a worked example, computed in "
+                                        "float64 (allowed here: float64)").format(dtype=dtype))
     if len(c.errors) > before:
         raise Skip
     if minibatch:
@@ -127,7 +129,7 @@ def notation(c: Checker, raw: Any, path: Path) -> Notation:
             with c.collect():
                 text = c.text(d[key], path + (key,))
                 if not (0 < len(text) <= 8) or not all(ch.isalnum() or ch in "^_̂" for ch in text):
-                    c.fail(path + (key,), f"{text[:20]!r} is not a symbol; allowed: up to 8 letters or digits")
+                    c.fail(path + (key,), _("{value} is not a symbol; allowed: up to 8 letters or digits").format(value=repr(text[:20])))
                 kw[key] = text
     return Notation(**kw)
 
@@ -143,8 +145,9 @@ def distinct_symbols(c: Checker, note: Notation, n_layers: int, path: Path) -> N
         if name in names and names[name] != field:
             other = names[name]
             blamed = other if path + (other,) in c.raw.overrides and path + (field,) not in c.raw.overrides else field
-            c.fail(path + (blamed,), f"the symbol {name} would name both the {other} and the {field}; "
-                                     f"give them different letters")
+            c.fail(path + (blamed,), _("the symbol {name} would name both the {other} and the {field}; "
+                                       "give them different letters").format(
+                                         name=name, other=other, field=field))
         names.setdefault(name, field)
 
 
@@ -154,9 +157,9 @@ def memory_budget(c: Checker, widths: list[int], rows: int, path: Path) -> None:
     if need > limits.MEMORY_BUDGET:
         widest = max(range(1, len(widths)), key=lambda l: widths[l])
         c.fail(path + ("layers", widest - 1, "units"),
-               f"this network would need about {limits.size_text(need)} of memory (its "
-               f"{sum(a * b + b for a, b in zip(widths, widths[1:])):,} parameters and a batch of {rows:,} "
-               f"rows); the limit is {limits.size_text(limits.MEMORY_BUDGET)}: use fewer or narrower layers")
+               _("this network would need about {size_text} of memory (its {sum} parameters and a batch of "
+                 "{rows} rows); the limit is {size_text2}: use fewer or narrower layers").format(
+                   size_text=limits.size_text(need), sum=format(sum(a * b + b for a, b in zip(widths, widths[1:])), ","), rows=format(rows, ","), size_text2=limits.size_text(limits.MEMORY_BUDGET)))
 
 
 def batch_rows(t: Training | None, m: int) -> int:

@@ -10,17 +10,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..i18n import _
+
 #: what YAML 1.1 allows in a file: tab, newlines, printable ASCII, NEL and most of Unicode
 _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: characters that look like the space, colon, comma, dash or brackets YAML expects
 LOOKALIKES = {
-    "\u00a0": "a no-break space", "\u2007": "a figure space", "\u202f": "a narrow no-break space",
-    "\u2000": "an en quad", "\u2001": "an em quad", "\u2002": "an en space", "\u2003": "an em space",
-    "\u2009": "a thin space", "\u200b": "a zero-width space", "\u3000": "an ideographic space",
-    "\ufeff": "a zero-width no-break space",
-    "\uff1a": "a full-width colon", "\uff0c": "a full-width comma", "\uff3b": "a full-width bracket",
-    "\uff3d": "a full-width bracket", "\uff5b": "a full-width brace", "\uff5d": "a full-width brace",
-    "\u2013": "an en dash", "\u2014": "an em dash", "\u2212": "a minus sign",
+    "\u00a0": _("a no-break space"), "\u2007": _("a figure space"), "\u202f": _("a narrow no-break space"),
+    "\u2000": _("an en quad"), "\u2001": _("an em quad"), "\u2002": _("an en space"), "\u2003": _("an em space"),
+    "\u2009": _("a thin space"), "\u200b": _("a zero-width space"), "\u3000": _("an ideographic space"),
+    "\ufeff": _("a zero-width no-break space"),
+    "\uff1a": _("a full-width colon"), "\uff0c": _("a full-width comma"), "\uff3b": _("a full-width bracket"),
+    "\uff3d": _("a full-width bracket"), "\uff5b": _("a full-width brace"), "\uff5d": _("a full-width brace"),
+    "\u2013": _("an en dash"), "\u2014": _("an em dash"), "\u2212": _("a minus sign"),
 }
 _LOOKALIKE = re.compile("[" + "".join(LOOKALIKES) + "]")
 #: characters YAML counts as line breaks but editors (and the tutor's line numbers) do not
@@ -29,7 +31,7 @@ _HIDDEN_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 def char_name(ch: str) -> str:
     """U+001B ESCAPE: a character named so a reader can find it."""
-    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}.get(ch, "a control character")
+    name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}.get(ch, _("a control character"))
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -45,14 +47,14 @@ def unreadable_character(text: str) -> tuple[int, str] | None:
     found = _UNREADABLE.search(text)
     if hidden and (not found or hidden.start() < found.start()):
         line, column = _position(text, hidden.start())
-        return line, (f"{char_name(hidden.group())} at column {column} is a line break to YAML but not to "
-                      f"most editors (every later line number would be off); replace it with a newline or "
-                      f"a space")
+        return line, (_("{char_name} at column {column} is a line break to YAML but not to most editors "
+                        "(every later line number would be off); replace it with a newline or a space").format(
+                          char_name=char_name(hidden.group()), column=column))
     if not found:
         return None
     line, column = _position(text, found.start())
-    return line, (f"the character {char_name(found.group())} at column {column} is not allowed in a "
-                  f"scenario; remove it (write only printable text)")
+    return line, (_("the character {char_name} at column {column} is not allowed in a scenario; remove it "
+                    "(write only printable text)").format(char_name=char_name(found.group()), column=column))
 
 
 def syntax_location(exc) -> tuple[int, str]:
@@ -61,7 +63,7 @@ def syntax_location(exc) -> tuple[int, str]:
     # bracket that was left open is where the student should look
     in_flow = (exc.context or "").startswith("while parsing a flow")
     mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
-    return (mark.line + 1 if mark else 1), exc.problem or "invalid YAML"
+    return (mark.line + 1 if mark else 1), exc.problem or _("invalid YAML")
 
 
 def lookalike_near(text: str, line: int) -> tuple[int, str] | None:
@@ -71,6 +73,7 @@ def lookalike_near(text: str, line: int) -> tuple[int, str] | None:
         found = _LOOKALIKE.search(lines[number - 1])
         if found:
             ch = found.group()
-            return number, (f"{LOOKALIKES[ch]} ({char_name(ch)}) at column {found.start() + 1} where YAML "
-                            f"expects a plain ASCII character; retype it")
+            return number, (_("{value} ({char_name}) at column {value2} where YAML expects a plain ASCII "
+                              "character; retype it").format(
+                                value=LOOKALIKES[ch], char_name=char_name(ch), value2=found.start() + 1))
     return None

@@ -8,6 +8,7 @@ network.py, dataspec.py and rules.py; this module puts them together.
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..textsafe import visible
 from .checker import Checker, Skip, as_array
 from .dataspec import data as data_section
@@ -24,18 +25,18 @@ from .rules import training as training_section
 from .yamlsource import Source as RawSource
 
 TOP_FIELDS = {
-    "name": "a short id, e.g. logistic-4x2",
-    "title": "a one-line title",
-    "source": "which document and section the example comes from",
-    "description": "a paragraph for the student",
-    "data": "inputs, targets and optional preprocessing",
-    "network": "inputs and layers",
-    "parameters": "initial W1, b1, ... and/or an initialiser",
-    "loss": "the loss and an optional L2 term",
-    "training": "learning rate, batch, stopping rule",
-    "notation": "the symbols to print",
-    "ste": "the straight-through window of every sign layer, {threshold: T}",
-    "run": "field overrides for `tutor run` and `tutor explain`, e.g. {network.layers.0.units: 8}",
+    "name": _("a short id, e.g. logistic-4x2"),
+    "title": _("a one-line title"),
+    "source": _("which document and section the example comes from"),
+    "description": _("a paragraph for the student"),
+    "data": _("inputs, targets and optional preprocessing"),
+    "network": _("inputs and layers"),
+    "parameters": _("initial W1, b1, ... and/or an initialiser"),
+    "loss": _("the loss and an optional L2 term"),
+    "training": _("learning rate, batch, stopping rule"),
+    "notation": _("the symbols to print"),
+    "ste": _("the straight-through window of every sign layer, {threshold: T}"),
+    "run": _("field overrides for `tutor run` and `tutor explain`, e.g. {network.layers.0.units: 8}"),
 }
 
 
@@ -46,7 +47,7 @@ def _header(c: Checker, d: dict) -> dict:
     with c.collect():
         out["name"] = c.text(d["name"], ("name",)).strip()
         if not out["name"]:
-            c.fail(("name",), "the name is empty; give a short id such as logistic-4x2")
+            c.fail(("name",), _("the name is empty; give a short id such as logistic-4x2"))
     with c.collect():
         out["title"] = c.text(d.get("title", out.get("name", "")), ("title",))
     with c.collect():
@@ -80,8 +81,8 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
             softmax_units(c, layers, ("network", "layers"))
         if y is not None and layers[-1].units != y.shape[1]:
             c.note(("network", "layers", len(layers) - 1, "units"),
-                   f"the output layer has {layers[-1].units} units but each target row has {y.shape[1]} "
-                   f"values; they must agree")
+                   _("the output layer has {units} units but each target row has {value} values; they must "
+                     "agree").format(units=layers[-1].units, value=y.shape[1]))
         if notation is not None:
             with c.collect():
                 distinct_symbols(c, notation, len(layers), ("notation",))

@@ -20,6 +20,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.events import AliasEvent
 
+from ..i18n import _
 from . import limits
 from .errors import ScenarioError
 from .textcheck import lookalike_near, syntax_location, unreadable_character
@@ -92,8 +93,9 @@ class _BoundedComposer(Composer):
             return self._alias(self.get_event())
         event = self.peek_event()
         if self.depth >= limits.MAX_DEPTH:
-            self._refuse(event.start_mark, f"the lists and mappings here are nested more than "
-                                           f"{limits.MAX_DEPTH} deep; a scenario needs a few levels")
+            self._refuse(event.start_mark, _("the lists and mappings here are nested more than {max_depth} "
+                                             "deep; a scenario needs a few levels").format(
+                                               max_depth=limits.MAX_DEPTH))
         self.depth += 1
         if event.anchor is not None:
             self.open_anchors.append(event.anchor)
@@ -113,10 +115,11 @@ class _BoundedComposer(Composer):
     def _alias(self, event):
         anchor = event.anchor
         if anchor in self.open_anchors:
-            self._refuse(event.start_mark, f"the alias *{anchor} is used inside its own anchor &{anchor}; "
-                                           f"a value cannot contain itself")
+            self._refuse(event.start_mark, _("the alias *{anchor} is used inside its own anchor "
+                                             "&{anchor2}; a value cannot contain itself").format(
+                                               anchor=anchor, anchor2=anchor))
         if anchor not in self.anchors:
-            self._refuse(event.start_mark, f"the alias *{anchor} has no anchor &{anchor} before it")
+            self._refuse(event.start_mark, _("the alias *{anchor} has no anchor &{anchor2} before it").format(anchor=anchor, anchor2=anchor))
         node = self.anchors[anchor]
         if isinstance(node, yaml.ScalarNode):
             copy = yaml.ScalarNode(node.tag, node.value, event.start_mark, event.end_mark, node.style)
@@ -131,9 +134,10 @@ class _BoundedComposer(Composer):
     def _count(self, n: int, mark, anchor: str | None = None) -> None:
         self.total += n
         if self.total > limits.MAX_VALUES:
-            how = f" once the alias *{anchor} is expanded" if anchor else ""
-            self._refuse(mark, f"the file holds more than {limits.MAX_VALUES:,} values{how}; a scenario "
-                               f"needs far fewer (put large data in a data set file: data.dataset)")
+            how = _(" once the alias *{anchor} is expanded").format(anchor=anchor) if anchor else ""
+            self._refuse(mark, _("the file holds more than {max_values} values{how}; a scenario needs far "
+                                 "fewer (put large data in a data set file: data.dataset)").format(
+                                   max_values=format(limits.MAX_VALUES, ","), how=how))
 
 
 if _Reader is None:
@@ -201,13 +205,13 @@ def _scalar(node: yaml.ScalarNode, constructor, where: str, path: Path) -> Any:
     try:
         return constructor.construct_object(node, deep=True)
     except (ValueError, OverflowError):  # e.g. an integer of more than 4300 digits
-        raise ScenarioError(where, _dotted(path), "this number is too long to read; a scenario's numbers "
-                                                  "have at most a few dozen digits") from None
+        raise ScenarioError(where, _dotted(path), _("this number is too long to read; a scenario's numbers "
+                                                    "have at most a few dozen digits")) from None
     except yaml.YAMLError:
         raise
     except Exception:  # a tag's own reader failing on its text, e.g. `!!timestamp nonsense`
-        raise ScenarioError(where, _dotted(path), f"cannot read this value as {node.tag}; a scenario "
-                                                  f"holds plain numbers and text") from None
+        raise ScenarioError(where, _dotted(path), _("cannot read this value as {tag}; a scenario holds "
+                                                    "plain numbers and text").format(tag=node.tag)) from None
 
 
 def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at: int | None = None,
@@ -219,23 +223,23 @@ def _build(node: yaml.Node, path: Path, lines: dict, name: str, constructor, at:
     lines[path] = at or node.start_mark.line + 1
     if len(path) > 2 * limits.MAX_DEPTH:
         raise ScenarioError(f"{name}:{lines[path]}", _dotted(path[:4]) + "...",
-                            f"the aliases here nest values more than {2 * limits.MAX_DEPTH} deep")
+                            _("the aliases here nest values more than {value} deep").format(value=2 * limits.MAX_DEPTH))
     if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
         raise ScenarioError(f"{name}:{lines[path]}", _dotted(path),
-                            f"the YAML tag {node.tag} is not allowed; a scenario is plain data "
-                            f"(mappings, lists, numbers, text)")
+                            _("the YAML tag {tag} is not allowed; a scenario is plain data (mappings, "
+                              "lists, numbers, text)").format(tag=node.tag))
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
             line = at or key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise ScenarioError(f"{name}:{line}", _dotted(path), "a key must be a name, got a list or mapping")
+                raise ScenarioError(f"{name}:{line}", _dotted(path), _("a key must be a name, got a list or mapping"))
             key = _scalar(key_node, constructor, f"{name}:{line}", path)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise ScenarioError(f"{name}:{line}", _dotted(path), f"a key must be a name, got {key!r}")
+                raise ScenarioError(f"{name}:{line}", _dotted(path), _("a key must be a name, got {key}").format(key=repr(key)))
             if key in out:
                 raise ScenarioError(
-                    f"{name}:{line}", _dotted(path + (key,)), "this key appears twice; give it once"
+                    f"{name}:{line}", _dotted(path + (key,)), _("this key appears twice; give it once")
                 )
             out[key] = _build(value_node, path + (key,), lines, name, constructor, at, texts)
             lines[path + (key,)] = line
@@ -287,7 +291,8 @@ def load_text(text: str, name: str, keep_text: bool = False) -> Source:
                 loader = _Loader(text, name)
                 root = loader.get_single_node()
             if root is None:
-                raise ScenarioError(f"{name}:1", "", "the file is empty; a scenario is a mapping of fields")
+                raise ScenarioError(f"{name}:1", "", _("the file is empty; a scenario is a mapping of "
+                                                       "fields"))
             lines: dict = {}
             texts: dict | None = {} if keep_text else None
             data = _build(root, (), lines, name, loader, texts=texts)
@@ -296,22 +301,25 @@ def load_text(text: str, name: str, keep_text: bool = False) -> Source:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise ScenarioError(f"{name}:{line}", "", f"not plain data: {exc.problem}; a scenario holds only "
-                                                  f"mappings, lists, numbers and text") from None
+        raise ScenarioError(f"{name}:{line}", "", _("not plain data: {problem}; a scenario holds only "
+                                                    "mappings, lists, numbers and text").format(
+                                                      problem=exc.problem)) from None
     except yaml.MarkedYAMLError as exc:
         line, problem = syntax_location(exc)
         near = lookalike_near(text, line)
         if near:
             line, problem = near
         raise ScenarioError(
-            f"{name}:{line}", "", f"YAML syntax error: {problem}; check indentation, colons and brackets"
+            f"{name}:{line}", "", _("YAML syntax error: {problem}; check indentation, colons and brackets").format(
+                problem=problem)
         ) from None
     except yaml.YAMLError as exc:  # e.g. a reader error: carries a position, not a mark
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
-        raise ScenarioError(f"{name}:{line}", "", f"YAML error: {getattr(exc, 'reason', None) or exc}") from None
+        raise ScenarioError(f"{name}:{line}", "", _("YAML error: {problem}").format(
+            problem=getattr(exc, "reason", None) or exc)) from None
     except RecursionError:  # pragma: no cover - the depth limit comes first
-        raise ScenarioError(f"{name}:1", "", "the file nests values too deeply") from None
+        raise ScenarioError(f"{name}:1", "", _("the file nests values too deeply")) from None
     return Source(name=name, data=data, lines=lines, texts=texts or {})
 
 
@@ -327,13 +335,13 @@ def load_value(text: str, label: str, key: str) -> Any:
     except ScenarioError as err:
         raise ScenarioError(label, key, err.message) from None
     except (yaml.YAMLError, RecursionError):
-        raise ScenarioError(label, key, "the value is not valid YAML; quote text, "
-                                        "write lists as [1, 2]") from None
+        raise ScenarioError(label, key, _("the value is not valid YAML; quote text, write lists as [1, 2]")) from None
 
 
 def too_big(size: int) -> str:
-    return (f"the file is {limits.size_text(size)}; a scenario file may be at most "
-            f"{limits.size_text(limits.MAX_FILE_BYTES)} (put large data in a data set file: data.dataset)")
+    return (_("the file is {size_text}; a scenario file may be at most {size_text2} (put large data in a "
+              "data set file: data.dataset)").format(
+                size_text=limits.size_text(size), size_text2=limits.size_text(limits.MAX_FILE_BYTES)))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -343,5 +351,6 @@ def decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ScenarioError(f"{name}:{line}", "", f"the byte 0x{raw[exc.start]:02X} at column {column} is "
-                                                  f"not UTF-8 text; save the file as UTF-8") from None
+        raise ScenarioError(f"{name}:{line}", "", _("the byte 0x{value} at column {column} is not UTF-8 "
+                                                    "text; save the file as UTF-8").format(
+                                                      value=format(raw[exc.start], "02X"), column=column)) from None

@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from ..i18n import _
 from ..render.frame import footer
 from ..render.theme import for_background
 from .keys import Navigator
@@ -28,7 +29,7 @@ from .quiz import Quizzing
 from .panes import Drawing, Prepare, console
 
 #: the key line of the app (every key is in the `?` help)
-KEYS = "→ next  ← back  ↓↑ scroll  g go to  f/r phase  Tab pick  e explain  ? keys  q quit"
+KEYS = _("→ next  ← back  ↓↑ scroll  g go to  f/r phase  Tab pick  e explain  ? keys  q quit")
 #: the keys that quit (while no name is being typed after `g`)
 QUIT_KEYS = frozenset({"q", "Q", "ctrl+c", "ctrl+d"})
 #: signals that end step mode: the terminal is restored, the exit status is 128 + the signal
@@ -131,7 +132,7 @@ class StepApp(Explaining, Quizzing, App):
                 yield Static(id="derivation")
             with Vertical(id="quiz"):
                 yield Static(id="quiz-view")
-                yield Input(id="answer", placeholder="your value, then Enter (s skips, b goes back)", disabled=True)
+                yield Input(id="answer", placeholder=_("your value, then Enter (s skips, b goes back)"), disabled=True)
         yield Static(id="footer")
 
     def on_mount(self) -> None:
@@ -243,7 +244,7 @@ class StepApp(Explaining, Quizzing, App):
             return
         if self.nav.picked is not None:
             self.selected, self.nav.picked = self.nav.picked, None
-            self.nav.message = f"picked {self.selected}: e explains it"
+            self.nav.message = _("picked {selected}: e explains it").format(selected=self.selected)
         if self.nav.playing:
             self._timer.resume()
             self._timer.reset()
@@ -275,7 +276,7 @@ class StepApp(Explaining, Quizzing, App):
             self._timer.pause()
 
     def scroll_step(self, by: int) -> None:
-        for _ in range(abs(by)):
+        for _step in range(abs(by)):
             self.nav.handle("down" if by > 0 else "up")
         self.redraw()
 
@@ -293,11 +294,11 @@ class StepApp(Explaining, Quizzing, App):
         width, room = self.sizes()
         picks = self.drawing.picks(self.nav.index, width, room)
         if not picks:
-            self.nav.message = "nothing to pick on this step"
+            self.nav.message = _("nothing to pick on this step")
         else:
             at = picks.index(self.selected) + by if self.selected in picks else (0 if by > 0 else -1)
             self.selected = picks[at % len(picks)]
-            self.nav.message = f"picked {self.selected}: e explains it"
+            self.nav.message = _("picked {selected}: e explains it").format(selected=self.selected)
         self.redraw()
 
     def toggle_tone(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ..i18n import _
 from .panes import SYMPY, Lines, console, settle, unicode_formulas
 
 
@@ -23,7 +24,7 @@ class Explaining:
     def action_explain(self) -> None:
         target = self.selected or self.lesson.step_target(self.nav.index)
         if target is None:
-            self.nav.message = "nothing to explain on this step: Tab picks a value, or click one"
+            self.nav.message = _("nothing to explain on this step: Tab picks a value, or click one")
             return
         self.explain(target)
 
@@ -64,7 +65,7 @@ class Explaining:
         except (TutorError, UnsupportedError, NotImplementedError) as err:  # what explain itself refuses
             found = Text(visible(f"{target}: {err}"), style=les.theme.warning)
         except Exception as err:  # noqa: BLE001 - a derivation that fails must not end the lesson
-            found = Text(visible(f"{target}: the derivation failed ({type(err).__name__}: {err})"),
+            found = Text(visible(_("{target}: the derivation failed ({name}: {err})").format(target=target, name=type(err).__name__, err=err)),
                          style=les.theme.warning)
         self.explained[(target, inner, les.theme.name)] = found
         self.call_from_thread(self._show_explanation, target, found)

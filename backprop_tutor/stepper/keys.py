@@ -7,23 +7,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..i18n import _
+
 HELP = [
-    ("→  Enter  Space", "next step"),
-    ("←  Backspace  b", "previous step"),
-    ("↓ ↑  j k", "scroll the step a line down / up"),
-    ("PgDn PgUp", "scroll the step a page down / up"),
-    ("g NUMBER Enter", "go to step NUMBER"),
-    ("g NAME Enter", "go to the step of dL/dW1, z1^(1), w12^(1) ... (Esc cancels)"),
-    ("f / r", "start of the forward / backward phase"),
-    ("Home / End", "first / last step"),
-    ("Tab  Shift+Tab", "pick the next / previous value (a matrix entry, a unit, a weight)"),
-    ("e  (or a click)", "explain the picked value: its chain-rule derivation beside the step"),
-    ("Esc", "close the derivation"),
-    ("c", "quiz: type each value before it is shown (Esc leaves)"),
-    ("t", "light or dark background"),
-    ("a", "play the steps by themselves (any key pauses)"),
-    ("?", "show or hide these keys"),
-    ("q  Ctrl-C", "quit"),
+    ("→  Enter  Space", _("next step")),
+    ("←  Backspace  b", _("previous step")),
+    ("↓ ↑  j k", _("scroll the step a line down / up")),
+    ("PgDn PgUp", _("scroll the step a page down / up")),
+    ("g NUMBER Enter", _("go to step NUMBER")),
+    ("g NAME Enter", _("go to the step of dL/dW1, z1^(1), w12^(1) ... (Esc cancels)")),
+    ("f / r", _("start of the forward / backward phase")),
+    ("Home / End", _("first / last step")),
+    ("Tab  Shift+Tab", _("pick the next / previous value (a matrix entry, a unit, a weight)")),
+    ("e  (or a click)", _("explain the picked value: its chain-rule derivation beside the step")),
+    ("Esc", _("close the derivation")),
+    ("c", _("quiz: type each value before it is shown (Esc leaves)")),
+    ("t", _("light or dark background")),
+    ("a", _("play the steps by themselves (any key pauses)")),
+    ("?", _("show or hide these keys")),
+    ("q  Ctrl-C", _("quit")),
 ]
 
 #: the names a key has, by the name the navigator reads
@@ -66,11 +68,11 @@ class Navigator:
     def _scroll(self, by: int) -> None:
         top = self.scroll_max
         if by > 0 and top is not None and self.scroll >= top:
-            self.message = ("the whole step is shown (→ goes to the next)" if top == 0
-                            else "this is the end of the step (→ goes to the next)")
+            self.message = (_("the whole step is shown (→ goes to the next)") if top == 0
+                            else _("this is the end of the step (→ goes to the next)"))
             return
         if by < 0 and self.scroll == 0:
-            self.message = "this is the top of the step"
+            self.message = _("this is the top of the step")
             return
         self.scroll = max(0, self.scroll + by)
         if top is not None:
@@ -82,7 +84,7 @@ class Navigator:
             return ""
         if self.index >= self.total - 1:
             self.playing = False
-            self.message = "end of the steps: playing stopped"
+            self.message = _("end of the steps: playing stopped")
             return "redraw"
         self.move(self.index + 1)
         return "redraw"
@@ -94,7 +96,7 @@ class Navigator:
             return "quit"
         if self.playing:  # any key pauses
             self.playing = False
-            self.message = "paused (a plays again)"
+            self.message = _("paused (a plays again)")
             return "redraw"
         if self.goto is not None:
             return self._goto_key(key)
@@ -114,11 +116,11 @@ class Navigator:
             self._scroll(-max(1, self.page - 1))
         elif key in ("right", "enter", "space", "n"):
             if self.index == self.total - 1:
-                self.message = "this is the last step (q quits)"
+                self.message = _("this is the last step (q quits)")
             self.move(self.index + 1)
         elif key in ("left", "backspace", "b", "p"):
             if self.index == 0:
-                self.message = "this is the first step"
+                self.message = _("this is the first step")
             self.move(self.index - 1)
         elif key == "home":
             self.move(0)
@@ -131,16 +133,16 @@ class Navigator:
             if phase in self.phase_starts:
                 self.move(self.phase_starts[phase])
             else:
-                self.message = f"this scenario has no {phase} phase"
+                self.message = _("this scenario has no {phase} phase").format(phase=phase)
         elif key == "a":
             self.playing = True
-            self.message = "playing (any key pauses)"
+            self.message = _("playing (any key pauses)")
         elif key == "?":
             self.help = not self.help
         elif key == "escape":
             self.help = False
         else:
-            self.message = f"unknown key {key!r}: ? shows the keys"
+            self.message = _("unknown key {key}: ? shows the keys").format(key=repr(key))
         return "redraw"
 
     def _goto_key(self, key: str) -> str:
@@ -166,13 +168,13 @@ class Navigator:
             return
         if typed.isdigit() or self.locate is None:
             if not typed.isdigit():
-                self.message = f"go to: {typed!r} is not a step number"
+                self.message = _("go to: {typed} is not a step number").format(typed=repr(typed))
                 return
             number = int(typed)
             if 1 <= number <= self.total:
                 self.move(number - 1)
             else:
-                self.message = f"there is no step {number}: steps are 1 to {self.total}"
+                self.message = _("there is no step {number}: steps are 1 to {total}").format(number=number, total=self.total)
             return
         try:
             index, self.picked = self.locate(typed)

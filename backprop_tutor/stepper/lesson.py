@@ -12,6 +12,7 @@ import threading
 from dataclasses import replace
 
 from ..engine.diagnostics import diagnose
+from ..i18n import _
 from ..render.frame import Frame, FrameContent
 from ..render.matrix import number
 from ..render.network import MAX_UNITS, NetworkView
@@ -48,18 +49,18 @@ class Lesson:
         key before step i (a later step, such as an update, is not what it read)."""
         for j in range(i - 1, -1, -1):
             if self.steps[j].key == key:
-                return f"{self.steps[j].symbol} (step {j + 1})"
+                return _("{symbol} (step {number})").format(symbol=self.steps[j].symbol, number=j + 1)
         if key in self.model.parameters:
-            return f"{key} (initial parameter)"
-        return f"{key} (scenario data)"
+            return _("{key} (initial parameter)").format(key=key)
+        return _("{key} (scenario data)").format(key=key)
 
     def _layers(self):
         s = self.model
         n = s.depth
         inputs = s.notation.inputs.lower()
-        layers = [("inputs", s.n_inputs, inputs)]
+        layers = [(_("inputs"), s.n_inputs, inputs)]
         for l, layer in enumerate(s.layers, 1):
-            where = "output" if l == n else f"layer {l}"
+            where = _("output") if l == n else _("layer {layer}").format(layer=l)
             base = s.notation.act(l, n).rstrip("0123456789").lower()
             layers.append((f"{where} ({layer.activation.label})", layer.units, base))
         return layers

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 
+from ..i18n import _
 from ..render.frame import footer, help_panel, separator
 from .. import output
 from .keys import HELP, Navigator
@@ -36,11 +37,11 @@ def interactive(stdin=None, stdout=None) -> str:
     stdout = stdout or sys.stdout
     try:
         if not stdin.isatty():
-            return "standard input is not a terminal"
+            return _("standard input is not a terminal")
         if not stdout.isatty():
-            return "standard output is not a terminal"
+            return _("standard output is not a terminal")
     except (AttributeError, ValueError):
-        return "no terminal"
+        return _("no terminal")
     return ""
 
 
@@ -51,9 +52,9 @@ def _lines(console: Console, renderable, width: int):
 def status(nav: Navigator) -> str:
     """The line above the keys: a message, the name being typed after `g`, or playing."""
     if nav.goto is not None:
-        return f"go to: {nav.goto}_  (a number or a name such as dL/dW1; Enter goes, Esc cancels)"
+        return _("go to: {goto}_  (a number or a name such as dL/dW1; Enter goes, Esc cancels)").format(goto=nav.goto)
     if nav.playing and not nav.message:
-        return "playing"
+        return _("playing")
     return nav.message
 
 
@@ -86,10 +87,10 @@ def scrolled(body, nav: Navigator, console: Console, room: int, theme):
     nav.page = view
     below = len(body) - nav.scroll - view
     if below:
-        note = f"↓ {below} more lines below (↓ j PgDn scroll"
-        note += ", ↑ k PgUp back)" if nav.scroll else ")"
+        note = _("↓ {below} more lines below (↓ j PgDn scroll").format(below=below)
+        note += _(", ↑ k PgUp back)") if nav.scroll else ")"
     else:
-        note = f"↑ {nav.scroll} lines above (↑ k PgUp scroll back)"
+        note = _("↑ {scroll} lines above (↑ k PgUp scroll back)").format(scroll=nav.scroll)
     shown = body[nav.scroll:nav.scroll + view]
     return shown + [[Segment(note, console.get_style(theme.dim))]]
 
@@ -113,7 +114,7 @@ def run(model, steps, theme, view: str = "auto", auto: float | None = None, tone
     reason = interactive()
     if reason:
         Console(stderr=True, highlight=False).print(
-            Text(f"tutor: --step needs a terminal ({reason}); printing every step instead."))
+            Text(_("tutor: --step needs a terminal ({reason}); printing every step instead.").format(reason=reason)))
         print_all(lesson, output.console())
         return
     from .app import StepApp

@@ -11,6 +11,7 @@ evaluated.
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..symbolic.targets import TargetError, parse
 
 
@@ -25,7 +26,7 @@ def locate(lesson, name: str) -> tuple[int, str | None]:
     if text.isdigit():
         number = int(text)
         if not 1 <= number <= total:
-            raise ValueError(f"there is no step {number}: steps are 1 to {total}")
+            raise ValueError(_("there is no step {number}: steps are 1 to {total}").format(number=number, total=total))
         return number - 1, None
     for i, st in enumerate(lesson.steps):
         if text in (_plain(st.key), _plain(st.symbol)):
@@ -36,13 +37,12 @@ def locate(lesson, name: str) -> tuple[int, str | None]:
         target = parse(written, lesson.model)
     except TargetError as err:
         why = str(err).split("; this scenario offers")[0]
-        raise ValueError(f"no step called {why}: give a step number (1 to {total}), a name such as "
-                         f"{lesson.steps[-1].key} or z1^(1), or a gradient ({err.offered[0]})") from None
+        raise ValueError(_("no step called {why}: give a step number (1 to {total}), a name such as {key} or z1^(1), or a gradient ({value})").format(why=why, total=total, key=lesson.steps[-1].key, value=err.offered[0])) from None
     for i, st in enumerate(lesson.steps):
         if st.quantity == target.kind and st.grad == gradient and lesson.layer_of(i) == target.layer:
             picked = lesson.target(target.kind, target.layer, target.index) if target.index is not None else None
             return i, picked
-    raise ValueError(f"no step computes {name.strip()} in this scenario")
+    raise ValueError(_("no step computes {strip} in this scenario").format(strip=name.strip()))
 
 
 def find(lesson, name: str) -> int:

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.segment import Segment
 
+from ..i18n import _
 from ..render.frame import Frame
 from ..render.network import MAX_UNITS
 from ..textsafe import visible
@@ -175,7 +176,7 @@ class Prepare(threading.Thread):
                         try:
                             les.content(k)
                         except Exception as err:  # noqa: BLE001 - shown on the step, the lesson goes on
-                            les.failed[k] = visible(f"the formula could not be worked out ({type(err).__name__}: {err})")
+                            les.failed[k] = visible(_("the formula could not be worked out ({name}: {err})").format(name=type(err).__name__, err=err))
                     self.done(k)
                 if selected is None or abs(k - i) <= 2:  # a pick is drawn ahead near the step only
                     self.drawing.body(k, width, room, selected, False, out)

@@ -11,6 +11,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ..i18n import _
 from ..render.matrix import number
 
 #: what a student types instead of a number (as `tutor quiz` reads them)
@@ -49,7 +50,7 @@ class QuizMode:
             self.quiz.skip()
         elif text.lower() in BACK:
             self.last = None
-            self.note = "back to the question before"
+            self.note = _("back to the question before")
             self.quiz.back()
         else:
             self.last = self.quiz.answer(text)
@@ -63,20 +64,20 @@ class QuizMode:
         if a.verdict == "right":
             lines.append(Text(f"✓ {name} = {a.text}: right", style=t.phase_style("update")))
         elif a.verdict == "follow-through":
-            computed = "" if a.computed is None else f" (from your earlier values: {number(a.computed, 6)})"
-            lines.append(Text(f"✓ {name} = {a.text}: right by follow-through{computed}",
+            computed = "" if a.computed is None else _(" (from your earlier values: {number})").format(number=number(a.computed, 6))
+            lines.append(Text(_("✓ {name} = {text}: right by follow-through{computed}").format(name=name, text=a.text, computed=computed),
                               style=t.phase_style("update")))
         elif a.verdict == "invalid":
-            lines.append(Text(a.message or f"{a.text!r} is not a number", style=t.warning))
+            lines.append(Text(a.message or _("{text} is not a number").format(text=repr(a.text)), style=t.warning))
         else:
             lines.append(Text(f"✗ {name} = {a.text}: wrong", style=t.warning))
             if a.diagnosis:
-                lines.append(Text(f"  the mistake: {a.diagnosis}", style=t.text))
+                lines.append(Text(_("  the mistake: {diagnosis}").format(diagnosis=a.diagnosis), style=t.text))
             if a.hint:
-                lines.append(Text("  hint (try once more):", style=t.strong))
+                lines.append(Text(_("  hint (try once more):"), style=t.strong))
                 lines.append(Text("  " + a.hint, style=t.formula))
             if a.revealed is not None:
-                lines.append(Text(f"  the answer: {name} = {number(a.revealed, 6)}", style=t.strong))
+                lines.append(Text(_("  the answer: {name} = {number}").format(name=name, number=number(a.revealed, 6)), style=t.strong))
         return lines
 
     def renderable(self):
@@ -85,19 +86,16 @@ class QuizMode:
         q = self.quiz.current()
         parts = self._attempt()
         if q is None:
-            parts += [Text(""), Text(f"the quiz is done: {sc.points}/{sc.total} "
-                                     f"({sc.right} right, {sc.credited} by follow-through, {sc.wrong} wrong, "
-                                     f"{sc.skipped} skipped)", style=t.strong),
-                      Text("b and Enter goes back to the last question; Esc leaves the quiz", style=t.dim)]
+            parts += [Text(""), Text(_("the quiz is done: {points}/{total} ({right} right, {credited} by follow-through, {wrong} wrong, {skipped} skipped)").format(points=sc.points, total=sc.total, right=sc.right, credited=sc.credited, wrong=sc.wrong, skipped=sc.skipped), style=t.strong),
+                      Text(_("b and Enter goes back to the last question; Esc leaves the quiz"), style=t.dim)]
         else:
             parts += [Text(""),
-                      Text(f"question {self.quiz.position + 1} of {len(self.quiz.questions)} "
-                           f"(step {q.step + 1})", style=t.dim),
+                      Text(_("question {value} of {len} (step {value2})").format(value=self.quiz.position + 1, len=len(self.quiz.questions), value2=q.step + 1), style=t.dim),
                       Text(f"{q.name} = ?", style=t.formula)]
             if q.formula:
                 parts.append(Text(q.formula, style=t.text))
-            parts += [Text(""), Text(f"score {sc.points}/{sc.total} so far", style=t.dim),
-                      Text("type your value and Enter; s skips, b goes back; Esc leaves the quiz", style=t.dim)]
+            parts += [Text(""), Text(_("score {points}/{total} so far").format(points=sc.points, total=sc.total), style=t.dim),
+                      Text(_("type your value and Enter; s skips, b goes back; Esc leaves the quiz"), style=t.dim)]
         return Panel(Group(*parts), title="quiz", title_align="left", box=t.box,
                      border_style=t.phase_style("loss"))
 
@@ -135,7 +133,7 @@ class Quizzing:
 
     def leave_quiz(self) -> None:
         sc = self.quizzing.quiz.score()
-        self.nav.message = f"quiz left: {sc.points}/{sc.total} ({sc.right} right, {sc.credited} by follow-through)"
+        self.nav.message = _("quiz left: {points}/{total} ({right} right, {credited} by follow-through)").format(points=sc.points, total=sc.total, right=sc.right, credited=sc.credited)
         self.quizzing = None
         self.query_one("#quiz").display = False
         self.query_one("#answer").disabled = True

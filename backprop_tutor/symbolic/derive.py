@@ -50,18 +50,18 @@ from .local import (A, B_J, H_I, JJ, JK, KK, W_IJ, YHAT, Y, Z, _flip_sign, activ
                     linear_form, linear_local, loss_local, output_block)
 from .matrix_form import _bias_note, _matrix_form
 from .names import _Names, index_letters
-from .records import Explanation, Factor, Inline
+from ..i18n import _
+from .records import Explanation, Factor, Inline, sentence
 from .targets import Target
 from .numeric import pass_for, straight_through, values  # noqa: F401  (straight_through: read here)
 from .values import Derived, _matrix_numbers, _numbers
 
 
-@lru_cache(maxsize=None)
+# the assumption under which softmax cross-entropy simplifies to (ŷ_j - y_j)/m
 def one_hot_assumption() -> tuple:
-    """The assumption under which softmax cross-entropy simplifies to (ŷ_j - y_j)/m (made when
-    first needed: a sum of an indexed y imports sympy's tensor module, a tenth of a second)."""
-    return ("assuming ", Inline(sp.Eq(sp.Sum(sp.IndexedBase("y")[JK], (JK, 1, KK)), 1), "subscript"),
-            " (one-hot targets, or any probability row)")
+    """The assumption, as prose in the chosen language."""
+    return sentence("assuming {sum} (one-hot targets, or any probability row)",
+                    sum=Inline(sp.Eq(sp.Sum(sp.IndexedBase("y")[JK], (JK, 1, KK)), 1), "subscript"))
 
 
 def _merge(parts: list[sp.Expr]) -> list[sp.Expr]:
@@ -136,7 +136,7 @@ def _index(p: _Path) -> None:
         p.unit = (idx[-1] + 1) if idx else "j"
     p.inp = (idx[0] + 1) if (idx and kind == "W") else "i"
     if p.m > 1 and not per_sample:
-        p.sums.append(("s", sp.Symbol("s"), p.m, "the samples of the batch"))
+        p.sums.append(("s", sp.Symbol("s"), p.m, _("the samples of the batch")))
     if p.m == 1:
         p.s_ix = 1
     p.units = {l: p.unit}
@@ -144,21 +144,24 @@ def _index(p: _Path) -> None:
         if widths[l] == 1:
             p.units[l] = p.unit = 1
         else:
-            p.sums.append(("j", sp.Symbol("j"), widths[l], f"the {widths[l]} units of layer {l}, "
-                                                             f"which share the one {kind}"))
+            p.sums.append(("j", sp.Symbol("j"), widths[l], _("the {count} units of layer {layer}, "
+                                                             "which share the one {slot}").format(
+                count=widths[l], layer=l, slot=kind)))
     free = index_letters()
     for q in range(l + 1, p.n + 1):
         if widths[q] == 1:
             p.units[q] = 1
         else:
             p.units[q] = letter = next(free)
-            p.sums.append((letter, sp.Symbol(letter), widths[q], f"the {widths[q]} units of layer {q}"))
+            p.sums.append((letter, sp.Symbol(letter), widths[q],
+                           _("the {count} units of layer {layer}").format(count=widths[q], layer=q)))
     # a mixing output: ŷ_k depends on every z_j of its row, so the chain sums over the outputs k
     p.out_unit = p.units[p.n]
     if p.mixing:
         p.out_unit = next(free) if p.k_out > 1 else 1
         if p.k_out > 1:
-            p.sums.append((p.out_unit, sp.Symbol(p.out_unit), p.k_out, f"the {p.k_out} outputs ŷ of the row"))
+            p.sums.append((p.out_unit, sp.Symbol(p.out_unit), p.k_out,
+                           _("the {count} outputs ŷ of the row").format(count=p.k_out)))
 
 
 def _chain(p: _Path) -> tuple[list[Factor], list[str], sp.Symbol]:
@@ -196,7 +199,7 @@ def _activation_factor(p: _Path, q: int, yhat) -> Factor:
     if not act.elementwise:
         cases, joined = jacobian_local(act)
         if joined is None:
-            raise UnsupportedError(f"sympy found no output form of {act.name}'s Jacobian")
+            raise UnsupportedError(_("sympy found no output form of {name}'s Jacobian").format(name=act.name))
         local = names.shown(joined, p.n, p.s_ix, {JK: p.out_unit, JJ: p.units[q]}, p.k_out)
         return Factor(sp.Derivative(yhat, z_q), act.label, cases[0].form, cases[0].derived, joined, local,
                       cases[0].wrt, cases=cases)
@@ -258,7 +261,7 @@ def _penalty(p: _Path) -> Factor | None:
 
 
 def _summed(p: _Path, expr: sp.Expr) -> sp.Expr:
-    for _, sym, count, _ in reversed(p.sums):
+    for _name, sym, count, _what in reversed(p.sums):
         expr = sp.Sum(expr, (sym, 1, count))
     return expr
 
@@ -285,10 +288,12 @@ def _output_block(p: _Path, dterm, locals_: list) -> _Output:
     block = general
     if one_hot is not None:
         out.holds = holds = bool(np.allclose(p.data.y.sum(axis=1), 1.0))
-        out.assumption = one_hot_assumption() + (": ", "the targets of this scenario satisfy it" if holds else
-                                    "the targets of this scenario do NOT satisfy it, so the general form applies")
+        assumed = one_hot_assumption()
+        out.assumption = assumed + (": ", _("the targets of this scenario satisfy it") if holds else
+                                    _("the targets of this scenario do NOT satisfy it, so the general form "
+                                      "applies"))
         block, out.general_form = (one_hot, general) if holds else (general, one_hot)
-        out.matrix_block = (block, one_hot_assumption() if block is one_hot else ())
+        out.matrix_block = (block, assumed if block is one_hot else ())
     block = p.names.shown(block, p.n, p.s_ix, rows, p.k_out)
     if out.general_form is not None:
         out.general_form = p.names.shown(out.general_form, p.n, p.s_ix, rows, p.k_out)
@@ -317,7 +322,7 @@ def explain(scenario, target: Target, record: int | None = None, derived: Derive
     _index(p)
     factors, path, lhs_sym = _chain(p)
     L, lhs = p.names.loss(), sp.Derivative(p.names.loss(), lhs_sym)
-    c, _, dterm = loss_local(scenario.loss, p.m, p.k_out)
+    c, _term, dterm = loss_local(scenario.loss, p.m, p.k_out)
     penalty = _penalty(p)
     extra = penalty.local if penalty is not None else None
     chain = _summed(p, sp.Mul(*[f.leibniz for f in factors], evaluate=False))
@@ -343,7 +348,7 @@ def explain(scenario, target: Target, record: int | None = None, derived: Derive
         factors=factors, substituted=sp.Eq(lhs, substituted, evaluate=False),
         simplified=sp.Eq(lhs, simplified, evaluate=False), assumption_reason=out.assumption,
         assumption_holds=out.holds, other_form=other_form,
-        sums=[(name, what) for name, _, _, what in p.sums], numbers=numbers,
+        sums=[(name, what) for name, _sym, _count, what in p.sums], numbers=numbers,
         matrix=matrix, bias_reason=_bias_note(scenario, target, p.m, c),
         value=value, engine_value=engine_value, finite_difference=fd, latex_names=p.names.latex,
         surrogates=surrogates, penalty=penalty, matrix_numbers=mat_numbers, loss=L)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
 from ..lazy import LazyModule
 from .printed import is_text, recall
 
@@ -117,5 +118,6 @@ def _derivative_text(step) -> str:
         chain = sp.Eq(chain, part, evaluate=False)
     text = sp.pretty(chain, use_unicode=True, order="none")
     if len(rhs) > 1:
-        text += "\nwith a = " + sp.pretty(sp.Function(step.op.label)(Z_SYM), use_unicode=True)
+        text += "\n" + _("with a = {activation}").format(
+            activation=sp.pretty(sp.Function(step.op.label)(Z_SYM), use_unicode=True))
     return text

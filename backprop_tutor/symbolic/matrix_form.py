@@ -8,7 +8,8 @@ import sympy as sp
 from ..ops import affine_of
 from .local import JJ, jacobian_local
 from .names import row_symbols
-from .records import Inline, MatrixStep
+from ..i18n import N_, _
+from .records import Inline, MatrixStep, sentence
 from .targets import Target
 
 _s, _i, _j, _k = sp.symbols("s i j k")
@@ -36,12 +37,20 @@ def _eq(lhs, rhs) -> Inline:
     return Inline(sp.Eq(lhs, rhs, evaluate=False))
 
 
-def _transpose_reason(L, z, var, wrt, prod, over: str, role: str, M) -> tuple:
+#: why a matrix enters transposed, by the role of the index the sum runs over
+TRANSPOSED = {
+    "row": N_("{equation}: {z}, so {dL}; the sum runs over {over}, the row index of {M}, "
+              "so {M} enters transposed: {MT}"),
+    "column": N_("{equation}: {z}, so {dL}; the sum runs over {over}, the column index of {M}, "
+                 "so {M} enters transposed: {MT}"),
+}
+
+
+def _transpose_reason(equation: str, L, z, var, wrt, prod, over: str, role: str, M) -> tuple:
     """z = (lhs, body, index): z_.. = Σ_index body; then ∂L/∂(wrt) = Σ_var prod; so the sum
     runs over var, the `role` index of M, and M enters transposed."""
-    return (_eq(z[0], _sum(z[1], z[2])), ", so ", _eq(_d(L, wrt), _sum(prod, var)),
-            f"; the sum runs over {over}, the {role} index of ", Inline(M), ", so ", Inline(M),
-            " enters transposed: ", Inline(M.T))
+    return sentence(TRANSPOSED[role], equation=equation, z=_eq(z[0], _sum(z[1], z[2])),
+                    dL=_eq(_d(L, wrt), _sum(prod, var)), over=over, M=Inline(M), MT=Inline(M.T))
 
 
 def _mixing_steps(scenario, q: int, m: int, k: int, G, Gz, block) -> list[MatrixStep]:
@@ -53,14 +62,17 @@ def _mixing_steps(scenario, q: int, m: int, k: int, G, Gz, block) -> list[Matrix
     jac = sp.MatrixSymbol(f"J_{act.label}(z{q}ₛ)", k, k)
     row_z = sp.MatrixSymbol(f"(∂{Ls}/∂Z{q})ₛᵀ", k, 1)
     row_a = sp.MatrixSymbol(f"({G.name})ₛᵀ", k, 1)
-    _, joined = jacobian_local(act)
+    _cases, joined = jacobian_local(act)
     J = sp.MatrixSymbol("J", k, k)
-    reason = (f"{act.label} mixes the units of a row: ", _eq(_at("J", _k, _j), _d(_at("a", _k), _at("z", _j))),
-              " = ", Inline(row_symbols(joined), "unicode"), " is not 0 for k ≠ j, so ",
-              _eq(_d(L, _at("z", _s, _j)), _sum(_times(_d(L, _at("a", _s, _k)), _at("J", _k, _j)), _k)),
-              "; the sum runs over k, the row index of J, so J enters transposed: ", Inline(J.T))
+    reason = sentence("{operation} mixes the units of a row: {J} = {joined} is not 0 for k ≠ j, so {dL}; "
+                      "the sum runs over k, the row index of J, so J enters transposed: {JT}",
+                      operation=_(act.label), J=_eq(_at("J", _k, _j), _d(_at("a", _k), _at("z", _j))),
+                      joined=Inline(row_symbols(joined), "unicode"),
+                      dL=_eq(_d(L, _at("z", _s, _j)), _sum(_times(_d(L, _at("a", _s, _k)), _at("J", _k, _j)), _k)),
+                      JT=Inline(J.T))
     out = [MatrixStep(sp.Eq(row_z, sp.MatMul(jac.T, row_a), evaluate=False),
-                      f"each of the {m} rows s: ({k}×{k})ᵀ · ({k}×1) → {k}×1; stacked: {m}×{k}", reason)]
+                      _("each of the {m} rows s: ({k}×{k})ᵀ · ({k}×1) → {k}×1; stacked: {m}×{k}").format(m=m, k=k),
+                      reason)]
     linear = _linear_block(scenario, q, m, k, Gz, block)
     return out + ([linear] if linear is not None else [])
 
@@ -85,7 +97,7 @@ def _linear_block(scenario, q: int, m: int, k: int, Gz, block) -> MatrixStep | N
     if ch != 1:
         rhs = sp.MatMul(ch, rhs, evaluate=False)
     return MatrixStep(sp.Eq(Gz, rhs, evaluate=False), f"{m}×{k}",
-                      ("the loss's derivative times the Jacobian, multiplied out by sympy",)
+                      sentence("the loss's derivative times the Jacobian, multiplied out by sympy")
                       + ((" (", *assumption, ")") if assumption else ()))
 
 
@@ -101,8 +113,9 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
     G = grad(act_name[n], (m, widths[n]))
     yh, yy = sp.MatrixSymbol(act_name[n], m, widths[n]), sp.MatrixSymbol(scenario.notation.targets, m, widths[n])
     out = [MatrixStep(sp.Eq(G, sp.Mul(c, sp.Function("ℓ′")(yh, yy), evaluate=False), evaluate=False),
-                      f"{m}×{widths[n]}", ("element by element: the loss's derivative for each sample "
-                                           "and output, times the loss's constant ", Inline(c)))]
+                      f"{m}×{widths[n]}", sentence("element by element: the loss's derivative for each "
+                                                   "sample "
+                                                   "and output, times the loss's constant {c}", c=Inline(c)))]
     stop = l + 1 if target.kind == "A" or target.parameter else l
     for q in range(n, stop - 1, -1):
         Gz = grad(f"Z{q}", (m, widths[q]))
@@ -111,8 +124,8 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
             fp = sp.MatrixSymbol(f"{act.label}′(Z{q})", m, widths[q])
             out.append(MatrixStep(sp.Eq(Gz, sp.HadamardProduct(G, fp), evaluate=False),
                                   f"({m}×{widths[q]}) ⊙ ({m}×{widths[q]}) → {m}×{widths[q]}",
-                                  ("element-wise (18.18): each activation depends on its own z only, so there "
-                                   "is no sum and no transpose",)))
+                                  sentence("element-wise (18.18): each activation depends on its own z only, "
+                                           "so there is no sum and no transpose")))
         else:
             out += _mixing_steps(scenario, q, m, widths[q], G, Gz, block)
         if q > l:
@@ -134,8 +147,9 @@ def _activation_parameter_step(scenario, target: Target, m: int, name: str, G) -
     rule = sp.MatMul(sp.OneMatrix(1, m), sp.HadamardProduct(G, D), sp.OneMatrix(w, 1))
     return MatrixStep(sp.Eq(sp.Symbol(f"∂{L}/∂{slot}{target.layer}"), rule, evaluate=False),
                       f"(1×{m}) · ({m}×{w} ⊙ {m}×{w}) · ({w}×1) → 1×1",
-                      (f"every entry of {name} depends on the layer's one {slot}, so the entries' "
-                       "contributions add up: a sum over the samples and the units, and no transpose",))
+                      sentence("every entry of {name} depends on the layer's one {slot}, so the entries' "
+                               "contributions add up: a sum over the samples and the units, and no transpose",
+                               name=name, slot=slot))
 
 
 def _input_step(scenario, q: int, m: int, below: str, Gz) -> MatrixStep:
@@ -148,8 +162,8 @@ def _input_step(scenario, q: int, m: int, below: str, Gz) -> MatrixStep:
     G = sp.MatrixSymbol(f"∂{L}/∂{below}", m, widths[q - 1])
     h = below.lower()
     z_sk = (_at("z", _s, _k), _times(_at(h, _s, _j), _at("w", _j, _k)), _j)
-    reason = ("(18.14): ",) + _transpose_reason(L, z_sk, _k, _at(h, _s, _j),
-                                                _times(_d(L, _at("z", _s, _k)), _at("w", _j, _k)), "k", "column", W)
+    reason = _transpose_reason("(18.14)", L, z_sk, _k, _at(h, _s, _j),
+                               _times(_d(L, _at("z", _s, _k)), _at("w", _j, _k)), "k", "column", W)
     return MatrixStep(sp.Eq(G, rule, evaluate=False),
                       f"({m}×{widths[q]}) · ({widths[q]}×{widths[q - 1]}) → {m}×{widths[q - 1]}", reason)
 
@@ -167,24 +181,24 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
         ones = sp.MatrixSymbol("1", m, 1)
         return MatrixStep(sp.Eq(grad(f"b{l}", (widths[l], 1)), rules["b"], evaluate=False),
                           f"({widths[l]}×{m}) · ({m}×1) → {widths[l]}×1",
-                          ("(18.16): b enters every row of ", _eq(Z, sp.MatAdd(H * W_, ones * b_.T, evaluate=False)),
-                           ", so the samples' contributions add up; multiplying by a column of ones sums "
-                           "over the batch"))
+                          sentence("(18.16): b enters every row of {Z}, so the samples' contributions add "
+                                   "up; "
+                                   "multiplying by a column of ones sums over the batch",
+                                   Z=_eq(Z, sp.MatAdd(H * W_, ones * b_.T, evaluate=False))))
     h = below.lower()
     z_sj = (_at("z", _s, _j), _times(_at(h, _s, _i), _at("w", _i, _j)), _i)
-    reason = ("(18.15): ",) + _transpose_reason(L, z_sj, _s, _at("w", _i, _j),
-                                                _times(_at(h, _s, _i), _d(L, _at("z", _s, _j))),
-                                                "the samples s", "row", H)
+    reason = _transpose_reason("(18.15)", L, z_sj, _s, _at("w", _i, _j),
+                               _times(_at(h, _s, _i), _d(L, _at("z", _s, _j))), _("the samples s"), "row", H)
     if l == 1 and scenario.notation.activation.upper() == "H":
-        reason += (" (layer 1 reads the inputs, so this is ", Inline(H.T), ", not ",
-                   Inline(sp.MatrixSymbol("H", m, widths[l - 1]).T), " as the source's (18.44) prints)")
+        reason += sentence(" (layer 1 reads the inputs, so this is {XT}, not {HT} as the source's (18.44) "
+                           "prints)",
+                           XT=Inline(H.T), HT=Inline(sp.MatrixSymbol("H", m, widths[l - 1]).T))
     rule, shapes = rules["W"], f"({widths[l - 1]}×{m}) · ({m}×{widths[l]}) → {widths[l - 1]}×{widths[l]}"
     if scenario.l2:
         rule = sp.MatAdd(rules["W"], sp.Symbol("λ") * W)
         shapes += f", + λ·({widths[l - 1]}×{widths[l]})"
-        reason += ("; plus ", Inline(sp.Symbol("λ") * sp.MatrixSymbol("W", *W.shape)),
-                   ", the L2 penalty's own derivative: λ/2 ‖W‖² "
-                   "depends on W directly")
+        reason += sentence("; plus {term}, the L2 penalty's own derivative: λ/2 ‖W‖² depends on W directly",
+                           term=Inline(sp.Symbol("λ") * sp.MatrixSymbol("W", *W.shape)))
     return MatrixStep(sp.Eq(grad(f"W{l}", (widths[l - 1], widths[l])), rule, evaluate=False), shapes, reason)
 
 
@@ -196,12 +210,15 @@ def _bias_note(scenario, target: Target, m: int, c) -> tuple:
     Z, H, W = (sp.MatrixSymbol(name, m, m) for name in "ZHW")
     ones, b = sp.MatrixSymbol("1", m, 1), sp.MatrixSymbol("b", m, 1)
     z_sj, b_j = _at("z", _s, _j), _at("b", _j)
-    note = ("Why a sum over the batch? ", _eq(Z, sp.MatAdd(H * W, ones * b.T, evaluate=False)),
-            " adds the same ", Inline(b_j), " to ", Inline(z_sj), " of every sample s, so ", _eq(_d(z_sj, b_j), 1),
-            f" for each of the {m} samples and their contributions add: ", _eq(_d(L, b_j), _sum(_d(L, z_sj), _s)),
-            ". It is a sum, not a mean, because the loss already averages: ")
+    note = sentence("Why a sum over the batch? {Z} adds the same {b} to {z} of every sample s, so {dz} for "
+                    "each of the {m} samples and their contributions add: {dL}. It is a sum, not a mean, "
+                    "because the loss already averages: ",
+                    Z=_eq(Z, sp.MatAdd(H * W, ones * b.T, evaluate=False)), b=Inline(b_j), z=Inline(z_sj),
+                    dz=_eq(_d(z_sj, b_j), 1), m=m, dL=_eq(_d(L, b_j), _sum(_d(L, z_sj), _s)))
     if c != 1:
-        return note + ("its constant ", Inline(c), " (the batch mean's 1/m) is inside ",
-                       Inline(_d(L, sp.Symbol("ŷ"))), ", so every sample's term arrives already scaled; "
-                       "dividing again would count the mean twice.")
-    return note + ("here the loss's constant is 1 (it sums, or the batch is one record), so nothing is rescaled.",)
+        return note + sentence("its constant {c} (the batch mean's 1/m) is inside {dy}, so every sample's "
+                               "term "
+                               "arrives already scaled; dividing again would count the mean twice.",
+                               c=Inline(c), dy=Inline(_d(L, sp.Symbol("ŷ"))))
+    return note + sentence("here the loss's constant is 1 (it sums, or the batch is one record), "
+                           "so nothing is rescaled.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from ..engine import Engine
 from ..errors import UnsupportedError
 from ..ops import affine_of
@@ -38,7 +39,7 @@ def pass_for(scenario, target, record: int | None = None) -> Pass:
     for act in acts[:-1]:
         if not act.elementwise:
             raise UnsupportedError(
-                f"explain derives a non-element-wise activation ({act.name}) at the output layer only")
+                _("explain derives a non-element-wise activation ({name}) at the output layer only").format(name=act.name))
     # a non-element-wise output (softmax) is on the path unless the target is Ŷ itself
     mixing = not acts[-1].elementwise and not (target.kind == "A" and target.layer == n)
     return Pass(scenario, target, engine, data, steps, acts, mixing)
@@ -51,9 +52,9 @@ def straight_through(scenario, target) -> list[str]:
     for q in range(l, n + 1):
         layer = scenario.layers[q - 1]
         if getattr(layer.activation, "straight_through", False) and (q > l or target.kind != "A"):
-            found.append(f"the sign of layer {q}")
+            found.append(_("the sign of layer {layer}").format(layer=q))
         if affine_of(layer).weight_op is not None and (q > l or target.kind == "W"):
-            found.append(f"the binarized weights of layer {q}")
+            found.append(_("the binarized weights of layer {layer}").format(layer=q))
     return found
 
 
@@ -86,11 +87,11 @@ def value_warnings(value, engine_value) -> list[str]:
     chained from the derived formulas differing from the network pass's (the self-check)."""
     engine = np.asarray(engine_value, dtype=float)
     if not np.all(np.isfinite(engine)):
-        return ["the value is not a finite number (inf or nan): on the way the loss took the log of 0 "
-                "or a number overflowed; `tutor run` marks the step where it happens (⚠)."]
+        return [_("the value is not a finite number (inf or nan): on the way the loss took the log of 0 or "
+                  "a number overflowed; `tutor run` marks the step where it happens (⚠).")]
     derived = np.asarray(value, dtype=float)
     scale = float(np.abs(engine).max()) if engine.size else 0.0
     if not np.allclose(derived, engine, rtol=1e-9, atol=1e-9 * scale, equal_nan=False):
-        return ["the derivation evaluated in floating point differs from the network pass (engine) "
-                "here: a saturated unit's rounding; the engine's value is computed without it."]
+        return [_("the derivation evaluated in floating point differs from the network pass (engine) here: "
+                  "a saturated unit's rounding; the engine's value is computed without it.")]
     return []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from ..i18n import _
 from .local import Z
 from .numeric import value_warnings
 from .targets import Target
@@ -28,6 +29,22 @@ class Inline:
 
 
 Prose = tuple  # of str and Inline, read in order
+
+
+def sentence(template: str, **fields) -> Prose:
+    """A whole sentence of the message catalog, translated, with its named fields put in:
+    a field that is an `Inline` formula stays one, anything else becomes text.
+    `sentence("the sum runs over {index}", index=Inline(k))` is ("the sum runs over ", Inline(k))."""
+    from string import Formatter
+
+    parts: list = []
+    for literal, name, spec, _conversion in Formatter().parse(_(template)):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            value = fields[name]
+            parts.append(value if isinstance(value, Inline) else format(value, spec or ""))
+    return tuple(parts)
 
 
 def prose_text(parts: Prose) -> str:

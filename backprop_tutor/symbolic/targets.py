@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..errors import TutorError
 
 KINDS = ("W", "b", "Z", "A")
@@ -30,8 +31,9 @@ class TargetError(TutorError, ValueError):
     def __init__(self, target: str, message: str, offered: list[str]) -> None:
         self.target = target
         self.offered = offered
-        super().__init__(f"{target}: {message}; this scenario offers: {', '.join(offered)} "
-                         f"(one entry: e.g. {offered[0]}[0,0] or dL/dw11^(1))")
+        super().__init__(_("{target}: {message}; this scenario offers: {join} (one entry: e.g. "
+                           "{value}[0,0] or dL/dw11^(1))").format(
+                             target=target, message=message, join=', '.join(offered), value=offered[0]))
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,9 @@ def parse(text: str, scenario) -> Target:
     s = _plain("".join(text.split()).replace("∂", "d"))
     m = re.match(r"^d(?P<loss>[A-Za-z]+)/d(?P<var>.+)$", s)
     if not m:
-        raise TargetError(shown, "expected the form dL/dVARIABLE", offer)
+        raise TargetError(shown, _("expected the form dL/dVARIABLE"), offer)
     if m["loss"] not in ("L", "J", scenario.notation.loss):
-        raise TargetError(shown, f"the loss is called {scenario.notation.loss} here", offer)
+        raise TargetError(shown, _("the loss is called {loss} here").format(loss=scenario.notation.loss), offer)
     var, index = _split_index(m["var"])
     n = scenario.depth
     if var in ("ŷ", "Ŷ", "yhat", "y_hat", scenario.notation.output) and var:
@@ -143,15 +145,15 @@ def parse(text: str, scenario) -> Target:
             layer = int(entry["sup"] or entry["sup2"])
             sub = entry["sub"]
             if kind is None:
-                raise TargetError(shown, f"no variable called {entry['name']}", offer)
+                raise TargetError(shown, _("no variable called {value}").format(value=entry['name']), offer)
             target = _entry(shown, kind, layer, sub, scenario, offer)
             _check(shown, target, scenario, offer)
             return target
         if not whole:
-            raise TargetError(shown, f"cannot read {var!r} as a variable of the network", offer)
+            raise TargetError(shown, _("cannot read {var} as a variable of the network").format(var=repr(var)), offer)
         kind = _kind_of(whole["name"], scenario)
         if kind is None:
-            raise TargetError(shown, f"no variable called {whole['name']}", offer)
+            raise TargetError(shown, _("no variable called {value}").format(value=whole['name']), offer)
         layer = whole["layer"] or whole["sup"] or whole["sup2"]
         if (whole["name"] == "w" and whole["layer"] and len(whole["layer"]) == 2
                 and not (whole["sup"] or whole["sup2"]) and index is None and int(whole["layer"]) > n):
@@ -160,14 +162,15 @@ def parse(text: str, scenario) -> Target:
                 target = _entry(shown, "W", 1, whole["layer"], scenario, offer)
                 _check(shown, target, scenario, offer)
                 return target
-            raise TargetError(shown, f"the layer is missing: one weight is w_ij^(layer), e.g. "
-                                     f"d{m['loss']}/dw{i}{j}^(1) for w{i}{j} of layer 1 "
-                                     f"(or d{m['loss']}/dW1[{int(i) - 1},{int(j) - 1}], 0-based)", offer)
+            raise TargetError(shown, _("the layer is missing: one weight is w_ij^(layer), e.g. "
+                                       "d{value}/dw{i}{j}^(1) for w{i2}{j2} of layer 1 (or "
+                                       "d{value2}/dW1[{value3},{value4}], 0-based)").format(
+                                         value=m['loss'], i=i, j=j, i2=i, j2=j, value2=m['loss'], value3=int(i) - 1, value4=int(j) - 1), offer)
         if layer is None:
             if n == 1:
                 layer = "1"
             else:
-                raise TargetError(shown, f"ambiguous: which layer's {whole['name']}? (1 to {n})", offer)
+                raise TargetError(shown, _("ambiguous: which layer's {value}? (1 to {n})").format(value=whole['name'], n=n), offer)
         target = Target(kind, int(layer), None)
     if index is not None:
         target = Target(target.kind, target.layer, index)
@@ -187,7 +190,7 @@ def _owned(shown, target: Target, scenario, offer) -> Target:
     """A parameter target whose layer's activation really has that parameter."""
     n = scenario.depth
     if target.kind not in scenario.layers[min(target.layer, n) - 1].activation.learnable:
-        raise TargetError(shown, f"layer {target.layer}'s activation has no parameter {target.kind}", offer)
+        raise TargetError(shown, _("layer {layer}'s activation has no parameter {kind}").format(layer=target.layer, kind=target.kind), offer)
     return target
 
 
@@ -195,17 +198,18 @@ def _entry(shown, kind, layer, sub, scenario, offer) -> Target:
     """w12^(1) -> W1[0,1]; b2^(1) -> b1[1]; z1^(2) -> Z2[0,0] when there is one sample."""
     if kind == "W":
         if len(sub) != 2:
-            raise TargetError(shown, f"write a weight as w_ij^(layer) with two one-digit indices "
-                                     f"(or W{layer}[i,j], 0-based)", offer)
+            raise TargetError(shown, _("write a weight as w_ij^(layer) with two one-digit indices (or "
+                                       "W{layer}[i,j], 0-based)").format(layer=layer), offer)
         return Target("W", layer, (int(sub[0]) - 1, int(sub[1]) - 1))
     if kind == "b":
         return Target("b", layer, (int(sub) - 1,))
     if not 1 <= layer <= scenario.depth:  # before its shape is looked up
-        raise TargetError(shown, f"the network has layers 1 to {scenario.depth}", offer)
+        raise TargetError(shown, _("the network has layers 1 to {depth}").format(depth=scenario.depth), offer)
     rows = _shape(Target(kind, layer), scenario)[0]
     if rows != 1:
-        raise TargetError(shown, f"ambiguous: {kind}{layer} has {rows} rows (one per sample); "
-                                 f"write {kind}{layer}[sample,unit], 0-based", offer)
+        raise TargetError(shown, _("ambiguous: {kind}{layer} has {rows} rows (one per sample); write "
+                                   "{kind2}{layer2}[sample,unit], 0-based").format(
+                                     kind=kind, layer=layer, rows=rows, kind2=kind, layer2=layer), offer)
     return Target(kind, layer, (0, int(sub) - 1))
 
 
@@ -225,14 +229,12 @@ def _shape(target: Target, scenario) -> tuple[int, ...]:
 
 def _check(shown, target: Target, scenario, offer) -> None:
     if not 1 <= target.layer <= scenario.depth:
-        raise TargetError(shown, f"the network has layers 1 to {scenario.depth}", offer)
+        raise TargetError(shown, _("the network has layers 1 to {depth}").format(depth=scenario.depth), offer)
     if target.index is None:
         return
     shape = _shape(target, scenario)
     if len(target.index) != len(shape):
-        raise TargetError(shown, f"{target.kind}{target.layer} has shape {'x'.join(map(str, shape))}: "
-                                 f"give {len(shape)} index(es)", offer)
+        raise TargetError(shown, _("{kind}{layer} has shape {join}: give {len} index(es)").format(kind=target.kind, layer=target.layer, join='x'.join(map(str, shape)), len=len(shape)), offer)
     for i, size in zip(target.index, shape):
         if not 0 <= i < size:
-            raise TargetError(shown, f"index out of range: {target.kind}{target.layer} has shape "
-                                     f"{'x'.join(map(str, shape))}", offer)
+            raise TargetError(shown, _("index out of range: {kind}{layer} has shape {join}").format(kind=target.kind, layer=target.layer, join='x'.join(map(str, shape))), offer)

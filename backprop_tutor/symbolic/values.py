@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import _
 from ..engine.network import forward, run_pass
 from ..lazy import LazyModule
 from ..ops import L2Penalty, affine_of
@@ -94,7 +95,7 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value,
         if act.elementwise:
             ops.append(("⊙", f"{act.label}′(Z{l})", _activation_derivative(derived, scenario, l)(arr[("Z", l)])))
         else:
-            ops.append(("→", f"each row times J_{act.label}ᵀ", None))
+            ops.append(("→", _("each row times J_{label}ᵀ").format(label=act.label), None))
     elif target.parameter:
         ops = [("", f"∂{Ls}/∂{name(l)}", steps[f"dL/dA{l}"].value),
                ("⊙", f"∂{name(l)}/∂{target.name}", _parameter_derivative(scenario, target, steps, derived))]
@@ -251,7 +252,7 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) 
 
 def _forward_value(engine, params, data, target):
     """Z or A of the target's layer, from the network pass."""
-    hs, zs, _ = forward(engine.network, params, data.x)
+    hs, zs, _out = forward(engine.network, params, data.x)
     return zs[target.layer - 1] if target.kind == "Z" else hs[target.layer]
 
 
@@ -264,7 +265,7 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
     whole matrix: then the matrix form carries the numbers)."""
     if generic:
         return []
-    total = int(np.prod([count for _, _, count, _ in sums])) if sums else 1
+    total = int(np.prod([count for _n, _s, count, _w in sums])) if sums else 1
     if total > MAX_TERMS:
         return []
     arr = _arrays(scenario, steps, data)
@@ -303,8 +304,8 @@ def _numbers(names: _Names, body, sums, extra, scenario, steps, data, target, ge
 
     terms = []
     at = {}
-    for combo in np.ndindex(*[count for _, _, count, _ in sums]) if sums else [()]:
-        at = {name: v + 1 for (name, _, _, _), v in zip(sums, combo)}
+    for combo in np.ndindex(*[count for _n, _s, count, _w in sums]) if sums else [()]:
+        at = {name: v + 1 for (name, _s, _c, _w), v in zip(sums, combo)}
         terms.append(filled(body, at))
     if extra is not None:
         terms.append(filled(extra, at))

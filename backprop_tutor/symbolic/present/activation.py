@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ...i18n import _
 from ..formulas import _mat, activation_derivative, activation_function, Z_SYM
 from ..elements import (_scalar_name, Lines, _2d, _cells, _Collected, _element, _Formula, _grad,
                         _line, _loss_prefix, _real)
@@ -56,7 +57,7 @@ def forward_equation(step):
 
 
 def backward_equation(step):
-    (g, gv), *_ = step.inputs.items()
+    (g, gv), *_rest = step.inputs.items()
     zname = step.names["z"]
     G = _mat(g, gv)
     lhs = _mat(step.symbol, step.value)
@@ -71,7 +72,7 @@ def no_elements(step, fmt, limit):
 
 def mixing_backward_equation(step):
     """Row by row: dL/dz = J(z)^T dL/da with the softmax Jacobian J = diag(a) - a a^T."""
-    (g, gv), *_ = step.inputs.items()
+    (g, gv), *_rest = step.inputs.items()
     G = _mat(g, gv)
     jac = sp.MatrixSymbol(f"J_{step.op.label}({step.names['z']})", G.shape[1], G.shape[1])
     return sp.Eq(_mat(step.symbol, step.value), sp.MatMul(G, jac.T), evaluate=False)
@@ -93,7 +94,7 @@ def param_equation(step):
     """dL/dp = sum over every entry of dL/da * da/dp, with da/dp derived by sympy."""
     z, p, d = _param_derivative(step)
     i, j = sp.symbols("i j", integer=True)
-    (g, _), (zname, _) = step.inputs.items()
+    (g, _gv), (zname, _zv) = step.inputs.items()
     rhs = sp.Sum(sp.Indexed(g, i, j) * d.subs(z, sp.Indexed(zname, i, j)), (i, 1, sp.Symbol("m")),
                  (j, 1, sp.Symbol("k")))
     return sp.Eq(sp.Symbol(step.symbol), rhs, evaluate=False)
@@ -115,5 +116,5 @@ def param_elements(step, fmt, limit):
     from ...printing.printers import linear
 
     form = step.op.symbolic(sp, z, **{step.extra["slot"]: p})
-    lines.append(f"where ∂a/∂{p} = {linear(d)}, derived from a = {linear(form)}")
+    lines.append(_("where ∂a/∂{p} = {linear}, derived from a = {linear2}").format(p=p, linear=linear(d), linear2=linear(form)))
     return Lines(lines, 0, 1)

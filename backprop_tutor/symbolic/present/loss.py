@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ...i18n import _
 from ..formulas import loss_element
 from ..elements import (Lines, _2d, _cells, _Collected, _element, _Formula, _grad,
                         _loss_prefix)
@@ -40,8 +41,7 @@ def loss_elements(step, fmt, limit):
         names = "ℓ[1] + … + ℓ[m]".replace("m", str(m)) if k == 1 else "Σ ℓ"
         lines.append(f"{loss_symbol} = {scale} * ({names}) = {fmt(step.extra['data_loss'])}")
     if step.extra.get("penalty"):
-        lines.append(f"{loss_symbol} = data loss + λ/2 ‖W‖² = {fmt(step.extra['data_loss'])} + "
-                     f"{fmt(step.extra['penalty'])} = {fmt(step.value)}")
+        lines.append(_("{loss_symbol} = data loss + λ/2 ‖W‖² = {fmt} + {fmt2} = {fmt3}").format(loss_symbol=loss_symbol, fmt=fmt(step.extra['data_loss']), fmt2=fmt(step.extra['penalty']), fmt3=fmt(step.value)))
     return Lines(lines, omitted, total + (1 if m * k > 1 else 0))
 
 
@@ -67,14 +67,14 @@ def grad_elements(step, fmt, limit):
 
 
 def loss_equation(step):
-    total, _ = loss_element(step.op, step.extra["m"], step.extra["k"])
+    total, _grad = loss_element(step.op, step.extra["m"], step.extra["k"])
     if step.extra.get("l2"):
         total = total + sp.Symbol("λ") / 2 * sp.Symbol("‖W‖²")
     return sp.Eq(sp.Symbol(step.symbol), total, evaluate=False)
 
 
 def grad_equation(step):
-    _, grad = loss_element(step.op, step.extra["m"], step.extra["k"])
+    _total, grad = loss_element(step.op, step.extra["m"], step.extra["k"])
     i, j = sp.symbols("i j", integer=True)
     target = sp.Indexed(step.symbol, i, j) if step.extra["k"] > 1 else sp.Indexed(step.symbol, i)
     return sp.Eq(target, grad, evaluate=False)
