@@ -201,3 +201,14 @@ def test_validate_checks_the_run_section_even_when_the_file_has_other_mistakes(t
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"{path}:{line_of(text, 'learning_rate: fast')}: training.learning_rate: " in done.stderr
     assert f"{path}:{line_of(text, 'network.layers.0.units: 5')}: parameters.W1: " in done.stderr, done.stderr
+
+
+
+def test_a_key_missing_its_colon_is_reported_at_its_own_line():
+    """PyYAML notices the missing ':' on the next line; the student's mistake is on the key's."""
+    from backprop_tutor.errors import TutorError
+    from backprop_tutor.scenario.yamlsource import load_text
+
+    with pytest.raises(TutorError) as err:
+        load_text("z1: 0.25\nz2 0.5\na1: 0.562\n", "sheet.yaml")
+    assert str(err.value).startswith("sheet.yaml:2:"), str(err.value)

@@ -61,8 +61,11 @@ def syntax_location(exc) -> tuple[int, str]:
     """The line a YAML syntax error should be reported at, and its problem."""
     # inside [..] or {..} the parser notices a mistake only on a later line; the
     # bracket that was left open is where the student should look
-    in_flow = (exc.context or "").startswith("while parsing a flow")
-    mark = (exc.context_mark if in_flow else None) or exc.problem_mark or exc.context_mark
+    # likewise a key missing its colon is noticed on the line after it ("while scanning a
+    # simple key ... could not find expected ':'"): the key's own line is reported
+    context = exc.context or ""
+    at_context = context.startswith("while parsing a flow") or context.startswith("while scanning a simple key")
+    mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
     return (mark.line + 1 if mark else 1), exc.problem or _("invalid YAML")
 
 
