@@ -11,6 +11,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from ..engine import summary
+
 
 def number(x: float, digits: int = 6) -> str:
     """A number the way the source documents print it: 6 significant digits."""
@@ -59,13 +61,15 @@ class MatrixView:
         v = self.value
         if np.ndim(v) == 0:
             return Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
-        m = np.atleast_2d(v) if np.ndim(v) == 2 else np.asarray(v).reshape(1, -1)
-        rows, cols = m.shape
+        shape = np.shape(v)
+        rows, cols = shape if len(shape) == 2 else (1, int(np.prod(shape)))
         show_r = list(range(rows)) if rows <= self.max_rows else list(range(self.max_rows - 1)) + [-1]
-        # as many columns as fit, measured on the numbers shown (so a measured width gives
-        # the same table when drawn at that width; a table of 10^5 rows costs no more than 8)
-        shown = m[show_r]
-        widths = [max(len(number(x, self.digits)) for x in shown[:, c]) + 3 for c in range(min(cols, self.max_cols))]
+        # only the entries that can be shown are read and formatted: the shown rows at the
+        # first max_cols columns and the last (so a measured width gives the same table when
+        # drawn at that width, and a matrix of 10^7 entries costs no more than one of 40)
+        first = list(range(min(cols, self.max_cols)))
+        sub = summary.pick(v, show_r, first + ([cols - 1] if cols > len(first) else []))
+        widths = [max(len(number(x, self.digits)) for x in sub[:, c]) + 3 for c in first]
         fit_cols, used = 0, 1
         for w in widths:
             if used + w > options.max_width:
@@ -75,23 +79,33 @@ class MatrixView:
             fit_cols = max(2, min(fit_cols, self.max_cols) - 1)
         show_c = list(range(cols)) if cols <= fit_cols else list(range(fit_cols - 1)) + [-1]
         caption = shape_text(v)
-        if len(show_r) < rows or len(show_c) < cols:
-            caption += " (cut to fit)"
+        cut = len(show_r) < rows or len(show_c) < cols
+        if cut:
+            caption += " (cut to fit)\n" + self._left_out(v, len(show_r), rows, len(show_c), cols)
         table = Table(box=box.SQUARE, show_header=False, title=self.title or None, caption=caption,
                       padding=(0, 1), style=self.style, title_style="bold", caption_style="dim",
-                      min_width=len(caption) + 2)
+                      min_width=max(len(line) for line in caption.split("\n")) + 2)
         for _ in range(len(show_c) + (1 if len(show_c) < cols else 0)):
             table.add_column(justify="right")
 
-        def cells(r):
-            out = [number(m[r, c], self.digits) for c in show_c[:-1]] if len(show_c) < cols else \
-                [number(m[r, c], self.digits) for c in show_c]
-            if len(show_c) < cols:
-                out += ["…", number(m[r, -1], self.digits)]
-            return out
+        def cell(k, c):
+            return number(sub[k, c if c >= 0 else -1], self.digits)
 
-        for idx, r in enumerate(show_r):
+        def cells(k):
+            if len(show_c) < cols:
+                return [cell(k, c) for c in show_c[:-1]] + ["…", cell(k, -1)]
+            return [cell(k, c) for c in show_c]
+
+        for idx in range(len(show_r)):
             if len(show_r) < rows and idx == len(show_r) - 1:
                 table.add_row(*["⋮"] * (len(show_c) + (1 if len(show_c) < cols else 0)))
-            table.add_row(*cells(r))
+            table.add_row(*cells(idx))
         return table
+
+    def _left_out(self, v, shown_rows: int, rows: int, shown_cols: int, cols: int) -> str:
+        """What a cut view leaves out, and the statistics of every entry."""
+        st = summary.stats(v)
+        n = (lambda x: number(x, self.digits))
+        where = (f"{shown_cols} of {cols} entries shown" if np.ndim(v) < 2 else
+                 f"{shown_rows} of {rows} rows, {shown_cols} of {cols} columns shown")
+        return f"{where}\nmin {n(st.min)}, max {n(st.max)}\nmean {n(st.mean)}, std {n(st.std)}"
