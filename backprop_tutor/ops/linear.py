@@ -41,6 +41,14 @@ class Linear(Op):
         z += b
         return z
 
+    def terms(self, step) -> int:
+        """z_j sums over the inputs, dL/dw_ij and dL/db_j over the samples, dL/dh_i over the units."""
+        if step.role == "forward":
+            return int(np.shape(step.args["h"])[-1])
+        if step.role in ("weight_grad", "bias_grad"):
+            return int(np.shape(step.args["g"])[0]) if np.ndim(step.args["g"]) > 1 else 1
+        return int(np.shape(step.args["g"])[-1])
+
     def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray):
         """(dL/dH, dL/dW, dL/db) from dL/dZ, with W as stored."""
         return self.backward_used(grad_z, h, self.weights(w))

@@ -38,6 +38,8 @@ class FrameContent:
     warnings: list[str] = field(default_factory=list)
     #: larger matrices (a printed run) rather than the corner that fits a screen
     full: bool = False
+    #: what the view leaves out and why (element lines of a step too wide for them)
+    notes: list[str] = field(default_factory=list)
 
 
 def constants(step, digits: int) -> list[str]:
@@ -97,6 +99,8 @@ class Frame:
                                   style=t.dim))
         elif c.formula:
             parts.append(Text(c.formula, style=t.formula))
+        for note in c.notes:
+            parts.append(Text(note, style=t.dim))
         for line in constants(st, t.digits):
             parts.append(Text(line, style=t.text))
         matrices = c.view != "element" or not c.elements
