@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from ..symbolic.names import row_symbols
-from .matrices import _fmt, matrix_numbers_text
+from ..symbolic.records import Sampled
+from .matrices import _fmt, matrix_numbers_text, sampled_text
 from .printers import pretty
 from .text import fit, fit_chain, wrap
 
@@ -80,6 +81,11 @@ def _value_text(ex: Explanation, width: int | None) -> str:
                      " the loss is piecewise constant (its true derivative is 0 almost everywhere); the "
                      "straight-through estimator is a chosen surrogate gradient, so the value is checked "
                      "against the surrogate's definition, not against a finite difference.", width)
+    elif isinstance(ex.finite_difference, Sampled):
+        fd = ex.finite_difference
+        where, grid = sampled_text(fd, width).split("\n", 1)
+        check = wrap(f"central finite difference at {fd.why} (two passes of the network each), {where}",
+                     width) + "\n" + grid
     else:
         check = f"central finite difference:\n{_fmt(ex.finite_difference, width)}"
     text = (f"{title(ex)} =\n{_fmt(ex.value, width)}\n"

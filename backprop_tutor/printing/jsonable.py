@@ -32,7 +32,8 @@ def as_json(ex: Explanation) -> dict:
         "value": np.asarray(ex.value, dtype=float).tolist(),
         "engine_value": np.asarray(ex.engine_value, dtype=float).tolist(),
         "warnings": list(ex.warnings),
-        "finite_difference": (None if ex.finite_difference is None
+        "finite_difference": (None if ex.finite_difference is None else
+                              ex.finite_difference.as_json() if hasattr(ex.finite_difference, "as_json")
                               else np.asarray(ex.finite_difference, dtype=float).tolist()),
         "straight_through": ex.surrogates,
         "assumption": ex.assumption or None,

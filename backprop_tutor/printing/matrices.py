@@ -23,6 +23,39 @@ def _fmt(v, width: int | None = None) -> str:
                            formatter={"float_kind": lambda x: f"{x:.6g}"})
 
 
+def sampled_text(fd, width: int | None = None) -> str:
+    """Some entries of a matrix, laid out as the value above them is printed (a gap in the
+    rows or columns written ... as numpy does, an entry not computed ·), after the rows
+    and columns they are (1-based)."""
+    import textwrap
+
+    def gaps(idx):
+        return {k for k in range(1, len(idx)) if idx[k] != idx[k - 1] + 1}
+
+    def spans(idx):
+        out, start = [], 0
+        for k in sorted(gaps(idx)) + [len(idx)]:
+            a, b = idx[start] + 1, idx[k - 1] + 1
+            out.append(str(a) if a == b else f"{a}-{b}")
+            start = k
+        return " and ".join(out)
+
+    cgap, rgap = gaps(fd.cols), gaps(fd.rows)
+    lines = []
+    for r, row in enumerate(fd.values):
+        cells = []
+        for c, x in enumerate(row):
+            if c in cgap:
+                cells.append("...")
+            cells.append("·" if np.isnan(x) else f"{x:.6g}")
+        if r in rgap:
+            lines.append(" ...")
+        text = ("[[" if r == 0 else " [") + " ".join(cells) + ("]]" if r == len(fd.values) - 1 else "]")
+        lines += textwrap.wrap(text, min(width, 76) if width else 76, subsequent_indent="  ") or [text]
+    where = f"rows {spans(fd.rows)}, columns {spans(fd.cols)}"
+    return where + ":\n" + "\n".join(lines)
+
+
 EDGE = 3  # a matrix longer than 2·EDGE rows or columns is shown by its first and last EDGE
 
 

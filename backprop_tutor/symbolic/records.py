@@ -36,6 +36,24 @@ def prose_text(parts: Prose) -> str:
     return prose(parts)
 
 
+@dataclass(frozen=True)
+class Sampled:
+    """Some entries of a matrix (a central difference where every entry would cost too much):
+    the values at rows x cols (0-based; nan where not computed), and which they are."""
+
+    shape: tuple
+    rows: list
+    cols: list
+    values: np.ndarray
+    count: int  # how many were computed, in row-major order
+    why: str  # "the entries shown, of 200,704"
+
+    def as_json(self) -> dict:
+        return {"shape": list(self.shape), "rows": list(self.rows), "columns": list(self.cols),
+                "values": [[None if np.isnan(x) else float(x) for x in row] for row in self.values],
+                "computed": self.count, "of": int(np.prod(self.shape))}
+
+
 @dataclass
 class Factor:
     """One local derivative on the path."""
@@ -85,7 +103,8 @@ class Explanation:
     bias_reason: Prose  # why the bias gradient is a sum over the batch (empty unless a bias)
     value: np.ndarray
     engine_value: np.ndarray
-    finite_difference: np.ndarray | None  # None where a straight-through surrogate is on the path
+    # None where a straight-through surrogate is on the path; Sampled for some entries of a large matrix
+    finite_difference: np.ndarray | Sampled | None
     latex_names: dict = field(default_factory=dict)
     surrogates: list[str] = field(default_factory=list)  # the straight-through ops on the path
     # a softmax output: the simplification's assumption (Σ_k y_k = 1), whether the targets
