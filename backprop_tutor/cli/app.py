@@ -98,11 +98,12 @@ def scenario_errors():
 
 
 def load(name_or_path: str, settings: list[str] | None = None, sample: int | None = None,
-         up_close: bool = False, shown: bool = False):
+         up_close: bool = False, shown: bool = False, trainable: bool = False):
     """A scenario, validated; `shown`: it is printed operation by operation, so it must be
-    small enough for that (run, explain and step mode; not `run --json`)."""
+    small enough for that (run, explain and step mode; not `run --json`); `trainable`: it
+    is trained, so its copies must fit the training memory budget (train, compare)."""
     from ..scenario import load as load_scenario
-    from ..scenario.limits import check_shown
+    from ..scenario.limits import check_shown, check_trainable
 
     settings = list(settings or [])
     if sample is not None:
@@ -112,6 +113,8 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
         model = load_scenario(name_or_path, settings, up_close)
         if shown:
             check_shown(model)
+        if trainable:
+            check_trainable(model)
     return model
 
 
@@ -144,7 +147,8 @@ def _write(data, out, found: list[int]) -> None:
             out.write((", " if i else "") + json.dumps(k) + ": ")
             _write(v, out, found)
         out.write("}")
-    elif isinstance(data, (list, tuple)) or (isinstance(data, np.ndarray) and data.ndim > 1):
+    elif isinstance(data, (list, tuple)) or (isinstance(data, np.ndarray) and data.ndim > 1) \
+            or hasattr(data, "take_rows"):  # a wide layer's lazily computed matrix, a block of rows at a time
         out.write("[")
         for i, v in enumerate(data):
             if i:

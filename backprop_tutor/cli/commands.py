@@ -131,7 +131,7 @@ def train(
     train and test accuracy and the saturated ratio of each sign layer."""
     from ..engine import train as run_training
 
-    model = load(scenario, settings)
+    model = load(scenario, settings, trainable=True)
     if model.training.batch == "minibatch":
         if iterations is not None:
             fail(f"--iterations: {model.name} trains by epochs (training.batch: {model.training.batch_size}); "

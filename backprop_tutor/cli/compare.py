@@ -84,7 +84,7 @@ def compare(
     field, values = parse_vary(vary)
     runs = []
     for value in values:
-        model = load(scenario, list(settings) + [(f"--vary {vary}", f"{field}={value}")])
+        model = load(scenario, list(settings) + [(f"--vary {vary}", f"{field}={value}")], trainable=True)
         if model.training.batch != "minibatch":
             fail(f"{scenario}: compare needs a scenario trained by epochs (training.batch: N, training.epochs: E)")
         runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..ops import AFFINE, L2Penalty
+from .lazy import Rowwise, is_lazy, wide
 
 PENALTY = L2Penalty()
 
@@ -76,10 +77,12 @@ class Network:
         """Every learnable parameter, in update order: W1, b1, (alpha1), W2, ..."""
         return [p.name for p in self.params]
 
-    def initial(self, given: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The parameters before the first update: the `given` W and b (copied), and each
-        activation's learnable parameters at their given values."""
-        params = {k: np.array(v, dtype=float, copy=True) for k, v in given.items()}
+    def initial(self, given: dict[str, np.ndarray], copy: bool = True) -> dict[str, np.ndarray]:
+        """The parameters before the first update: the `given` W and b (copied, unless the
+        caller never changes them in place), and each activation's learnable parameters
+        at their given values."""
+        params = {k: np.array(v, dtype=float, copy=True) if copy else np.asarray(v, dtype=float)
+                  for k, v in given.items()}
         for lay in self.layers:
             for slot, name in lay.act_names.items():
                 params[name] = np.array(lay.act.params[slot], dtype=float)
@@ -183,8 +186,11 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work):
             rec.param_grad(lay, slot, value, g, zs[i])
     W = params[lay.affine_names["W"]]
     buf = None if work is None else _buffer(work, f"gw{lay.layer}", W.shape)
-    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf)
-    if net.l2:
+    lazy = rec is not None and work is None and wide(W.shape)  # a recorded pass over a wide layer
+    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf, lazy=lazy)
+    if net.l2 and lazy:
+        gw = Rowwise(lambda g, w: g + PENALTY.backward(w, net.l2), gw, W)
+    elif net.l2:
         gw += PENALTY.backward(W, net.l2)
     result.grads[lay.affine_names["W"]] = gw
     result.grads[lay.affine_names["b"]] = gb
@@ -203,7 +209,10 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
         if inplace:
             op.forward_inplace(params[name], grads[name], lr)
             continue
-        new[name] = op.forward(params[name], grads[name], lr)
+        if is_lazy(grads[name]):  # a wide layer's update, by the op's own rule a block of rows at a time
+            new[name] = Rowwise(op.forward, params[name], grads[name], lr)
+        else:
+            new[name] = op.forward(params[name], grads[name], lr)
         if rec is not None:
             rec.update(p, op, params[name], grads[name], new[name], lr)
     return new

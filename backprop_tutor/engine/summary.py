@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: rows taken at a time for the statistics of a value computed block by block
-CHUNK_ROWS = 256
+CHUNK_ROWS = 64
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,69 @@ def stats(value) -> Stats:
     return found
 
 
+#: a matrix of more entries than this gets its statistics a block of rows at a time (numpy's
+#: std would hold a second copy of it); a smaller one as numpy computes them over the whole
+WHOLE_STATS = 2**20
+
+
 def _array_stats(a: np.ndarray) -> Stats:
     if a.size == 0:
         nan = float("nan")
         return Stats(0, nan, nan, nan, nan)
+    if a.size > WHOLE_STATS and a.ndim == 2:
+        return block_stats(a[r:r + CHUNK_ROWS] for r in range(0, a.shape[0], CHUNK_ROWS))
     with np.errstate(invalid="ignore", over="ignore"):
         return Stats(int(a.size), float(a.min()), float(a.max()), float(a.mean()), float(a.std()))
 
 
-def shape(value) -> tuple[int, ...]:
-    return tuple(getattr(value, "shape", None) or np.shape(value))
+def block_stats(blocks) -> Stats:
+    """The statistics of the blocks' entries taken together, in one pass."""
+    acc = Accumulator()
+    for b in blocks:
+        acc.add(b)
+    return acc.stats()
+
+
+class Accumulator:
+    """Statistics gathered a block at a time: each block's own mean and sum of squared
+    deviations, merged (Chan et al.), so the std keeps its digits."""
+
+    def __init__(self) -> None:
+        self.n, self.lo, self.hi, self.mean, self.m2 = 0, np.inf, -np.inf, 0.0, 0.0
+
+    def add(self, b: np.ndarray) -> None:
+        k = b.size
+        if not k:
+            return
+        with np.errstate(invalid="ignore", over="ignore"):
+            bmean = float(b.mean())
+            bm2 = float(np.square(b - bmean).sum())
+            delta = bmean - self.mean
+            total = self.n + k
+            self.mean += delta * k / total
+            self.m2 += bm2 + delta * delta * self.n * k / total
+            self.n = total
+            # as numpy's min and max: a nan anywhere makes them nan
+            self.lo, self.hi = float(np.minimum(self.lo, b.min())), float(np.maximum(self.hi, b.max()))
+
+    def stats(self) -> Stats:
+        if not self.n:
+            nan = float("nan")
+            return Stats(0, nan, nan, nan, nan)
+        return Stats(self.n, self.lo, self.hi, self.mean, float(np.sqrt(self.m2 / self.n)))
+
+
+def row_blocks(value):
+    """The value a block of rows at a time (a scalar or vector as one block)."""
+    if hasattr(value, "blocks"):
+        yield from value.blocks()
+        return
+    a = np.asarray(value, dtype=float)
+    if a.ndim < 2 or a.size <= WHOLE_STATS:
+        yield a
+        return
+    for r in range(0, a.shape[0], CHUNK_ROWS):
+        yield a[r:r + CHUNK_ROWS]
 
 
 def pick(value, rows: list[int], cols: list[int]) -> np.ndarray:

@@ -54,14 +54,19 @@ class Linear(Op):
         return self.backward_used(grad_z, h, self.weights(w))
 
     def backward_used(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray, need_input: bool = True,
-                      out: np.ndarray | None = None):
+                      out: np.ndarray | None = None, lazy: bool = False):
         """(dL/dH, dL/dW, dL/db) from dL/dZ; `w` is the matrix the forward multiplied by.
 
         dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
         so each sample's contribution arrives pre-scaled. `need_input=False` skips
-        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW.
+        dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW;
+        `lazy`: dL/dW = Hᵀ G kept as its factors, worked out a block of rows at a time.
         """
         grad_h = grad_z @ w.T if need_input else None
+        if lazy:
+            from ..engine.lazy import Product
+
+            return grad_h, Product(h.T, grad_z), grad_z.sum(axis=0)
         return grad_h, np.matmul(h.T, grad_z, out=out), grad_z.sum(axis=0)
 
     def updater(self, slot: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import sympy as sp
 
 from ..symbolic.names import row_symbols
@@ -84,8 +85,8 @@ def _value_text(ex: Explanation, width: int | None) -> str:
     elif isinstance(ex.finite_difference, Sampled):
         fd = ex.finite_difference
         where, grid = sampled_text(fd, width).split("\n", 1)
-        check = wrap(f"central finite difference at {fd.why} (two passes of the network each), {where}",
-                     width) + "\n" + grid
+        left = " (· not computed)" if fd.count < np.size(fd.values) else ""
+        check = wrap(f"central finite difference at {fd.why}, {where.rstrip(':')}{left}:", width) + "\n" + grid
     else:
         check = f"central finite difference:\n{_fmt(ex.finite_difference, width)}"
     text = (f"{title(ex)} =\n{_fmt(ex.value, width)}\n"

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 def _fmt(v, width: int | None = None) -> str:
     if not np.ndim(v):
         return f"{float(v):.6g}"
+    if hasattr(v, "take_rows"):  # a wide layer's lazily computed matrix: its edges, as numpy prints them
+        return sampled_text(_edge_sample(v), width).split("\n", 1)[1]
     return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3,
                            max_line_width=min(width, 76) if width else 76,
                            formatter={"float_kind": lambda x: f"{x:.6g}"})
@@ -63,16 +65,32 @@ def _edges(count: int) -> list[int | None]:
     return list(range(count)) if count <= 2 * EDGE else list(range(EDGE)) + [None] + list(range(count - EDGE, count))
 
 
+def _edge_sample(v):
+    """The first and last EDGE rows and columns of a (lazily computed) matrix, read alone."""
+    from ..engine.summary import pick
+    from ..symbolic.records import Sampled
+
+    rows, cols = [r for r in _edges(v.shape[0]) if r is not None], [c for c in _edges(v.shape[1]) if c is not None]
+    return Sampled(tuple(v.shape), rows, cols, pick(v, rows, cols), len(rows) * len(cols), "")
+
+
 def _matrix_pict(label: str, a, width: int | None) -> prettyForm:
-    """A matrix of numbers in brackets, its name and shape centred beneath it."""
+    """A matrix of numbers in brackets, its name and shape centred beneath it (only the
+    entries shown are read)."""
+    from ..engine.summary import pick
+
     if a is None:
         return prettyForm(label)
-    a = np.asarray(a, dtype=float)
+    if not hasattr(a, "take_rows"):
+        a = np.asarray(a, dtype=float)
     if a.ndim == 0:
         return prettyForm(f"{float(a):.6g}")
     a = a.reshape(-1, 1) if a.ndim == 1 else a
     rows, cols = _edges(a.shape[0]), _edges(a.shape[1])
-    cells = [[("⋱" if c is None else "⋮") if r is None else ("⋯" if c is None else f"{a[r, c]:.6g}")
+    sub = pick(a, [r for r in rows if r is not None], [c for c in cols if c is not None])
+    at_r = {r: k for k, r in enumerate(r for r in rows if r is not None)}
+    at_c = {c: k for k, c in enumerate(c for c in cols if c is not None)}
+    cells = [[("⋱" if c is None else "⋮") if r is None else ("⋯" if c is None else f"{sub[at_r[r], at_c[c]]:.6g}")
               for c in cols] for r in rows]
     form = _printer()._print(sp.Matrix([[sp.Symbol(t) for t in row] for row in cells]))
     if width is not None and form.width() > width:

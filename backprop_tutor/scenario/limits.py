@@ -22,20 +22,27 @@ MAX_UNITS = 100_000
 #: most iterations of `tutor train` (file or --iterations) and epochs
 MAX_ITERATIONS = 1_000_000
 MAX_EPOCHS = 10_000
-#: working memory of one network: its parameters, their gradients and copies, and the
-#: activations of one batch (bytes, float64)
+#: working memory of training one network: its parameters, their gradients and copies, and
+#: the activations of one batch (bytes, float64)
 MEMORY_BUDGET = 512 * 2**20
+#: working memory of showing one network (run, explain, step mode): one copy of its
+#: parameters (a wide layer's gradient and update are worked out a block at a time) and the
+#: activations of one batch; a network within this but not MEMORY_BUDGET can be shown, not trained
+SHOWN_MEMORY_BUDGET = 800 * 2**20
 #: a data set in memory: its values as read and preprocessed (MNIST needs about 880 MB)
 DATASET_BUDGET = 1024 * 2**20
 #: longest data set path, and longest part of it (most file systems stop at 255)
 MAX_PATH_CHARS = 4096
 MAX_NAME_CHARS = 255
 #: `tutor run` and `tutor explain` show every operation: at most this many units per layer
-#: and parameters (a `run:` section narrows a larger network for them)
-MAX_SHOWN_UNITS = 512
-MAX_SHOWN_PARAMETERS = 300_000
-#: ... and at most this many rows of the batch one step works on
+#: and parameters (the slides' demo of six 4096-unit tanh layers fits; a matrix larger than
+#: the screen is shown by its corner and statistics; a `run:` section narrows a larger network)
+MAX_SHOWN_UNITS = 4096
+MAX_SHOWN_PARAMETERS = SHOWN_MEMORY_BUDGET // 8
+#: ... at most this many rows of the batch one step works on
 MAX_SHOWN_ROWS = 1_000
+#: ... and at most this many multiply-adds in one pass (rows x parameters: about a second)
+MAX_SHOWN_WORK = 2 * 10**9
 #: `tutor compare --vary` values, `tutor list` rows shown, errors listed per file
 MAX_COMPARE_VALUES = 8
 MAX_LIST_ROWS = 100
@@ -63,6 +70,17 @@ def network_bytes(widths: list[int], batch_rows: int) -> int:
     return 8 * (4 * params + 4 * batch_rows * sum(widths))
 
 
+def shown_bytes(widths: list[int], batch_rows: int) -> int:
+    """Working memory of showing a network: one copy of every parameter, 3 more of each
+    weight matrix small enough to be held whole (its gradient, its update, a buffer), and
+    6 of every activation of the batch."""
+    from ..engine.lazy import LAZY_ENTRIES
+
+    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    whole = sum(a * b for a, b in zip(widths, widths[1:]) if a * b <= LAZY_ENTRIES)
+    return 8 * (params + 3 * whole + 6 * batch_rows * sum(widths))
+
+
 def check_shown(model) -> None:
     """`run`, `explain` and step mode print every operation: refuse a network or a batch too
     large to show (a ScenarioError at the field's line, or the option that set it)."""
@@ -78,15 +96,49 @@ def check_shown(model) -> None:
     units = model.layers[widest].units
     if units > MAX_SHOWN_UNITS or params > MAX_SHOWN_PARAMETERS:
         refuse(("network", "layers", widest, "units"),
-               f"this network ({units} units in its widest layer, {params:,} parameters) is too large to show "
-               f"operation by operation; run and explain show at most {MAX_SHOWN_UNITS} units per layer and "
+               f"this network ({units:,} units in its widest layer, {params:,} parameters) is too large to show "
+               f"operation by operation; run and explain show at most {MAX_SHOWN_UNITS:,} units per layer and "
                f"{MAX_SHOWN_PARAMETERS:,} parameters. Narrow it for them with a run: section (e.g. "
                f"`run: {{network.layers.{widest}.units: 8}}`, as bnn-saturation does), or use tutor train or "
                f"tutor run --json")
     t = model.training
     rows = {"record": 1, "minibatch": t.step_batch}.get(t.batch, model.inputs.shape[0])
+    if rows * params > MAX_SHOWN_WORK and rows <= MAX_SHOWN_ROWS:
+        refuse(("training", "step_batch") if t.batch == "minibatch" else ("data", "inputs"),
+               f"one step here works on {rows:,} rows of a network of {params:,} parameters: "
+               f"{rows * params:,} multiply-adds a pass, more than run and explain show "
+               f"({MAX_SHOWN_WORK:,}, about a second). Show fewer rows (--sample K for one record, or "
+               f"training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json")
     if rows > MAX_SHOWN_ROWS:
         refuse(("training", "step_batch") if t.batch == "minibatch" else ("data", "inputs"),
                f"one step here works on {rows:,} rows, too many to show operation by operation; run and "
                f"explain show at most {MAX_SHOWN_ROWS:,} rows. Show fewer (--sample K for one record, or "
                f"training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json")
+
+
+def check_trainable(model) -> None:
+    """`train` and `compare` hold 4 copies of every parameter: refuse a network that only
+    fits the shown budget (a ScenarioError at its widest layer's line)."""
+    from .errors import ScenarioError
+    from .yamlsource import dotted
+
+    widths = model.widths()
+    need = network_bytes(widths, training_rows(model))
+    if need > MEMORY_BUDGET:
+        widest = max(range(len(model.layers)), key=lambda i: model.layers[i].units)
+        path = ("network", "layers", widest, "units")
+        raise ScenarioError(model.where(path) if model.where else model.path, dotted(path),
+                            memory_message(widths, training_rows(model), need) + " to train it (tutor run and "
+                            "tutor explain, which hold one copy of its parameters, can show it)")
+
+
+def training_rows(model) -> int:
+    """Rows one training step works on: the whole table, or a minibatch (predictions go 4096 at a time)."""
+    t, m = model.training, model.inputs.shape[0]
+    return min(m, max(t.batch_size, 4096)) if t.batch == "minibatch" else m
+
+
+def memory_message(widths: list[int], rows: int, need: int) -> str:
+    return (f"this network would need about {size_text(need)} of memory (its "
+            f"{sum(a * b + b for a, b in zip(widths, widths[1:])):,} parameters and a batch of {rows:,} "
+            f"rows); the limit is {size_text(MEMORY_BUDGET)}: use fewer or narrower layers")

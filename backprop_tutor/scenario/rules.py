@@ -144,14 +144,13 @@ def distinct_symbols(c: Checker, note: Notation, n_layers: int, path: Path) -> N
 
 
 def memory_budget(c: Checker, widths: list[int], rows: int, path: Path) -> None:
-    """Refuse a network whose parameters and one batch would not fit MEMORY_BUDGET, before drawing it."""
+    """Refuse a network that neither training (MEMORY_BUDGET) nor showing it
+    (SHOWN_MEMORY_BUDGET) could hold, before drawing it; `train` refuses one that only
+    the second admits (limits.check_trainable)."""
     need = limits.network_bytes(widths, rows)
-    if need > limits.MEMORY_BUDGET:
+    if need > limits.MEMORY_BUDGET and limits.shown_bytes(widths, rows) > limits.SHOWN_MEMORY_BUDGET:
         widest = max(range(1, len(widths)), key=lambda l: widths[l])
-        c.fail(path + ("layers", widest - 1, "units"),
-               f"this network would need about {limits.size_text(need)} of memory (its "
-               f"{sum(a * b + b for a, b in zip(widths, widths[1:])):,} parameters and a batch of {rows:,} "
-               f"rows); the limit is {limits.size_text(limits.MEMORY_BUDGET)}: use fewer or narrower layers")
+        c.fail(path + ("layers", widest - 1, "units"), limits.memory_message(widths, rows, need))
 
 
 def batch_rows(t: Training | None, m: int) -> int:

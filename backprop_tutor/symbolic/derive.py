@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine import Engine
+from ..engine.lazy import is_lazy
 from ..ops import L2Penalty, affine_of
 
 L2 = L2Penalty()
@@ -344,9 +345,11 @@ def explain(scenario, target: Target, record: int | None = None) -> Explanation:
 
     # values: the sympy-derived local derivatives, chained numerically
     value = _value(scenario, target, p.steps, p.data, factors_ops=(dterm, p.acts))
-    engine_value = np.asarray(p.steps[target.key].value, dtype=float)
+    engine_value = p.steps[target.key].value
     if target.index is not None:
-        engine_value = engine_value[target.index]
+        engine_value = np.asarray(engine_value[target.index], dtype=float)
+    elif not is_lazy(engine_value):  # a wide layer's dL/dW stays lazy, read a block of rows at a time
+        engine_value = np.asarray(engine_value, dtype=float)
     surrogates = straight_through(scenario, target)
     fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
     numbers = _numbers(p.names, body, p.sums, extra, scenario, p.steps, p.data, target, generic=target.index is None)

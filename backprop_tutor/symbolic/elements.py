@@ -196,6 +196,8 @@ def _cells(shape, limit):
 
 
 def _2d(v) -> np.ndarray:
+    if hasattr(v, "take_rows"):  # a wide layer's lazily computed matrix: read entry by entry
+        return v
     v = np.asarray(v, dtype=float)
     return v.reshape(1, -1) if v.ndim < 2 else v
 

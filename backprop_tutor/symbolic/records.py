@@ -119,13 +119,15 @@ class Explanation:
     @property
     def warnings(self) -> list[str]:
         """What a student must know about the numbers: a value that is not finite."""
-        engine = np.asarray(self.engine_value, dtype=float)
-        if not np.all(np.isfinite(engine)):
+        from ..engine.summary import row_blocks, stats
+
+        st = stats(self.engine_value)
+        if st.count and not (np.isfinite(st.min) and np.isfinite(st.max) and not np.isnan(st.mean)):
             return ["the value is not a finite number (inf or nan): on the way the loss took the log of 0 "
                     "or a number overflowed; `tutor run` marks the step where it happens (⚠)."]
-        derived = np.asarray(self.value, dtype=float)
-        scale = float(np.abs(engine).max()) if engine.size else 0.0
-        if not np.allclose(derived, engine, rtol=1e-9, atol=1e-9 * scale, equal_nan=False):
+        scale = max(abs(st.min), abs(st.max)) if st.count else 0.0
+        if not all(np.allclose(d, e, rtol=1e-9, atol=1e-9 * scale, equal_nan=False)
+                   for d, e in zip(row_blocks(self.value), row_blocks(self.engine_value))):
             return ["the derivation evaluated in floating point differs from the network pass (engine) "
                     "here: a saturated unit's rounding; the engine's value is computed without it."]
         return []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..engine import lazy
 from ..engine.network import forward, run_pass
 from ..ops import L2Penalty, affine_of
 
@@ -40,7 +41,7 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value) 
         weight_op = affine_of(scenario.layers[q - 1]).weight_op
         return (f"{weight_op.label}(W{q})" if weight_op is not None else f"W{q}") + "ᵀ"
 
-    result = np.asarray(value, dtype=float)
+    result = value if lazy.is_lazy(value) else np.asarray(value, dtype=float)
     if kind == "W":
         ops = [("", f"{name(l - 1)}ᵀ", arr[("A", l - 1)].T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
         if scenario.l2:
@@ -113,7 +114,13 @@ def _value(scenario, target: Target, steps, data, factors_ops) -> np.ndarray:
         if q > l:
             g = g @ dz_dh(q).T
     if target.kind == "W":
-        g = arr[("A", l - 1)].T @ g
+        h = arr[("A", l - 1)]
+        if target.index is None and lazy.wide((h.shape[1], g.shape[1])):  # as the pass keeps a wide layer's
+            g = lazy.Product(h.T, g)
+            if scenario.l2:
+                g = lazy.Rowwise(lambda a, w: a + L2.backward(w, scenario.l2), g, params[f"W{l}"])
+            return g
+        g = h.T @ g
         if scenario.l2:
             g = g + L2.backward(params[f"W{l}"], scenario.l2)
     elif target.kind == "b":
@@ -170,21 +177,21 @@ def _fd_entries(shape: tuple, pass_cost: float) -> tuple[list, list, int, str]:
 
     r, c = edges(rows), edges(cols)
     count = min(len(r) * len(c), afford)
-    why = (f"the entries shown, of {size:,}" if count == len(r) * len(c) else
-           f"the first {count} of the entries shown, of {size:,}: each takes two passes of the network")
+    why = (f"the {count} entries shown (of {size:,})" if count == len(r) * len(c) else
+           f"the first {count} of the {len(r) * len(c)} entries shown (of {size:,}; each takes two passes "
+           f"of this network, {pass_cost:,.0f} multiply-adds each)")
     return r, c, count, why
 
 
 def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6):
     """A central difference of the loss through the network pass: at every entry of a small
     matrix, at the entries shown of a larger one (a Sampled record), or at the one entry
-    asked for. Only the shifted parameter is copied, shifted in place and put back."""
+    asked for. Nothing is copied: the entry is shifted in place and put back exactly."""
     name = f"{target.kind}{target.layer}"
     own = name in engine.params  # W, b or an activation's parameter
-    params = dict(engine.params)
+    params = engine.params
     if own:
-        params[name] = np.array(engine.params[name], dtype=float, copy=True)
-        shape = params[name].shape
+        shape = np.shape(params[name])
     else:
         shape = np.shape(_forward_value(engine, params, data, target))
 
@@ -192,10 +199,13 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6):
         vals = []
         for sign in (1, -1):
             if own:
-                kept = params[name][e]
-                params[name][e] += sign * h
-                vals.append(_loss_at(engine, scenario, target, data, params))
-                params[name][e] = kept
+                value = params[name]
+                kept = value[e]
+                try:
+                    value[e] += sign * h
+                    vals.append(_loss_at(engine, scenario, target, data, params))
+                finally:
+                    value[e] = kept
             else:
                 pert = np.zeros(shape)
                 pert[e] = sign * h
