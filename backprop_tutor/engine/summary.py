@@ -123,3 +123,14 @@ def pick(value, rows: list[int], cols: list[int]) -> np.ndarray:
     if a.ndim < 2:
         a = a.reshape(1, -1)
     return a[rows][:, cols]
+
+
+def edges(count: int, edge: int = 3) -> list[int]:
+    """The first and last `edge` of `count` indices (all of them when there are few)."""
+    return list(range(count)) if count <= 2 * edge else list(range(edge)) + list(range(count - edge, count))
+
+
+def edge_sample(value, edge: int = 3) -> tuple[list[int], list[int], np.ndarray]:
+    """(rows, cols, entries) of a matrix's first and last `edge` rows and columns, read alone."""
+    rows, cols = edges(value.shape[0], edge), edges(value.shape[1], edge)
+    return rows, cols, pick(value, rows, cols)

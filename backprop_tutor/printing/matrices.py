@@ -67,11 +67,11 @@ def _edges(count: int) -> list[int | None]:
 
 def _edge_sample(v):
     """The first and last EDGE rows and columns of a (lazily computed) matrix, read alone."""
-    from ..engine.summary import pick
+    from ..engine.summary import edge_sample
     from ..symbolic.records import Sampled
 
-    rows, cols = [r for r in _edges(v.shape[0]) if r is not None], [c for c in _edges(v.shape[1]) if c is not None]
-    return Sampled(tuple(v.shape), rows, cols, pick(v, rows, cols), len(rows) * len(cols), "")
+    rows, cols, values = edge_sample(v, EDGE)
+    return Sampled(tuple(v.shape), rows, cols, values, values.size, "")
 
 
 def _matrix_pict(label: str, a, width: int | None) -> prettyForm:
