@@ -77,14 +77,20 @@ class Accumulator:
 
     def __init__(self) -> None:
         self.n, self.lo, self.hi, self.mean, self.m2 = 0, np.inf, -np.inf, 0.0, 0.0
+        self._scratch = np.empty(0)  # reused for the deviations: no fresh memory per block
 
     def add(self, b: np.ndarray) -> None:
         k = b.size
         if not k:
             return
+        if self._scratch.shape != b.shape:
+            self._scratch = np.empty(b.shape)
+        d = self._scratch
         with np.errstate(invalid="ignore", over="ignore"):
             bmean = float(b.mean())
-            bm2 = float(np.square(b - bmean).sum())
+            np.subtract(b, bmean, out=d)
+            np.multiply(d, d, out=d)
+            bm2 = float(d.sum())
             delta = bmean - self.mean
             total = self.n + k
             self.mean += delta * k / total

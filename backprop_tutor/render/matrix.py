@@ -58,6 +58,13 @@ class MatrixView:
         yield self._renderable(options)
 
     def _renderable(self, options):
+        """The table for this width, built once per width (measuring and drawing both ask)."""
+        found = self.__dict__.get("_drawn")
+        if found is None or found[0] != options.max_width:
+            found = self._drawn = (options.max_width, self._build(options))
+        return found[1]
+
+    def _build(self, options):
         v = self.value
         if np.ndim(v) == 0:
             return Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
