@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 import sympy as sp
@@ -190,9 +191,12 @@ def _grad(prefix: str, element: str) -> str:
 
 
 def _cells(shape, limit):
+    """The first `limit` cells in row order, how many are left out, and how many there are
+    (only the cells shown are listed: a 4096x4096 matrix has 16 million)."""
     rows, cols = shape
-    cells = [(s, j) for s in range(rows) for j in range(cols)]
-    return cells[:limit], max(0, len(cells) - limit), len(cells)
+    total = rows * cols
+    cells = list(islice(((s, j) for s in range(rows) for j in range(cols)), max(0, limit)))
+    return cells, max(0, total - limit), total
 
 
 def _2d(v) -> np.ndarray:
