@@ -23,6 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# the frames child draws step mode as the tutor's command line runs it: one BLAS thread
+for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 

@@ -1,9 +1,18 @@
 """The command line (typer, thin). Each module registers its commands on `app`."""
 
-from . import commands  # noqa: F401  (registers list, run, train, validate)
-from . import compare  # noqa: F401  (registers compare)
-from . import explain  # noqa: F401  (registers explain)
-from .app import WRITE_ERRORS, app
+import os
+
+# One BLAS thread unless the user sets another count: the tutor's matrix products are small
+# (a batch of 16-64 rows, a wide layer's gradient a block of 64 rows at a time), and on a
+# busy 2-core machine a second thread spins instead of helping (`tutor run` of the slides'
+# 4096-wide demo: 11 s of CPU with two threads, 5 s with one). Set before numpy loads BLAS.
+for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+from . import commands  # noqa: E402,F401  (registers list, run, train, validate)
+from . import compare  # noqa: E402,F401  (registers compare)
+from . import explain  # noqa: E402,F401  (registers explain)
+from .app import WRITE_ERRORS, app  # noqa: E402
 
 
 def main() -> None:

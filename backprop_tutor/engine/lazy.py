@@ -10,6 +10,7 @@ the same way wherever it is read: always in the same fixed blocks of BLOCK rows.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -33,6 +34,7 @@ class Lazy:
         self.shape = tuple(int(n) for n in shape)
         self._last: tuple[int, np.ndarray] | None = None
         self._stats = None
+        self._dependents: list = []  # weak references to lazy values computed from this one
 
     @property
     def size(self) -> int:
@@ -89,7 +91,11 @@ class Lazy:
         from .summary import Accumulator
 
         if self._stats is None:
-            riders = [a for a in getattr(self, "args", ()) if isinstance(a, Lazy) and a._stats is None]
+            # the lazy values this one reads (an update's gradient) or that read it (the update
+            # of this gradient): their blocks are at hand while this one's are computed
+            near = [a for a in getattr(self, "args", ()) if isinstance(a, Lazy)]
+            near += [d() for d in self._dependents if d() is not None]
+            riders = [a for a in near if a._stats is None]
             own, theirs = Accumulator(), [Accumulator() for _ in riders]
             for k in range(-(-self.shape[0] // BLOCK)):
                 own.add(self.block(k))
@@ -120,6 +126,9 @@ class Rowwise(Lazy):
         shape = next(np.shape(a) for a in args if np.ndim(a) == 2)
         super().__init__(shape)
         self.fn, self.args = fn, args
+        for a in args:
+            if isinstance(a, Lazy):
+                a._dependents.append(weakref.ref(self))
 
     def _block(self, r0: int, r1: int) -> np.ndarray:
         k = r0 // BLOCK
