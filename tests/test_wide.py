@@ -185,14 +185,28 @@ def test_the_slides_demo_fits_the_shown_limits_not_the_training_ones():
     assert limits.network_bytes(widths, 16) > limits.MEMORY_BUDGET
 
 
-def test_train_refuses_a_network_only_run_can_hold(monkeypatch):
-    from backprop_tutor.scenario import limits
-    from backprop_tutor.scenario.errors import ScenarioError
+def test_train_refuses_a_network_only_run_can_hold_before_drawing_it(tmp_path):
+    """A network over the training budget (4 copies) but within the shown one (1 copy):
+    train and compare refuse it when they read the file, before its weights are drawn."""
+    from hostile import tutor
 
-    model = load("logistic-4x2", [])
-    monkeypatch.setattr(limits, "MEMORY_BUDGET", 100)
-    with pytest.raises(ScenarioError, match="to train it .tutor run and tutor explain"):
-        limits.check_trainable(model)
+    from backprop_tutor.scenario import limits
+
+    text = (Path(__file__).parent.parent / "scenarios" / "logistic-4x2.yaml").read_text(encoding="utf-8")
+    text = text.replace("{units: 3, activation: sigmoid}", "{units: 9000, activation: sigmoid}\n"
+                        "    - {units: 9000, activation: sigmoid}")
+    text = text.replace("  W1: [[1, 0, -2], [-1, 3, 2]]\n  b1: [4, 5, -3]\n  W2: [[2], [0], [-3]]\n  b2: [1]\n",
+                        "  init: {method: xavier, seed: 0}\n")
+    widths = [2, 9000, 9000, 1]
+    assert limits.network_bytes(widths, 4) > limits.MEMORY_BUDGET
+    assert limits.shown_bytes(widths, 4) <= limits.SHOWN_MEMORY_BUDGET
+    path = tmp_path / "wide.yaml"
+    path.write_text(text, encoding="utf-8")
+    for args in (["train", str(path)], ["compare", str(path), "--vary", "training.learning_rate=0.1,0.2"]):
+        done = tutor(*args, timeout=60)
+        assert done.returncode == 2 and "network.layers[0].units" in done.stderr, done.stderr
+        assert "to train it (tutor run and tutor explain" in done.stderr, done.stderr
+        assert done.peak_mb < 300, done.peak_mb  # refused before 81 million weights were drawn
 
 
 def test_a_pass_of_too_much_work_is_refused_for_showing(tmp_path):

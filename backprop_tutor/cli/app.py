@@ -103,18 +103,16 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     small enough for that (run, explain and step mode; not `run --json`); `trainable`: it
     is trained, so its copies must fit the training memory budget (train, compare)."""
     from ..scenario import load as load_scenario
-    from ..scenario.limits import check_shown, check_trainable
+    from ..scenario.limits import check_shown
 
     settings = list(settings or [])
     if sample is not None:
         settings += [(f"--sample {sample}", "training.batch=record"),
                      (f"--sample {sample}", f"training.record={sample}")]
     with scenario_errors():
-        model = load_scenario(name_or_path, settings, up_close)
+        model = load_scenario(name_or_path, settings, up_close, trainable)
         if shown:
             check_shown(model)
-        if trainable:
-            check_trainable(model)
     return model
 
 

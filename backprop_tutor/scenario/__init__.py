@@ -15,10 +15,12 @@ from .yamlsource import Source, decode, load_text, too_big
 __all__ = ["ScenarioError", "Scenario", "Layer", "Notation", "Training", "load", "load_file", "catalog"]
 
 
-def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False) -> Scenario:
+def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False,
+              trainable: bool = False) -> Scenario:
     """Load and validate a scenario file. `up_close` applies the file's own `run:` overrides
     (what `tutor run` and `tutor explain` show: e.g. a smaller batch, narrower layers);
-    --set options are applied after them, so they win."""
+    --set options are applied after them, so they win. `trainable`: it is read to be trained,
+    so its network must fit the training memory budget (checked before anything is drawn)."""
     path = Path(path)
     shown = str(path)
     try:
@@ -32,7 +34,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
     if len(raw) > limits.MAX_FILE_BYTES:
         raise ScenarioError(f"{shown}:1", "", too_big(len(raw)))
     text = decode(raw, shown)
-    source = load_text(text, shown)
+    source = _fresh(text, shown, trainable)
     # whether `tutor run` would see another scenario (validate checks that one only then)
     run_section = isinstance(source.data, dict) and "run" in source.data
     try:
@@ -43,7 +45,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
         except ScenarioError as err:
             if not changes:
                 raise
-            raise overrides.blame(err, lambda: load_text(text, shown), changes, validate) from None
+            raise overrides.blame(err, lambda: _fresh(text, shown, trainable), changes, validate) from None
     except ScenarioError as err:
         err.run_section = run_section
         raise
@@ -51,6 +53,14 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
     return model
 
 
-def load(name_or_path: str, settings: list[str] | None = None, up_close: bool = False) -> Scenario:
+def _fresh(text: str, shown: str, trainable: bool):
+    """The file's Source again, read for the same purpose."""
+    source = load_text(text, shown)
+    source.for_training = trainable
+    return source
+
+
+def load(name_or_path: str, settings: list[str] | None = None, up_close: bool = False,
+         trainable: bool = False) -> Scenario:
     """A built-in scenario by name, or a scenario file by path, validated."""
-    return load_file(catalog.resolve(name_or_path), settings, up_close)
+    return load_file(catalog.resolve(name_or_path), settings, up_close, trainable)

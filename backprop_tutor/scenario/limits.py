@@ -116,26 +116,8 @@ def check_shown(model) -> None:
                f"training.batch: N with training.step_batch: ROWS), or use tutor train or tutor run --json")
 
 
-def check_trainable(model) -> None:
-    """`train` and `compare` hold 4 copies of every parameter: refuse a network that only
-    fits the shown budget (a ScenarioError at its widest layer's line)."""
-    from .errors import ScenarioError
-    from .yamlsource import dotted
-
-    widths = model.widths()
-    need = network_bytes(widths, training_rows(model))
-    if need > MEMORY_BUDGET:
-        widest = max(range(len(model.layers)), key=lambda i: model.layers[i].units)
-        path = ("network", "layers", widest, "units")
-        raise ScenarioError(model.where(path) if model.where else model.path, dotted(path),
-                            memory_message(widths, training_rows(model), need) + " to train it (tutor run and "
-                            "tutor explain, which hold one copy of its parameters, can show it)")
-
-
-def training_rows(model) -> int:
-    """Rows one training step works on: the whole table, or a minibatch (predictions go 4096 at a time)."""
-    t, m = model.training, model.inputs.shape[0]
-    return min(m, max(t.batch_size, 4096)) if t.batch == "minibatch" else m
+#: said when a network fits the shown budget but not the training one
+TRAIN_NOTE = " to train it (tutor run and tutor explain, which hold one copy of its parameters, can show it)"
 
 
 def memory_message(widths: list[int], rows: int, need: int) -> str:

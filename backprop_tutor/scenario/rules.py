@@ -148,8 +148,13 @@ def memory_budget(c: Checker, widths: list[int], rows: int, path: Path) -> None:
     (SHOWN_MEMORY_BUDGET) could hold, before drawing it; `train` refuses one that only
     the second admits (limits.check_trainable)."""
     need = limits.network_bytes(widths, rows)
-    if need > limits.MEMORY_BUDGET and limits.shown_bytes(widths, rows) > limits.SHOWN_MEMORY_BUDGET:
-        widest = max(range(1, len(widths)), key=lambda l: widths[l])
+    if need <= limits.MEMORY_BUDGET:
+        return
+    widest = max(range(1, len(widths)), key=lambda l: widths[l])
+    if c.raw.for_training:
+        c.fail(path + ("layers", widest - 1, "units"), limits.memory_message(widths, rows, need)
+               + limits.TRAIN_NOTE)
+    if limits.shown_bytes(widths, rows) > limits.SHOWN_MEMORY_BUDGET:
         c.fail(path + ("layers", widest - 1, "units"), limits.memory_message(widths, rows, need))
 
 

@@ -44,6 +44,8 @@ class Source:
     lines: dict[Path, int] = field(default_factory=dict)
     #: paths changed by --set, with the option text that changed them
     overrides: dict[Path, str] = field(default_factory=dict)
+    #: read to be trained (train, compare): its network must fit the training memory budget
+    for_training: bool = False
 
     def where(self, path: Path) -> str:
         """`file:line` of the value at `path` (or of its nearest parent)."""
