@@ -23,11 +23,13 @@ from .errors import TutorError
 DEFAULT_SCENARIO = "logistic-4x2"
 
 
-def load(scenario, settings=None, sample: int | None = None, up_close: bool = True, shown: bool = False):
+def load(scenario, settings=None, sample: int | None = None, up_close: bool = True, shown: bool = False,
+         trainable: bool = False):
     """A validated Scenario from a built-in name or a file path (a Scenario is returned as
     it is). `settings`: "FIELD=VALUE" strings, (origin, "FIELD=VALUE") pairs or a mapping;
     `sample`: one record (0-based) instead of the batch; `shown`: it will be shown step by
-    step, so it must be small enough for that."""
+    step, so it must be small enough for that; `trainable`: it will be trained, so its copies
+    must fit the training memory budget (checked before its weights are drawn)."""
     from .scenario import Scenario
     from .scenario import load as load_scenario
     from .scenario.limits import check_shown
@@ -39,7 +41,7 @@ def load(scenario, settings=None, sample: int | None = None, up_close: bool = Tr
         given += [(f"--sample {sample}", "training.batch=record"),
                   (f"--sample {sample}", f"training.record={sample}"),
                   (f"--sample {sample}", "training.dtype=float64")]  # one record: a worked example
-    model = load_scenario(str(scenario), given, up_close)
+    model = load_scenario(str(scenario), given, up_close, trainable)
     if shown:
         check_shown(model)
     return model

@@ -17,6 +17,7 @@ import pytest
 
 from backprop_tutor import data
 from backprop_tutor.scenario import catalog
+from backprop_tutor.scenario.limits import MAX_SHOWN_UNITS
 from hostile import builtin_path, tutor
 
 GOOD = catalog.resolve("logistic-4x2").read_text(encoding="utf-8")
@@ -295,10 +296,12 @@ OPTION_CASES = {
     "scenario path too long": (["run", "a/" * 3000], "a/a/a/", "File name too long"),
     "scenario name too long": (["validate", "a" * 300], "aaa", "File name too long"),
     "superscript digit in run:": (["run", "{file}"], "{file}:", "run: network.layers.².units"),
-    "run of a network too large to show": (["run", "logistic-4x2", "--set", "network.layers.0.units=513",
+    # one unit over the limit (512 before wide networks were shown by their corners)
+    "run of a network too large to show": (["run", "logistic-4x2", "--set",
+                                            f"network.layers.0.units={MAX_SHOWN_UNITS + 1}",
                                             "--set", "parameters={init: xavier}"],
-                                           "--set network.layers.0.units=513: network.layers[0].units: ",
-                                           "too large to show"),
+                                           f"--set network.layers.0.units={MAX_SHOWN_UNITS + 1}: "
+                                           "network.layers[0].units: ", "too large to show"),
     "billion laughs in --set": (["run", "logistic-4x2", "--set", "data.targets=" + "[" * 100 + "]" * 100],
                                 "--set data.targets=[[[", "nested more than 32 deep"),
 }
@@ -417,8 +420,8 @@ def _wide(units: int) -> str:
 
 
 def test_network_too_large_to_show_is_named_at_its_line_and_json_still_runs(tmp_path):
-    path = write(tmp_path, _wide(600))
-    line = line_of(path.read_text(), "units: 600")
+    path = write(tmp_path, _wide(MAX_SHOWN_UNITS + 1))  # 600 when the limit was 512
+    line = line_of(path.read_text(), f"units: {MAX_SHOWN_UNITS + 1}")
     assert_refused(tutor("run", path), f"{path}:{line}: network.layers[0].units: ", "too large to show")
     assert_refused(tutor("explain", "dJ/dW2", "-s", path), f"{path}:{line}: network.layers[0].units: ",
                    "too large to show")

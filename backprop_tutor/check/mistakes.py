@@ -74,7 +74,7 @@ def derivative_of_z(net, truth):
 @mistake(_("the updated weights used in the backward pass"))
 def updated_weights(net, truth):
     def early(aff):
-        def backward_used(gz, h, w, need_input=True, out=None, scale=None):
+        def backward_used(gz, h, w, need_input=True, out=None, scale=None, lazy=False):  # worked out whole
             _gh, gw, gb = aff.backward_used(gz, h, w, need_input=False)
             w_new = aff.updater("W").forward(w, gw, truth.lr)
             gh = aff.backward_used(gz, h, w_new, need_input)[0] if need_input else None
@@ -86,7 +86,7 @@ def updated_weights(net, truth):
 @mistake(_("a transpose missed"))
 def transpose_missed(net, truth):
     def untransposed(aff):
-        def backward_used(gz, h, w, need_input=True, out=None, scale=None):
+        def backward_used(gz, h, w, need_input=True, out=None, scale=None, lazy=False):  # worked out whole
             gh, gw, gb = aff.backward_used(gz, h, w, need_input)
             square = w.shape[0] == w.shape[1]
             if square and need_input:

@@ -8,12 +8,38 @@ import what they need when they run, so the light commands (--help, list, valida
 never import numpy or sympy.
 """
 
+import os
 import sys
+import types
+
+# One BLAS thread unless the user sets another count: the tutor's matrix products are small
+# (a batch of 16-64 rows, a wide layer's gradient a block of 64 rows at a time), and on a
+# busy 2-core machine a second thread spins instead of helping (`tutor run` of the slides'
+# 4096-wide demo: 11 s of CPU with two threads, 5 s with one). Set before numpy loads BLAS.
+for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+
+class _Package(types.ModuleType):
+    """This package, whose name `app` is always the typer application: importing the
+    submodule cli.app first (`from backprop_tutor.cli.app import ...`) would otherwise leave
+    that module under the name, where `from backprop_tutor.cli import app` then finds it."""
+
+    @property
+    def app(self):
+        return _application()
+
+    @app.setter
+    def app(self, _submodule):  # the import system records the submodule here: the name stays the application
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
-    """`from backprop_tutor.cli import app`: the typer application with every command."""
-    if name in ("app", "WRITE_ERRORS"):
+    """`from backprop_tutor.cli import WRITE_ERRORS`, read once the application is built."""
+    if name == "WRITE_ERRORS":
         _application()
         return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -28,7 +54,7 @@ def _application():
     from . import export  # noqa: F401  (registers export)
     from .app import WRITE_ERRORS, app
 
-    globals().update(app=app, WRITE_ERRORS=WRITE_ERRORS)  # the names, no longer the submodule
+    globals().update(WRITE_ERRORS=WRITE_ERRORS)  # `app` is _Package.app
     return app
 
 

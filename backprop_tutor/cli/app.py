@@ -201,9 +201,10 @@ def scenario_errors():
 
 
 def load(name_or_path: str, settings: list[str] | None = None, sample: int | None = None,
-         up_close: bool = False, shown: bool = False):
+         up_close: bool = False, shown: bool = False, trainable: bool = False):
     """A scenario, validated (backprop_tutor.api.load); `shown`: it is printed operation by
-    operation, so it must be small enough for that (run, explain and step mode; not `run --json`)."""
+    operation, so it must be small enough for that (run, explain and step mode; not `run --json`);
+    `trainable`: it is trained, so its copies must fit the training memory budget (train, compare)."""
     from ..api import load as load_scenario
 
     import numpy as np
@@ -212,7 +213,7 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
     np.seterr(all="ignore")
     with scenario_errors():
-        return load_scenario(name_or_path, settings, sample, up_close, shown)
+        return load_scenario(name_or_path, settings, sample, up_close, shown, trainable)
 
 
 def console(stderr: bool = False):
@@ -244,7 +245,8 @@ def _write(data, out, found: list[int]) -> None:
             out.write((", " if i else "") + json.dumps(k) + ": ")
             _write(v, out, found)
         out.write("}")
-    elif isinstance(data, (list, tuple)) or (isinstance(data, np.ndarray) and data.ndim > 1):
+    elif isinstance(data, (list, tuple)) or (isinstance(data, np.ndarray) and data.ndim > 1) \
+            or hasattr(data, "take_rows"):  # a wide layer's lazily computed matrix, a block of rows at a time
         out.write("[")
         for i, v in enumerate(data):
             if i:

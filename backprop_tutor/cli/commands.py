@@ -118,7 +118,7 @@ def train(
 ) -> None:
     from ..engine import train as run_training
 
-    model = load(scenario, list(settings) + dtype_setting(dtype))
+    model = load(scenario, list(settings) + dtype_setting(dtype), trainable=True)
     if model.training.batch == "minibatch":
         if iterations is not None:
             fail(_("--iterations: {name} trains by epochs (training.batch: {batch}); use --epochs N").format(

@@ -91,7 +91,8 @@ def compare(
     field, values = parse_vary(vary)
     runs = []
     for value in values:
-        model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")])
+        model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")],
+                     trainable=True)
         if model.training.batch != "minibatch":
             fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, "
                    "training.epochs: E)").format(

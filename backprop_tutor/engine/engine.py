@@ -32,7 +32,8 @@ class Engine:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.network = Network.of(scenario)
-        self.params = self.network.initial(scenario.parameters)
+        # the recorded pass and explain's central difference never change them in place
+        self.params = self.network.initial(scenario.parameters, copy=False)
 
     # data ----------------------------------------------------------------
     def data(self, record: int | None = None, full: bool = False) -> Data:

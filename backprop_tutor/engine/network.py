@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..ops import AFFINE, L2Penalty
+from .lazy import Rowwise, is_lazy, wide
 
 PENALTY = L2Penalty()
 
@@ -76,10 +77,12 @@ class Network:
         """Every learnable parameter, in update order: W1, b1, (alpha1), W2, ..."""
         return [p.name for p in self.params]
 
-    def initial(self, given: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The parameters before the first update: the `given` W and b (copied), and each
-        activation's learnable parameters at their given values."""
-        params = {k: np.array(v, dtype=float, copy=True) for k, v in given.items()}
+    def initial(self, given: dict[str, np.ndarray], copy: bool = True) -> dict[str, np.ndarray]:
+        """The parameters before the first update: the `given` W and b (copied, unless the
+        caller never changes them in place), and each activation's learnable parameters
+        at their given values."""
+        params = {k: np.array(v, dtype=float, copy=True) if copy else np.asarray(v, dtype=float)
+                  for k, v in given.items()}
         for lay in self.layers:
             for slot, name in lay.act_names.items():
                 params[name] = np.array(lay.act.params[slot], dtype=float)
@@ -207,10 +210,14 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_s
     # dL/dW goes into the buffer the forward wrote sign(W) into (ws[i], whose last read is
     # dL/dH just before): one weight-sized array fewer going through the cache every batch
     buf = None if work is None else _buffer(work, f"w{lay.layer}", W)
-    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf, scale=fold_lr)
+    lazy = rec is not None and work is None and wide(W.shape)  # a recorded pass over a wide layer
+    gh, gw, gb = lay.affine.backward_used(gz, hs[i], ws[i], need_input=lay.layer > 1, out=buf,
+                                          scale=fold_lr, lazy=lazy)
     if fold_lr is not None:
         result.folded.add(lay.affine_names["W"])
-    if net.l2:
+    if net.l2 and lazy:
+        gw = Rowwise(lambda g, w: g + PENALTY.backward(w, net.l2), gw, W)
+    elif net.l2:
         gw += PENALTY.backward(W, net.l2)
     gw, gb = given(f"dL/d{lay.affine_names['W']}", gw), given(f"dL/d{lay.affine_names['b']}", gb)
     if gh is not None:
@@ -243,7 +250,10 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
         if inplace:
             op.forward_inplace(params[name], grads[name], lr, scaled=name in folded)
             continue
-        new[name] = given(name, op.forward(params[name], grads[name], lr))
+        if is_lazy(grads[name]):  # a wide layer's update, by the op's own rule a block of rows at a time
+            new[name] = given(name, Rowwise(op.forward, params[name], grads[name], lr))
+        else:
+            new[name] = given(name, op.forward(params[name], grads[name], lr))
         if rec is not None:
             rec.update(p, op, params[name], grads[name], new[name], lr)
     return new

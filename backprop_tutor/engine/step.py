@@ -70,6 +70,6 @@ class Step:
 
     def json_value(self) -> Any:
         """The value as plain JSON data at full float precision."""
-        if isinstance(self.value, np.ndarray):
+        if isinstance(self.value, np.ndarray) or hasattr(self.value, "take_rows"):
             return self.value.tolist()
         return float(self.value)

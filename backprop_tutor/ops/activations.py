@@ -74,6 +74,10 @@ class Activation(Op):
         """The update rule of a learnable parameter of this activation."""
         return GradientDescent()
 
+    def terms(self, step) -> int:
+        """dL/dparameter sums over every entry of the layer; the other lines sum nothing."""
+        return int(np.size(step.args["g"])) if step.role == "param_grad" else 1
+
     def blocked_ratio(self, z: np.ndarray) -> float | None:
         """For an op whose backward blocks part of the gradient: the share blocked."""
         return None

@@ -73,6 +73,10 @@ class Op:
 
         return int(np.size(step.value))
 
+    def terms(self, step) -> int:
+        """The most terms one element line of a step of this op sums (1: none sums)."""
+        return 1
+
     def diagnose(self, step) -> list:
         """Warnings a step of this op carries (saturated units, dead units, log 0)."""
         return []

@@ -44,22 +44,35 @@ class Linear(Op):
         z += b
         return z
 
+    def terms(self, step) -> int:
+        """z_j sums over the inputs, dL/dw_ij and dL/db_j over the samples, dL/dh_i over the units."""
+        if step.role == "forward":
+            return int(np.shape(step.args["h"])[-1])
+        if step.role in ("weight_grad", "bias_grad"):
+            return int(np.shape(step.args["g"])[0]) if np.ndim(step.args["g"]) > 1 else 1
+        return int(np.shape(step.args["g"])[-1])
+
     def backward(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray):
         """(dL/dH, dL/dW, dL/db) from dL/dZ, with W as stored."""
         return self.backward_used(grad_z, h, self.weights(w))
 
     def backward_used(self, grad_z: np.ndarray, h: np.ndarray, w: np.ndarray, need_input: bool = True,
-                      out: np.ndarray | None = None, scale: float | None = None):
+                      out: np.ndarray | None = None, scale: float | None = None, lazy: bool = False):
         """(dL/dH, dL/dW, dL/db) from dL/dZ; `w` is the matrix the forward multiplied by.
 
         dL/db is a sum over the batch, not a mean: any 1/m already sits inside L,
         so each sample's contribution arrives pre-scaled. `need_input=False` skips
         dL/dH (the first layer's inputs are data); `out` is a buffer for dL/dW, which may
         be the one `w` is in: dL/dW is written after the last read of w. `scale` (the
-        learning rate, float32 training) gives scale * dL/dW instead, as H^T (scale G).
+        learning rate, float32 training) gives scale * dL/dW instead, as H^T (scale G);
+        `lazy`: dL/dW = Hᵀ G kept as its factors, worked out a block of rows at a time.
         """
         grad_h = grad_z @ w.T if need_input else None
         g_w = grad_z if scale is None else grad_z * scale
+        if lazy:
+            from ..engine.lazy import Product
+
+            return grad_h, Product(h.T, g_w), grad_z.sum(axis=0)
         return grad_h, np.matmul(h.T, g_w, out=out), grad_z.sum(axis=0)
 
     def updater(self, slot: str):

@@ -29,10 +29,13 @@ def as_json(ex: Explanation) -> dict:
         "matrix": [{"text": pretty(st.equation), "latex": latex(st.equation), "shapes": st.shapes, "why": st.why}
                    for st in ex.matrix],
         "bias_note": ex.bias_note or None,
-        "value": np.asarray(ex.value, dtype=float).tolist(),
-        "engine_value": np.asarray(ex.engine_value, dtype=float).tolist(),
+        # a wide layer's lazily computed matrix is written a block of rows at a time
+        "value": ex.value if hasattr(ex.value, "take_rows") else np.asarray(ex.value, dtype=float).tolist(),
+        "engine_value": (ex.engine_value if hasattr(ex.engine_value, "take_rows")
+                         else np.asarray(ex.engine_value, dtype=float).tolist()),
         "warnings": list(ex.warnings),
-        "finite_difference": (None if ex.finite_difference is None
+        "finite_difference": (None if ex.finite_difference is None else
+                              ex.finite_difference.as_json() if hasattr(ex.finite_difference, "as_json")
                               else np.asarray(ex.finite_difference, dtype=float).tolist()),
         "straight_through": ex.surrogates,
         "assumption": ex.assumption or None,

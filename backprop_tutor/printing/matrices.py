@@ -11,13 +11,14 @@ from sympy.printing.pretty.stringpict import prettyForm
 
 from ..i18n import _
 from .numbers import fmt as _fmt
+from .numbers import sampled_text  # noqa: F401  (read here)
 from .text import _printer, _rows, fit
 
 if TYPE_CHECKING:
     from ..symbolic.records import MatrixNumbers
 
 
-EDGE = 3  # a matrix longer than 2·EDGE rows or columns is shown by its first and last EDGE
+from .numbers import EDGE  # noqa: E402  (a matrix longer than 2·EDGE rows or columns is shown by its first and last EDGE)
 
 
 def _edges(count: int) -> list[int | None]:
@@ -25,15 +26,22 @@ def _edges(count: int) -> list[int | None]:
 
 
 def _matrix_pict(label: str, a, width: int | None) -> prettyForm:
-    """A matrix of numbers in brackets, its name and shape centred beneath it."""
+    """A matrix of numbers in brackets, its name and shape centred beneath it (only the
+    entries shown are read)."""
+    from ..engine.summary import pick
+
     if a is None:
         return prettyForm(label)
-    a = np.asarray(a, dtype=float)
+    if not hasattr(a, "take_rows"):
+        a = np.asarray(a, dtype=float)
     if a.ndim == 0:
         return prettyForm(f"{float(a):.6g}")
     a = a.reshape(-1, 1) if a.ndim == 1 else a
     rows, cols = _edges(a.shape[0]), _edges(a.shape[1])
-    cells = [[("⋱" if c is None else "⋮") if r is None else ("⋯" if c is None else f"{a[r, c]:.6g}")
+    sub = pick(a, [r for r in rows if r is not None], [c for c in cols if c is not None])
+    at_r = {r: k for k, r in enumerate(r for r in rows if r is not None)}
+    at_c = {c: k for k, c in enumerate(c for c in cols if c is not None)}
+    cells = [[("⋱" if c is None else "⋮") if r is None else ("⋯" if c is None else f"{sub[at_r[r], at_c[c]]:.6g}")
               for c in cols] for r in rows]
     form = _printer()._print(sp.Matrix([[sp.Symbol(t) for t in row] for row in cells]))
     if width is not None and form.width() > width:

@@ -12,9 +12,14 @@ from ..i18n import _
 from ..symbolic.numeric import value_warnings
 
 
+EDGE = 3  # a lazily computed matrix is printed by its first and last EDGE rows and columns
+
+
 def fmt(v, width: int | None = None) -> str:
     if not np.ndim(v):
         return f"{float(v):.6g}"
+    if hasattr(v, "take_rows"):  # a wide layer's lazily computed matrix: its edges, as numpy prints them
+        return sampled_text(_edge_sample(v), width).split("\n", 1)[1]
     return np.array2string(np.asarray(v, dtype=float), threshold=36, edgeitems=3,
                            max_line_width=min(width, 76) if width else 76,
                            formatter={"float_kind": lambda x: f"{x:.6g}"})
@@ -38,6 +43,12 @@ def value_text(head: str, value, engine_value, finite_difference, surrogates: li
                        "straight-through estimator is a chosen surrogate gradient, so the value is checked "
                        "against the surrogate's definition, not against a finite difference.").format(
             surrogates=", ".join(surrogates)), width)
+    elif hasattr(finite_difference, "why"):  # a Sampled record: the entries shown of a large matrix
+        fd = finite_difference
+        where, grid = sampled_text(fd, width).split("\n", 1)
+        text = (_("central finite difference at {which}, {where} (· not computed):") if fd.count < np.size(fd.values)
+                else _("central finite difference at {which}, {where}:"))
+        check = wrap(text.format(which=fd.why, where=where.rstrip(":")), width) + "\n" + grid
     else:
         check = _("central finite difference:") + f"\n{fmt(finite_difference, width)}"
     text = (f"{head} =\n{fmt(value, width)}\n"
@@ -45,3 +56,44 @@ def value_text(head: str, value, engine_value, finite_difference, surrogates: li
     for warning in value_warnings(value, engine_value):
         text += "\n" + wrap("⚠ " + warning, width)
     return text
+
+
+def _edge_sample(v):
+    """The first and last EDGE rows and columns of a (lazily computed) matrix, read alone."""
+    from ..engine.summary import edge_sample
+    from ..symbolic.numeric import Sampled
+
+    rows, cols, values = edge_sample(v, EDGE)
+    return Sampled(tuple(v.shape), rows, cols, values, values.size, "")
+
+
+def sampled_text(fd, width: int | None = None) -> str:
+    """Some entries of a matrix, laid out as the value above them is printed (a gap in the
+    rows or columns written ... as numpy does, an entry not computed ·), after the rows
+    and columns they are (1-based)."""
+
+    def gaps(idx):
+        return {k for k in range(1, len(idx)) if idx[k] != idx[k - 1] + 1}
+
+    def spans(idx):
+        out, start = [], 0
+        for k in sorted(gaps(idx)) + [len(idx)]:
+            a, b = idx[start] + 1, idx[k - 1] + 1
+            out.append(str(a) if a == b else f"{a}-{b}")
+            start = k
+        return _(" and ").join(out)
+
+    cgap, rgap = gaps(fd.cols), gaps(fd.rows)
+    lines = []
+    for r, row in enumerate(fd.values):
+        cells = []
+        for c, x in enumerate(row):
+            if c in cgap:
+                cells.append("...")
+            cells.append("·" if np.isnan(x) else f"{x:.6g}")
+        if r in rgap:
+            lines.append(" ...")
+        text = ("[[" if r == 0 else " [") + " ".join(cells) + ("]]" if r == len(fd.values) - 1 else "]")
+        lines += textwrap.wrap(text, min(width, 76) if width else 76, subsequent_indent="  ") or [text]
+    where = _("rows {rows}, columns {columns}").format(rows=spans(fd.rows), columns=spans(fd.cols))
+    return where + ":\n" + "\n".join(lines)

@@ -41,6 +41,8 @@ class FrameContent:
     full: bool = False
     #: what is still being worked out (step mode shows the values at once, the formula when ready)
     pending: str = ""
+    #: what the view leaves out and why (element lines of a step too wide for them)
+    notes: list[str] = field(default_factory=list)
 
 
 def constants(step, digits: int) -> list[str]:
@@ -109,6 +111,8 @@ class Frame:
                                   style=t.dim))
         elif c.formula:
             parts.append(Text(c.formula, style=t.formula))
+        for note in c.notes:
+            parts.append(Text(note, style=t.dim))
         for line in constants(st, t.digits):
             parts.append(Text(line, style=t.text))
         if c.pending:

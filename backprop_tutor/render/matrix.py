@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from ..engine import summary
 from ..i18n import _
 
 
@@ -69,16 +70,25 @@ class MatrixView:
         yield self._renderable(options)
 
     def _renderable(self, options):
+        """The table for this width, built once per width (measuring and drawing both ask)."""
+        found = self.__dict__.get("_drawn")
+        if found is None or found[0] != options.max_width:
+            found = self._drawn = (options.max_width, self._build(options))
+        return found[1]
+
+    def _build(self, options):
         v = self.value
         if np.ndim(v) == 0:
             return Text.assemble((f"{self.title} = " if self.title else "", "bold"), number(v, self.digits))
-        m = np.atleast_2d(v) if np.ndim(v) == 2 else np.asarray(v).reshape(1, -1)
-        rows, cols = m.shape
+        shape = np.shape(v)
+        rows, cols = shape if len(shape) == 2 else (1, int(np.prod(shape)))
         show_r = list(range(rows)) if rows <= self.max_rows else list(range(self.max_rows - 1)) + [-1]
-        # as many columns as fit, measured on the numbers shown (so a measured width gives
-        # the same table when drawn at that width; a table of 10^5 rows costs no more than 8)
-        shown = m[show_r]
-        widths = [max(len(number(x, self.digits)) for x in shown[:, c]) + 3 for c in range(min(cols, self.max_cols))]
+        # only the entries that can be shown are read and formatted: the shown rows at the
+        # first max_cols columns and the last (so a measured width gives the same table when
+        # drawn at that width, and a matrix of 10^7 entries costs no more than one of 40)
+        first = list(range(min(cols, self.max_cols)))
+        sub = summary.pick(v, show_r, first + ([cols - 1] if cols > len(first) else []))
+        widths = [max(len(number(x, self.digits)) for x in sub[:, c]) + 3 for c in first]
         fit_cols, used = 0, 1
         for w in widths:
             if used + w > options.max_width:
@@ -88,34 +98,45 @@ class MatrixView:
             fit_cols = max(2, min(fit_cols, self.max_cols) - 1)
         show_c = list(range(cols)) if cols <= fit_cols else list(range(fit_cols - 1)) + [-1]
         if len(show_c) < cols:  # the last column may be wider than those it replaced: never squeeze a number
-            last = max(len(number(x, self.digits)) for x in shown[:, -1]) + 3
+            last = max(len(number(x, self.digits)) for x in sub[:, -1]) + 3
             while len(show_c) > 2 and 1 + sum(widths[c] for c in show_c[:-1]) + 4 + last > options.max_width:
                 show_c = show_c[:-2] + [-1]
         caption = shape_text(v)
         if len(show_r) < rows or len(show_c) < cols:
-            caption = _("{shape} (cut to fit)").format(shape=caption)
+            caption = _("{shape} (cut to fit)").format(shape=caption) + "\n" + \
+                self._left_out(v, len(show_r), rows, len(show_c), cols)
         table = Table(box=box.SQUARE, show_header=False, title=self.title or None, caption=caption,
                       padding=(0, 1), style=self.style, title_style="bold", caption_style=self.caption_style,
-                      min_width=len(caption) + 2)
+                      min_width=max(len(line) for line in caption.split("\n")) + 2)
         for _column in range(len(show_c) + (1 if len(show_c) < cols else 0)):
             table.add_column(justify="right")
 
-        def cells(r):
-            out = [self._cell(m, r, c) for c in show_c[:-1]] if len(show_c) < cols else \
-                [self._cell(m, r, c) for c in show_c]
-            if len(show_c) < cols:
-                out += ["…", self._cell(m, r, cols - 1)]
-            return out
+        def cell(k, c):  # row k of those shown, column c (-1: the last)
+            return self._cell(sub[k, c if c >= 0 else -1], show_r[k] % rows, c % cols)
 
-        show_r = [r % rows for r in show_r]
-        for idx, r in enumerate(show_r):
+        def cells(k):
+            if len(show_c) < cols:
+                return [cell(k, c) for c in show_c[:-1]] + ["…", cell(k, -1)]
+            return [cell(k, c) for c in show_c]
+
+        for idx in range(len(show_r)):
             if len(show_r) < rows and idx == len(show_r) - 1:
                 table.add_row(*["⋮"] * (len(show_c) + (1 if len(show_c) < cols else 0)))
-            table.add_row(*cells(r))
+            table.add_row(*cells(idx))
         return table
 
-    def _cell(self, m, r: int, c: int) -> Text | str:
-        text = number(m[r, c], self.digits)
+    def _left_out(self, v, shown_rows: int, rows: int, shown_cols: int, cols: int) -> str:
+        """What a cut view leaves out, and the statistics of every entry."""
+        st = summary.stats(v)
+        n = (lambda x: number(x, self.digits))
+        where = (_("{shown} of {count} entries shown").format(shown=shown_cols, count=cols) if np.ndim(v) < 2 else
+                 _("{shown_rows} of {rows} rows, {shown_cols} of {cols} columns shown").format(
+                     shown_rows=shown_rows, rows=rows, shown_cols=shown_cols, cols=cols))
+        return "\n".join([where, _("min {min}, max {max}").format(min=n(st.min), max=n(st.max)),
+                          _("mean {mean}, std {std}").format(mean=n(st.mean), std=n(st.std))])
+
+    def _cell(self, x, r: int, c: int) -> Text | str:
+        text = number(x, self.digits)
         if self.pick is None:
             return text
         where = (r, c) if np.ndim(self.value) == 2 else (c,)

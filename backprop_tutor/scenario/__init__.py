@@ -28,15 +28,16 @@ def __getattr__(name: str):
 
 
 def load_file(path: str | Path, settings: list[str] | None = None, up_close: bool = False,
-              arrays: bool = True) -> Scenario:
+              arrays: bool = True, trainable: bool = False) -> Scenario:
     """Load and validate a scenario file. `up_close` applies the file's own `run:` overrides
     (what `tutor run` and `tutor explain` show: e.g. a smaller batch, narrower layers);
     --set options are applied after them, so they win. `arrays` False: checked only, the
-    tables left as read and nothing drawn (`tutor validate`, which runs nothing)."""
+    tables left as read and nothing drawn (`tutor validate`, which runs nothing).
+    `trainable`: it is read to be trained, so its network must fit the training memory
+    budget (checked before anything is drawn)."""
     from . import overrides
     from .validate import validate
     from .yamlsource import decode, load_text, too_big
-
     path = Path(path)
     shown = str(path)
     try:
@@ -50,7 +51,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
     if len(raw) > limits.MAX_FILE_BYTES:
         raise ScenarioError(f"{shown}:1", "", too_big(len(raw)))
     text = decode(raw, shown)
-    source = load_text(text, shown)
+    source = _fresh(text, shown, trainable)
     # whether `tutor run` would see another scenario (validate checks that one only then)
     run_section = isinstance(source.data, dict) and "run" in source.data
     try:
@@ -61,7 +62,7 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
         except ScenarioError as err:
             if not changes:
                 raise
-            raise overrides.blame(err, lambda: load_text(text, shown), changes, validate) from None
+            raise overrides.blame(err, lambda: _fresh(text, shown, trainable), changes, validate) from None
     except ScenarioError as err:
         err.run_section = run_section
         raise
@@ -69,6 +70,16 @@ def load_file(path: str | Path, settings: list[str] | None = None, up_close: boo
     return model
 
 
-def load(name_or_path: str, settings: list[str] | None = None, up_close: bool = False) -> Scenario:
+def _fresh(text: str, shown: str, trainable: bool):
+    """The file's Source again, read for the same purpose."""
+    from .yamlsource import load_text
+
+    source = load_text(text, shown)
+    source.for_training = trainable
+    return source
+
+
+def load(name_or_path: str, settings: list[str] | None = None, up_close: bool = False,
+         trainable: bool = False) -> Scenario:
     """A built-in scenario by name, or a scenario file by path, validated."""
-    return load_file(catalog.resolve(name_or_path), settings, up_close)
+    return load_file(catalog.resolve(name_or_path), settings, up_close, trainable=trainable)

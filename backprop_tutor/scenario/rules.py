@@ -152,14 +152,17 @@ def distinct_symbols(c: Checker, note: Notation, n_layers: int, path: Path) -> N
 
 
 def memory_budget(c: Checker, widths: list[int], rows: int, path: Path) -> None:
-    """Refuse a network whose parameters and one batch would not fit MEMORY_BUDGET, before drawing it."""
+    """Refuse a network that neither training (MEMORY_BUDGET) nor showing it
+    (SHOWN_MEMORY_BUDGET) could hold, before drawing it; `train` refuses one that only
+    the second admits (limits.check_trainable)."""
     need = limits.network_bytes(widths, rows)
-    if need > limits.MEMORY_BUDGET:
-        widest = max(range(1, len(widths)), key=lambda l: widths[l])
-        c.fail(path + ("layers", widest - 1, "units"),
-               _("this network would need about {size_text} of memory (its {sum} parameters and a batch of "
-                 "{rows} rows); the limit is {size_text2}: use fewer or narrower layers").format(
-                   size_text=limits.size_text(need), sum=format(sum(a * b + b for a, b in zip(widths, widths[1:])), ","), rows=format(rows, ","), size_text2=limits.size_text(limits.MEMORY_BUDGET)))
+    if need <= limits.MEMORY_BUDGET:
+        return
+    widest = max(range(1, len(widths)), key=lambda l: widths[l])
+    if c.raw.for_training:
+        c.fail(path + ("layers", widest - 1, "units"), limits.memory_message(widths, rows, need, training=True))
+    if limits.shown_bytes(widths, rows) > limits.SHOWN_MEMORY_BUDGET:
+        c.fail(path + ("layers", widest - 1, "units"), limits.memory_message(widths, rows, need))
 
 
 def batch_rows(t: Training | None, m: int) -> int:

@@ -48,6 +48,8 @@ class Source:
     overrides: dict[Path, str] = field(default_factory=dict)
     #: the text of each scalar as written (0.0215, not the float), kept when asked for
     texts: dict[Path, str] = field(default_factory=dict)
+    #: read to be trained (train, compare): its network must fit the training memory budget
+    for_training: bool = False
 
     def where(self, path: Path) -> str:
         """`file:line` of the value at `path` (or of its nearest parent)."""

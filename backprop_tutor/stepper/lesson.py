@@ -139,6 +139,9 @@ class Lesson:
         st = self.steps[i]
         view = self._view(st)
         elements, omitted = [], 0
+        wide = substitution.too_wide(st)
+        asked = self.view == "element" or (self.view == "auto" and substitution.count(st) <= substitution.SMALL)
+        notes = [wide] if wide and asked else []
         if view == "element":
             limit = 8 if self.theme.spacing == 0 else 5
             found = substitution.element_lines(st, lambda x: number(x, self.theme.digits), limit)
@@ -149,7 +152,7 @@ class Lesson:
             step=st, index=i, total=self.total, scenario=self.model.name,
             network=self.network(i), formula=formulas.text(st), derivative=formulas.derivative_text(st),
             elements=elements, omitted=omitted, view=view, reuses=reuses,
-            warnings=[d.message for d in diagnose(st)])
+            warnings=[d.message for d in diagnose(st)], notes=notes)
 
     # what can be explained, and finding a step by name ---------------------------------
 

@@ -14,6 +14,7 @@ structure of the formula stays visible; the result printed is the engine's value
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
 
 import numpy as np
 import sympy as sp
@@ -75,15 +76,25 @@ class ElementPrinter(StrPrinter):
 
 
 class _Collected(list):
-    """Element lines plus, for each, (sympy's value of the formula, the engine's value)."""
+    """Element lines plus, for each, (sympy's value of the formula, the engine's value).
+
+    The self-check is worked out only when asked for (by the tests): putting every number
+    into every sum in sympy costs more than drawing the lines."""
 
     def __init__(self):
         super().__init__()
-        self.checks: list[tuple[float, float]] = []
+        self._pending: list[tuple] = []
 
     def add(self, f, lhs, expr, value, middle=""):
         self.append(_line(f, lhs, expr, value, middle))
-        self.checks.append((f.evaluate(expr), float(value)))
+        self.check(f, expr, value)
+
+    def check(self, f, expr, value) -> None:
+        self._pending.append((f, expr, float(value)))
+
+    @property
+    def checks(self) -> list[tuple[float, float]]:
+        return [(f.evaluate(expr), value) for f, expr, value in self._pending]
 
 
 class _Formula:
@@ -168,12 +179,17 @@ def _grad(prefix: str, element: str) -> str:
 
 
 def _cells(shape, limit):
+    """The first `limit` cells in row order, how many are left out, and how many there are
+    (only the cells shown are listed: a 4096x4096 matrix has 16 million)."""
     rows, cols = shape
-    cells = [(s, j) for s in range(rows) for j in range(cols)]
-    return cells[:limit], max(0, len(cells) - limit), len(cells)
+    total = rows * cols
+    cells = list(islice(((s, j) for s in range(rows) for j in range(cols)), max(0, limit)))
+    return cells, max(0, total - limit), total
 
 
 def _2d(v) -> np.ndarray:
+    if hasattr(v, "take_rows"):  # a wide layer's lazily computed matrix: read entry by entry
+        return v
     v = np.asarray(v, dtype=float)
     return v.reshape(1, -1) if v.ndim < 2 else v
 
@@ -216,6 +232,17 @@ def _scalar_name(name: str) -> str:
 
 def _bias_name(bname: str):
     return lambda j: f"{_base(bname)}{j + 1}{_layer(bname)}"
+
+
+def _linear_term(op, f: _Formula, hname, H, wname, W, bname, B, s, j, i):
+    """z_sj as the op's symbolic form on input i alone (with the bias): what a derivative
+    with respect to h_si, w_ij or b_j reads, since z is a sum over the inputs. Registering
+    one input instead of all n_in keeps a gradient line linear in its terms."""
+    m, n_in = H.shape
+    h = f.sym(_element(hname, i, n_in, s, m), H[s, i])
+    w = f.sym(_weight_names(wname)(i, j), W[i, j])
+    b = f.sym(_bias_name(bname)(j), B[j])
+    return op.symbolic(sp, [h], [w], b), h, w, b
 
 
 def _linear_z(op, f: _Formula, hname, H, wname, W, bname, B, s, j):

@@ -16,6 +16,24 @@ from ..errors import UnsupportedError
 from ..ops import affine_of
 
 
+@dataclass(frozen=True)
+class Sampled:
+    """Some entries of a matrix (a central difference where every entry would cost too much):
+    the values at rows x cols (0-based; nan where not computed), and which they are."""
+
+    shape: tuple
+    rows: list
+    cols: list
+    values: np.ndarray
+    count: int  # how many were computed, in row-major order
+    why: str  # "the entries shown, of 200,704"
+
+    def as_json(self) -> dict:
+        return {"shape": list(self.shape), "rows": list(self.rows), "columns": list(self.cols),
+                "values": [[None if np.isnan(x) else float(x) for x in row] for row in self.values],
+                "computed": self.count, "of": int(np.prod(self.shape))}
+
+
 @dataclass
 class Pass:
     """The engine's pass an explanation reads: its data, its steps by key, the activations."""
@@ -74,9 +92,11 @@ def checks(p) -> tuple:
     from .values import _finite_difference
 
     scenario, target = p.scenario, p.target
-    engine_value = np.asarray(p.steps[target.key].value, dtype=float)
+    engine_value = p.steps[target.key].value
     if target.index is not None:
-        engine_value = engine_value[target.index]
+        engine_value = np.asarray(engine_value[target.index], dtype=float)
+    elif not hasattr(engine_value, "take_rows"):  # a wide layer's dL/dW stays lazy, read a block of rows at a time
+        engine_value = np.asarray(engine_value, dtype=float)
     surrogates = straight_through(scenario, target)
     fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
     return engine_value, fd, surrogates
@@ -84,14 +104,23 @@ def checks(p) -> tuple:
 
 def value_warnings(value, engine_value) -> list[str]:
     """What a student must know about the numbers: a value that is not finite, or the value
-    chained from the derived formulas differing from the network pass's (the self-check)."""
-    engine = np.asarray(engine_value, dtype=float)
+    chained from the derived formulas differing from the network pass's (the self-check). A
+    wide layer's lazily computed matrix is judged on the entries shown."""
+    engine, derived = _shown(engine_value), _shown(value)
     if not np.all(np.isfinite(engine)):
         return [_("the value is not a finite number (inf or nan): on the way the loss took the log of 0 or "
                   "a number overflowed; `tutor run` marks the step where it happens (⚠).")]
-    derived = np.asarray(value, dtype=float)
     scale = float(np.abs(engine).max()) if engine.size else 0.0
     if not np.allclose(derived, engine, rtol=1e-9, atol=1e-9 * scale, equal_nan=False):
         return [_("the derivation evaluated in floating point differs from the network pass (engine) here: "
                   "a saturated unit's rounding; the engine's value is computed without it.")]
     return []
+
+
+def _shown(value) -> np.ndarray:
+    """The value as an array; of a lazily computed matrix, the entries a printed one shows."""
+    if hasattr(value, "take_rows"):
+        from ..engine.summary import edge_sample
+
+        return edge_sample(value)[2]
+    return np.asarray(value, dtype=float)

@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..i18n import _
 from .local import Z
-from .numeric import value_warnings
+from .numeric import Sampled, value_warnings  # noqa: F401  (Sampled: read here)
 from .targets import Target
 
 
@@ -103,7 +103,8 @@ class Explanation:
     bias_reason: Prose  # why the bias gradient is a sum over the batch (empty unless a bias)
     value: np.ndarray
     engine_value: np.ndarray
-    finite_difference: np.ndarray | None  # None where a straight-through surrogate is on the path
+    # None where a straight-through surrogate is on the path; Sampled for some entries of a large matrix
+    finite_difference: np.ndarray | Sampled | None
     latex_names: dict = field(default_factory=dict)
     surrogates: list[str] = field(default_factory=list)  # the straight-through ops on the path
     # a softmax output: the simplification's assumption (Σ_k y_k = 1), whether the targets

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import _
 from . import printed
 
-__all__ = ["Lines", "count", "default_format", "element_lines", "wants_elements", "SMALL"]
+__all__ = ["Lines", "count", "default_format", "element_lines", "wants_elements", "too_wide", "SMALL",
+           "MAX_TERMS"]
 
 @dataclass
 class Lines:
@@ -33,11 +35,28 @@ def __getattr__(name: str):
 
 #: a step with at most this many entries is shown element by element (the "auto" view)
 SMALL = 6
+#: element lines are written where each sums at most this many terms (a layer's inputs,
+#: a batch's samples); a wider step is shown as matrices, and says so
+MAX_TERMS = 64
 
 
 def wants_elements(step, view: str = "auto") -> bool:
     """Whether a step is shown element by element under the --view choice."""
+    if too_wide(step):
+        return False
     return view == "element" or (view == "auto" and 0 < count(step) <= SMALL)
+
+
+def too_wide(step) -> str:
+    """Why a step has no element lines though it could ('' when it has them or none):
+    a line would sum more than MAX_TERMS terms."""
+    if step.op is None or count(step) == 0:
+        return ""
+    n = step.op.terms(step)
+    if n <= MAX_TERMS:
+        return ""
+    return _("element lines for steps whose entries sum at most {max_terms} terms; each entry here "
+             "sums {terms}, so it is shown as matrices").format(max_terms=MAX_TERMS, terms=format(n, ","))
 
 
 def count(step) -> int:
@@ -50,7 +69,7 @@ def count(step) -> int:
 def element_lines(step, fmt: Callable[[float], str] | None = None, limit: int = 8) -> Lines | None:
     """The step's element lines with numbers, or None if it has none (read back from the cache
     inside `printed.kept`: its key holds every number of the step)."""
-    if step.op is None:
+    if step.op is None or too_wide(step):
         return None
 
     def compute():

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..i18n import _
+from ..engine import lazy
 from ..engine.network import forward, run_pass
 from ..lazy import LazyModule
 from ..ops import L2Penalty, affine_of
 
 L2 = L2Penalty()
 from ..ops.binary import sign as binary_sign
+from .numeric import Sampled
 
 if TYPE_CHECKING:
     from .names import _Names
@@ -80,7 +82,7 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value,
         weight_op = affine_of(scenario.layers[q - 1]).weight_op
         return (f"{weight_op.label}(W{q})" if weight_op is not None else f"W{q}") + "ᵀ"
 
-    result = np.asarray(value, dtype=float)
+    result = value if lazy.is_lazy(value) else np.asarray(value, dtype=float)
     if kind == "W":
         ops = [("", f"{name(l - 1)}ᵀ", arr[("A", l - 1)].T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
         if scenario.l2:
@@ -171,7 +173,13 @@ def _value(scenario, target: Target, steps, data, factors_ops, derived: Derived 
         if q > l:
             g = g @ dz_dh(q).T
     if target.kind == "W":
-        g = arr[("A", l - 1)].T @ g
+        h = arr[("A", l - 1)]
+        if target.index is None and lazy.wide((h.shape[1], g.shape[1])):  # as the pass keeps a wide layer's
+            g = lazy.Product(h.T, g)
+            if scenario.l2:
+                g = lazy.Rowwise(lambda a, w: a + L2.backward(w, scenario.l2), g, params[f"W{l}"])
+            return g
+        g = h.T @ g
         if scenario.l2:
             g = g + L2.backward(params[f"W{l}"], scenario.l2)
     elif target.kind == "b":
@@ -226,28 +234,80 @@ def _loss_at(engine, scenario, target: Target, data, params, pert=None) -> float
     return run_pass(engine.network, params, data.x, data.y, backward=False, shift=shift).loss
 
 
-def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6) -> np.ndarray:
-    params = {k: v.copy() for k, v in engine.params.items()}
-    own = f"{target.kind}{target.layer}" in params  # W, b or an activation's parameter
+#: a whole matrix of at most this many entries gets a central difference at every entry
+FD_ALL = 256
+#: ... a larger one at the entries a printed matrix shows (its first and last FD_EDGE rows
+#: and columns), as many of them as FD_WORK multiply-adds of the network's passes allow
+FD_EDGE = 3
+FD_WORK = 4e9
+
+
+def _fd_entries(shape: tuple, pass_cost: float) -> tuple[list, list, int, str]:
+    """(rows, cols, how many of their entries to difference, why not all of the matrix)."""
+    rows, cols = ((1,) * (2 - len(shape)) + tuple(shape))[-2:]
+    size = rows * cols
+    afford = max(1, int(FD_WORK // max(2 * pass_cost, 1)))
+    if size <= min(FD_ALL, afford):
+        return list(range(rows)), list(range(cols)), size, ""
+
+    def edges(n):
+        return list(range(n)) if n <= 2 * FD_EDGE else list(range(FD_EDGE)) + list(range(n - FD_EDGE, n))
+
+    r, c = edges(rows), edges(cols)
+    count = min(len(r) * len(c), afford)
+    why = (_("the {count} entries shown (of {size})").format(count=count, size=f"{size:,}")
+           if count == len(r) * len(c) else
+           _("the first {count} of the {shown} entries shown (of {size}; each takes two passes of this "
+             "network, {cost} multiply-adds each)").format(count=count, shown=len(r) * len(c), size=f"{size:,}",
+                                                           cost=f"{pass_cost:,.0f}"))
+    return r, c, count, why
+
+
+def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6):
+    """A central difference of the loss through the network pass: at every entry of a small
+    matrix, at the entries shown of a larger one (a Sampled record), or at the one entry
+    asked for. Nothing is copied: the entry is shifted in place and put back exactly."""
+    name = f"{target.kind}{target.layer}"
+    own = name in engine.params  # W, b or an activation's parameter
+    params = engine.params
     if own:
-        shape = params[f"{target.kind}{target.layer}"].shape
+        shape = np.shape(params[name])
     else:
         shape = np.shape(_forward_value(engine, params, data, target))
-    entries = [target.index] if target.index is not None else list(np.ndindex(*shape))
-    out = np.zeros(shape)
-    for e in entries:
+
+    def at(e) -> float:
         vals = []
         for sign in (1, -1):
             if own:
-                p = {k: v.copy() for k, v in params.items()}
-                p[f"{target.kind}{target.layer}"][e] += sign * h
-                vals.append(_loss_at(engine, scenario, target, data, p))
+                value = params[name]
+                kept = value[e]
+                try:
+                    value[e] += sign * h
+                    vals.append(_loss_at(engine, scenario, target, data, params))
+                finally:
+                    value[e] = kept
             else:
                 pert = np.zeros(shape)
                 pert[e] = sign * h
                 vals.append(_loss_at(engine, scenario, target, data, params, pert))
-        out[e] = (vals[0] - vals[1]) / (2 * h)
-    return out[target.index] if target.index is not None else out
+        return (vals[0] - vals[1]) / (2 * h)
+
+    if target.index is not None:
+        return at(target.index)
+    if len(shape) == 0:  # one parameter of the layer (a slope): one entry
+        return np.asarray(at(()))
+    widths = scenario.widths()
+    cost = data.x.shape[0] * sum(a * b for a, b in zip(widths, widths[1:]))
+    rows, cols, count, why = _fd_entries(tuple(shape), cost)
+    grid = np.full((len(rows), len(cols)), np.nan)
+    flat = len(shape) < 2
+    for n, (a, b) in enumerate(np.ndindex(len(rows), len(cols))):
+        if n >= count:
+            break
+        grid[a, b] = at((cols[b],) if flat else (rows[a], cols[b]))
+    if not why:
+        return grid.reshape(shape)
+    return Sampled(tuple(shape), rows, cols, grid, count, why)
 
 
 def _forward_value(engine, params, data, target):

@@ -45,7 +45,7 @@ def backward_elements(step, fmt, limit):
                 f" = {f.number(G[s, j])} * {fprime}({fmt(Zv[s, j])})"
                 f" = {f.substituted(expr)} = {fmt(out[s, j])}")
         lines.append(line)
-        lines.checks.append((f.evaluate(expr), float(out[s, j])))
+        lines.check(f, expr, out[s, j])
     return Lines(lines, omitted, total)
 
 

@@ -7,7 +7,7 @@ import sympy as sp
 
 from ..formulas import _mat
 from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
-                        _linear_z, _loss_prefix, _weight_names)
+                        _linear_term, _linear_z, _loss_prefix, _weight_names)
 
 
 def forward_elements(step, fmt, limit):
@@ -22,11 +22,12 @@ def forward_elements(step, fmt, limit):
     return Lines(lines, omitted, total)
 
 
-def _terms(f, op, pick, hname, H, wname, W, G, gname, prefix, s, j, m, k):
-    """dL/dz_sj * dz_sj/d(entry): one term of a gradient entry, the derivative taken by sympy."""
-    z, hs, ws, b = _linear_z(op, f, hname, H, wname, W, "b", np.zeros(k), s, j)
+def _terms(f, op, pick, i, hname, H, wname, W, G, gname, prefix, s, j, m, k):
+    """dL/dz_sj * dz_sj/d(entry): one term of a gradient entry, the derivative taken by sympy
+    (of z's terms on input i, the only ones the entry appears in)."""
+    z, h, w, b = _linear_term(op, f, hname, H, wname, W, "b", np.zeros(k), s, j, i)
     g = f.sym(_grad(prefix, _element(gname, j, k, s, m)), G[s, j])
-    return g * sp.diff(z, pick(hs, ws, b))
+    return g * sp.diff(z, pick(h, w, b))
 
 
 def weight_elements(step, fmt, limit):
@@ -40,7 +41,7 @@ def weight_elements(step, fmt, limit):
     lines = _Collected()
     for i, j in cells:
         f = _Formula(fmt)
-        expr = sp.Add(*[_terms(f, step.op, lambda hs, ws, b, i=i: ws[i], names["h"], H, wname,
+        expr = sp.Add(*[_terms(f, step.op, lambda h, w, b: w, i, names["h"], H, wname,
                                np.zeros((n_in, k)), G, names["g"], prefix, s, j, m, k) for s in range(m)])
         for sym in list(f.values):  # the zero weights and biases only served the derivative
             if sym.name.startswith(_base(wname)) or sym.name.startswith("b"):
@@ -61,7 +62,7 @@ def bias_elements(step, fmt, limit):
     lines = _Collected()
     for _, j in cells:
         f = _Formula(fmt)
-        expr = sp.Add(*[_terms(f, step.op, lambda hs, ws, b: b, "h", np.zeros((m, 1)), "w", np.zeros((1, k)),
+        expr = sp.Add(*[_terms(f, step.op, lambda h, w, b: b, 0, "h", np.zeros((m, 1)), "w", np.zeros((1, k)),
                                G, names["g"], prefix, s, j, m, k) for s in range(m)])
         lines.add(f, _grad(prefix, _bias_name(names["out"])(j)), expr, np.ravel(step.value)[j])
     return Lines(lines, omitted, total)
@@ -78,7 +79,7 @@ def input_elements(step, fmt, limit):
     lines = _Collected()
     for s, i in cells:
         f = _Formula(fmt)
-        expr = sp.Add(*[_terms(f, step.op, lambda hs, ws, b, i=i: hs[i], hname, np.zeros((m, n_in)), names["w"],
+        expr = sp.Add(*[_terms(f, step.op, lambda h, w, b: h, i, hname, np.zeros((m, n_in)), names["w"],
                                W, G, names["g"], prefix, s, j, m, k) for j in range(k)])
         lines.add(f, _grad(prefix, _element(hname, i, n_in, s, m)), expr, out[s, i])
     return Lines(lines, omitted, total)
