@@ -57,12 +57,19 @@ training: {{learning_rate: 0.1, batch: full, max_iterations: 10}}
 """
 
 
-def first_frame(name: str, pattern: str) -> float:
+def first_frame(name: str, pattern: str, cache: str = "warm") -> float:
+    """`cache`: warm (the printed formulas kept by an earlier start), cold (an empty cache
+    directory) or off (TUTOR_CACHE=off)."""
     import pexpect
 
+    env = dict(os.environ, TERM="xterm-256color")
+    if cache == "cold":
+        env["TUTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="step-keys-cache-")
+    elif cache == "off":
+        env["TUTOR_CACHE"] = "off"
     start = time.perf_counter()
     child = pexpect.spawn(TUTOR, ["run", name, "--step"], dimensions=(30, 100), encoding="utf-8", timeout=60,
-                          env=dict(os.environ, TERM="xterm-256color"))
+                          env=env)
     child.expect(pattern)
     took = time.perf_counter() - start
     child.send("q")
@@ -76,16 +83,16 @@ def stack_import() -> float:
     return time.perf_counter() - start
 
 
-def first_frames(runs: int) -> None:
-    print("first frame (pseudo-terminal 100 x 30), median of", runs, "interleaved runs")
+def first_frames(runs: int, cache: str = "warm") -> None:
+    print("first frame (pseudo-terminal 100 x 30), cache", cache, "- median of", runs, "interleaved runs")
     # the first frame: the picture's caption, drawn with the step (the header alone is not a frame)
     cases = [("height-weight", r"on its row", r"x\[2\]′ = "), ("logistic-4x2", r"on its row", "X⋅W₁")]
     for name, counter, formula in cases:
         base, painted, full = [], [], []
         for _ in range(runs):
             base.append(stack_import())
-            painted.append(first_frame(name, counter))
-            full.append(first_frame(name, formula))
+            painted.append(first_frame(name, counter, cache))
+            full.append(first_frame(name, formula, cache))
         b, p, f = (statistics.median(x) for x in (base, painted, full))
         print(f"  {name:14s} stack import {b:.3f} s | first frame {p:.3f} s = {p / b:.2f}x (target 1.5x)"
               f" | with its formula {f:.3f} s = {f / b:.2f}x")
@@ -158,9 +165,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=("first", "keys"), help="run one half")
+    parser.add_argument("--cache", choices=("warm", "cold", "off"), nargs="+", default=["warm", "cold"],
+                        help="the printed-formula cache for the first frame: kept by an earlier start (warm),"
+                             " an empty directory (cold), or TUTOR_CACHE=off")
     args = parser.parse_args()
     if args.only != "keys":
-        first_frames(args.runs)
+        for cache in args.cache:
+            first_frames(args.runs, cache)
     if args.only != "first":
         keys(max(1, args.runs // 2))
 

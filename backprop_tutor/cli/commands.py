@@ -75,7 +75,10 @@ def run(
         from ..render.theme import NORMAL, PROJECTOR
         from ..stepper.loop import run as step_mode
 
-        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto, background)
+        from ..cache import file_digest
+
+        step_mode(model, steps, (PROJECTOR if projector else NORMAL).with_digits(digits), view, auto, background,
+                  keep=(file_digest(model.path), settings, sample, digits, view))
         return
     if as_json:
         print_json({"scenario": model.name,

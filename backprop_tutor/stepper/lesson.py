@@ -33,6 +33,18 @@ class Lesson:
         #: steps whose formulas could not be worked out in step mode's worker, and why
         self.failed: dict[int, str] = {}
         self._lock = threading.Lock()
+        #: the printed formulas kept from an earlier run (symbolic.printed.Kept), if any
+        self.kept = None
+
+    def keep(self, memo) -> None:
+        """Read step i's formulas from `memo` (symbolic.printed.Kept) and keep new ones in it."""
+        self.kept = memo
+
+    def save(self) -> None:
+        """Write the formulas worked out so far to the cache (if kept at all)."""
+        if self.kept is not None:
+            with self._lock:
+                self.kept.save()
 
     @property
     def total(self) -> int:
@@ -96,8 +108,9 @@ class Lesson:
         return Frame(self.content(i), self.theme)
 
     def ready(self, i: int) -> bool:
-        """Whether step i's formulas are worked out (its frame costs nothing more)."""
-        return i in self._contents
+        """Whether step i's formulas are worked out, or were printed before and are kept
+        (its frame costs nothing more: no sympy)."""
+        return i in self._contents or (self.kept is not None and self.kept.has(self.steps[i]))
 
     def content(self, i: int) -> FrameContent:
         """Everything frame i shows, worked out once (step mode's app also calls this from

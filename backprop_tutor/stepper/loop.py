@@ -109,7 +109,10 @@ def screen_lines(lesson: Lesson, nav: Navigator, console: Console, width: int, h
     return top + body_lines(frame, nav, console, width, room, lesson.theme) + bottom
 
 
-def run(model, steps, theme, view: str = "auto", auto: float | None = None, tone: str = "auto") -> None:
+def run(model, steps, theme, view: str = "auto", auto: float | None = None, tone: str = "auto",
+        keep: tuple | None = None) -> None:
+    """`keep`: what the printed formulas depend on besides the numbers (as `tutor run` keys
+    them), to read them from the cache and keep new ones; None keeps nothing."""
     lesson = Lesson(model, steps, theme, view)
     reason = interactive()
     if reason:
@@ -119,4 +122,15 @@ def run(model, steps, theme, view: str = "auto", auto: float | None = None, tone
         return
     from .app import StepApp
 
-    StepApp(lesson, auto=auto, tone=tone).run_to_end()
+    if keep is None:
+        StepApp(lesson, auto=auto, tone=tone).run_to_end()
+        return
+    from ..symbolic.printed import Kept
+
+    memo = Kept(keep, steps)
+    lesson.keep(memo)
+    try:
+        StepApp(lesson, auto=auto, tone=tone).run_to_end()
+    finally:
+        memo.close()
+        lesson.save()

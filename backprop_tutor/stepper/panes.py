@@ -182,6 +182,7 @@ class Prepare(threading.Thread):
                     self.drawing.body(k, width, room, selected, False, out)
             else:
                 self.drawing.body(i, width, room, selected, True, out)  # the keys (?)
+                les.save()  # every formula is worked out: kept for the next start
                 settle()
                 self.wake.wait()
 

@@ -21,27 +21,53 @@ class _Memo:
         self.new = False
 
 
+class Kept:
+    """The printed formulas of a run's steps, open for as long as the run is shown (step mode
+    keeps it open while the app runs): `save()` writes what was newly printed, `close()` stops
+    looking steps up. `parts`: what, besides the steps' numbers and the tutor, the printed
+    text depends on."""
+
+    def __init__(self, parts: tuple, steps) -> None:
+        from .. import cache
+
+        import shutil
+        from dataclasses import fields
+
+        steps = list(steps)
+        columns = shutil.get_terminal_size(fallback=(0, 0)).columns  # where sympy breaks a long formula
+        self.key = cache.key("run", list(parts), columns, cache.numbers(
+            [[(f.name, getattr(st, f.name)) for f in fields(st)] for st in steps]))
+        self.memo = _Memo(steps, cache.read("run", self.key))
+        _active.append(self.memo)
+
+    def has(self, step) -> bool:
+        """Whether the step's formula was printed before (its frame needs no sympy)."""
+        place = self.memo.place.get(id(step))
+        found = None if place is None else self.memo.entry.get(str(place))
+        return isinstance(found, dict) and is_text(found.get("formula"))
+
+    def save(self) -> None:
+        from .. import cache
+
+        if self.memo.new:
+            cache.write("run", self.key, self.memo.entry)
+            self.memo.new = False
+
+    def close(self) -> None:
+        if self.memo in _active:
+            _active.remove(self.memo)
+
+
 @contextmanager
 def kept(parts: tuple, steps):
     """Within the block, the steps' printed formulas come from the cache (or are kept in it);
     `parts`: what, besides the steps' numbers and the tutor, the printed text depends on."""
-    from .. import cache
-
-    import shutil
-    from dataclasses import fields
-
-    steps = list(steps)
-    columns = shutil.get_terminal_size(fallback=(0, 0)).columns  # where sympy breaks a long formula
-    entry_key = cache.key("run", list(parts), columns, cache.numbers(
-        [[(f.name, getattr(st, f.name)) for f in fields(st)] for st in steps]))
-    memo = _Memo(steps, cache.read("run", entry_key))
-    _active.append(memo)
+    memo = Kept(parts, steps)
     try:
-        yield
+        yield memo
     finally:
-        _active.remove(memo)
-    if memo.new:
-        cache.write("run", entry_key, memo.entry)
+        memo.close()
+    memo.save()
 
 
 def keeps(step) -> bool:
