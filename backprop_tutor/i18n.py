@@ -107,3 +107,34 @@ def choose(argv: list[str], environ=None) -> str:
             except LanguageError:
                 continue
     return set_language(DEFAULT)
+
+
+def _pattern(msgid: str):
+    """A regular expression matching the English `msgid` (a str.format template: {{ and }}
+    are braces) with any text in its {fields}."""
+    import re
+
+    pieces = []
+    for piece in re.split(r"(\{\{|\}\}|\{\w+\})", msgid):
+        if piece in ("{{", "}}"):
+            pieces.append(re.escape(piece[0]))
+        elif piece.startswith("{") and piece.endswith("}") and len(piece) > 2:
+            pieces.append(f"(?P<{piece[1:-1]}>.+?)")
+        else:
+            pieces.append(re.escape(piece))
+    return re.compile("".join(pieces), re.S)
+
+
+def translate_known(text: str, msgids, inner=("message",)) -> str:
+    """Another library's English `text` in the chosen language when it is one of `msgids`
+    (English templates with {fields}, marked with N_ and translated in the catalog), the
+    fields named in `inner` translated the same way; any other text is returned as it is."""
+    if _language == DEFAULT or not text:
+        return text
+    for msgid in msgids:
+        found = _pattern(msgid).fullmatch(text)
+        if found:
+            fields = {k: translate_known(v, msgids, inner) if k in inner else v
+                      for k, v in found.groupdict().items()}
+            return _(msgid).format(**fields)
+    return text

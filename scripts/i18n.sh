@@ -21,7 +21,7 @@ print(f'{len(done)} / {len(ids)} messages translated ({100 * len(done) / max(len
     PYTHONPATH=scripts pybabel -q extract -F babel.cfg --no-location --sort-output -k sentence \
         --project backprop-tutor -o "$POT" backprop_tutor scenarios
     if [ -f "$PO" ]; then
-        pybabel -q update -i "$POT" -o "$PO" -l vi --no-fuzzy-matching --ignore-obsolete
+        pybabel -q update -i "$POT" -o "$PO" -l vi -w 100 --no-fuzzy-matching --ignore-obsolete
     else
         pybabel init -i "$POT" -o "$PO" -l vi
     fi

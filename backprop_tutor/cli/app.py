@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import TutorError
-from ..i18n import LANGUAGES, LanguageError, N_, _, language, set_language
+from ..i18n import LANGUAGES, LanguageError, _, language, set_language
 from ..output import WRITE_ERRORS, quiet_stdout
 from ..textsafe import visible
 
@@ -153,23 +153,10 @@ def _language(value: str | None) -> str | None:
 
 
 def _help_words() -> None:
-    """typer's own words in its help panels, in the chosen language."""
-    from typer import rich_utils
+    """typer's and click's own words (help panels, usage line, usage errors) in the chosen language."""
+    from .clickwords import install
 
-    for name, text in HELP_WORDS.items():
-        setattr(rich_utils, name, _(text))
-
-
-#: typer's help panel words (rich_utils), as the catalog translates them
-HELP_WORDS = {
-    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
-    "OPTIONS_PANEL_TITLE": N_("Options"),
-    "COMMANDS_PANEL_TITLE": N_("Commands"),
-    "ERRORS_PANEL_TITLE": N_("Error"),
-    "DEFAULT_STRING": N_("[default: {}]"),
-    "REQUIRED_LONG_STRING": N_("[required]"),
-    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
-}
+    install()
 
 
 @app.callback()

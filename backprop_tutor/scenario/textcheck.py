@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from ..i18n import _
+from .yamlwords import problem
 
 #: what YAML 1.1 allows in a file: tab, newlines, printable ASCII, NEL and most of Unicode
 _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -66,7 +67,7 @@ def syntax_location(exc) -> tuple[int, str]:
     context = exc.context or ""
     at_context = context.startswith("while parsing a flow") or context.startswith("while scanning a simple key")
     mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
-    return (mark.line + 1 if mark else 1), exc.problem or _("invalid YAML")
+    return (mark.line + 1 if mark else 1), (problem(exc.problem) if exc.problem else _("invalid YAML"))
 
 
 def lookalike_near(text: str, line: int) -> tuple[int, str] | None:
