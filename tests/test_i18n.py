@@ -31,7 +31,7 @@ MO = PO.with_suffix(".mo")
 ALLOWED = {
     "exp", "log", "min", "max", "sigmoid", "tanh", "softmax", "relu",
     "gradient", "affine", "entropy", "sympy", "tutor", "run",
-    "lan", "theo", "cho", "qua", "trong", "ghi", "cao", "hai", "tay", "ron", "tham", "ban",
+    "lan", "theo", "cho", "quay", "enter", "qua", "trong", "ghi", "cao", "hai", "tay", "ron", "tham", "ban",
     "thay", "con", "sai", "trung", "quy", "chi", "sau", "khi", "nhau", "thu", "ngay",
 }
 #: letters only Vietnamese writes: a translated sentence has some
@@ -270,3 +270,18 @@ def test_a_warm_cache_answers_in_the_language_asked(tmp_path, args):
     assert english[0] == english[1] == again and vietnamese[0] == vietnamese[1]
     assert VIETNAMESE.search(vietnamese[0]) and not VIETNAMESE.search(english[0])
     assert any(p.is_file() for p in (tmp_path / "cache").rglob("*"))  # the cache was used
+
+
+def test_the_quiz_and_the_answer_sheet_are_vietnamese():
+    done = subprocess.run([sys.executable, "-m", "backprop_tutor", "quiz", "height-weight", "--lang", "vi"],
+                          input="0.25\n\nb\n0.3\nq\n", capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80", "TERM": "dumb"})
+    assert "lan truyền xuôi" in done.stdout and "bước 5" in done.stdout, done.stdout
+    left = english_words(done.stdout + done.stderr, "height-weight")
+    assert not left, left
+    sheet = tutor("check", "--template", "height-weight", "--lang", "vi")
+    assert sheet.returncode == 0, sheet.stderr
+    comments = "\n".join(line for line in sheet.stdout.splitlines() if line.startswith("#"))
+    assert "# lan truyền xuôi" in comments
+    assert not english_words(comments, "height-weight", "tutor check"), comments  # the command is typed as it is
+    assert "THIS_FILE" not in comments

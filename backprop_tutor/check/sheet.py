@@ -104,7 +104,7 @@ def _formula(step) -> str:
 
 HEADER = _("# Answer sheet: {name} ({title})\n# {shape}; one pass{record}.\n# Write each value after its "
            "name, as you computed it (0.0215, -0.009, 2.155e-2);\n# the digits you write decide the "
-           "tolerance. Leave a value blank to skip it.\n# Mark it with: tutor check {arg} THIS_FILE\n")
+           "tolerance. Leave a value blank to skip it.\n# Mark it with: tutor check {arg} {sheet}\n")
 
 
 def template(truth, arg: str = "") -> str:
@@ -115,14 +115,15 @@ def template(truth, arg: str = "") -> str:
     if x is not None:
         rows = x.extra.get("record")
         record = (_(" on records {join}").format(join=', '.join(map(str, rows))) if isinstance(rows, list) else _(" on record {rows}").format(rows=rows))
+    from ..render.steps import phase_name
     from ..textsafe import visible
 
     text = HEADER.format(**{k: visible(v, newlines=False) for k, v in dict(
-        name=model.name, title=_(model.title) if model.title else "", shape=model.shape_text(), record=record, arg=arg or model.name).items()})
+        name=model.name, title=_(model.title) if model.title else "", shape=model.shape_text(), record=record, arg=arg or model.name, sheet=_("THIS_FILE")).items()})
     phase = None
     for e in sheet_entries(truth):
         if e.phase != phase:
             phase = e.phase
-            text += f"\n# {phase}\n"
+            text += f"\n# {phase_name(phase)}\n"
         text += f'"{e.name}":\n'
     return text

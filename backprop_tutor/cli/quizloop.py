@@ -21,7 +21,7 @@ def run_quiz(q, model, as_json: bool) -> None:
     from ..textsafe import literal
 
     out = console(stderr=as_json)  # with --json, stdout holds the record only
-    out.print(Text.assemble(literal(model.title, "bold"), "\n",
+    out.print(Text.assemble(literal(_(model.title) if model.title else "", "bold"), "\n",
                             literal(_("{len} values to predict: {commands}").format(len=len(q.questions), commands=COMMANDS), "dim")))
     try:
         _ask(q, out, attempt_text)
@@ -33,6 +33,7 @@ def run_quiz(q, model, as_json: bool) -> None:
 
 
 def _ask(q, out, attempt_text) -> None:
+    from ..render.steps import phase_name
     from ..textsafe import literal
 
     phase = None
@@ -41,9 +42,9 @@ def _ask(q, out, attempt_text) -> None:
         step = q.truth.steps[question.step]
         if step.phase != phase:
             phase = step.phase
-            out.print(literal(f"\n{phase}", "bold"))
-        out.print(literal(f"[{q.position + 1}/{len(q.questions)}] step {question.step + 1}: "
-                          f"{question.name} = "), end="")
+            out.print(literal("\n" + phase_name(phase), "bold"))
+        out.print(literal(_("[{position}/{total}] step {step}: {name} = ").format(
+            position=q.position + 1, total=len(q.questions), step=question.step + 1, name=question.name)), end="")
         line = _read()
         if line is None:  # end of input: the quiz ends there
             out.print()
@@ -53,7 +54,7 @@ def _ask(q, out, attempt_text) -> None:
             out.print(literal(command))
         if command in ("", "s"):
             q.skip()
-            out.print(literal("skipped", "dim"))
+            out.print(literal(_("skipped"), "dim"))
         elif command == "b":
             q.back()
         elif command == "q":

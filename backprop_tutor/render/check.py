@@ -47,7 +47,7 @@ def _note(m) -> Text:
 
 
 def _footer(mk: Marking) -> Text:
-    text = Text.assemble(("score ", "bold"), (f"{mk.score}/{mk.max_score}", "bold"))
+    text = Text.assemble((_("score {points}/{total}").format(points=mk.score, total=mk.max_score), "bold"))
     credited = sum(m.verdict == CREDITED for m in mk.marks)
     if credited:
         text.append(_(" ({credited} by follow-through: right from your own earlier numbers)").format(credited=credited))
@@ -89,7 +89,7 @@ def attempt_text(attempt) -> Text:
     if attempt.diagnosis:
         text.append(literal(_(" (looks like: {diagnosis})").format(diagnosis=attempt.diagnosis)))
     if attempt.hint:
-        text.append("\nhint: ", style="bold")
+        text.append("\n" + _("hint: "), style="bold")
         text.append(literal(attempt.hint))
         text.append(literal(_("\ntry once more (s skips)")))
     if attempt.revealed is not None:
@@ -99,6 +99,6 @@ def attempt_text(attempt) -> Text:
 
 def score_text(score) -> Text:
     text = Text()
-    text.append(f"score {score.points}/{score.total}", style="bold")
+    text.append(_("score {points}/{total}").format(points=score.points, total=score.total), style="bold")
     text.append(_("  ({right} right, {credited} by follow-through, {wrong} wrong, {skipped} skipped)").format(right=score.right, credited=score.credited, wrong=score.wrong, skipped=score.skipped))
     return text
