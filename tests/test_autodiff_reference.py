@@ -353,3 +353,32 @@ def test_explain_through_and_of_a_learnable_parameter(tmp_path, target):
     close(ex.value, grads[name], "explain's derivation")
     close(ex.engine_value, grads[name], "the engine")
     onp.testing.assert_allclose(ex.finite_difference, grads[name], rtol=1e-7)
+
+
+@SETTINGS
+@given(spec=scenarios().filter(lambda s: s["batch"] == 2))
+def test_float32_epoch_training_tracks_autodiff(spec, tmp_path_factory):
+    """The float32 fast path (its folded learning rate, its buffers) against the same
+    extended-precision reference, to float32's precision: each entry within 1e-3 relative,
+    down to a floor of 1e-4 x the size of the terms summed. Outputs saturated up to |z| = 80
+    are drawn: as `representable` says for float64 at about 745, beyond about 100 a
+    probability of exp(-|z|) is 0 in float32."""
+    from backprop_tutor.api import load
+
+    path = write(spec, tmp_path_factory.mktemp("s"))
+    result = train_scenario(load(str(path), ["training.dtype=float32"]))
+    x, y = tables(spec)
+    params, rng, scale = initial(spec), onp.random.default_rng(3), 1.0
+    for _ in result.epochs:
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), 2):
+            idx = order[start:start + 2]
+            _, values, _, params = sgd(spec, params, x[idx], y[idx])
+            z = onp.asarray(values[-1][0])
+            assume(onp.abs(z).max() <= 80 and onp.ptp(z, axis=1).max() <= 80)
+            scale = max(scale, term_scale(x[idx], values))
+    for name in params:
+        got, want = onp.asarray(result.params[name], dtype=float), onp.asarray(params[name], dtype=float)
+        assert str(onp.asarray(result.params[name]).dtype) == "float32", name
+        ok = onp.abs(got - want) <= 1e-3 * onp.abs(want) + 1e-4 * scale
+        assert ok.all(), f"{name}: float32 engine {got} vs autodiff {want}"
