@@ -142,8 +142,10 @@ def _init(c: Checker, spec: Any, p: Path) -> dict:
 def _draw(init: dict, rng, n_in: int, n_out: int):
     if init["method"] == "uniform":  # U(-limit, limit), e.g. the latent weights of binary layers
         return rng.uniform(-init["limit"], init["limit"], (n_in, n_out))
-    z = rng.standard_normal((n_in, n_out))
-    # scaled in place (the same numbers as sigma * z): a 4096x4096 layer is not held twice
+    # drawn into a preallocated array (the same numbers as standard_normal((n_in, n_out)), and
+    # faster for a 4096x4096 layer), then scaled in place (the same numbers as sigma * z)
+    z = np.empty((n_in, n_out))
+    rng.standard_normal(out=z)
     if init["method"] == "normal":
         z *= init["sigma"]
     elif init["method"] == "xavier":
