@@ -266,3 +266,24 @@ def test_a_cache_that_cannot_be_written_is_skipped(monkeypatch, tmp_path):
     plain = output("run", "height-weight")
     monkeypatch.delenv("TUTOR_CACHE")
     assert output("run", "height-weight") == plain
+
+
+def test_the_numbers_digest_holds_every_bit_of_every_array():
+    """The cache key of a run's numbers: an array held by several records is hashed once,
+    in place, yet the digest changes with one ulp of one entry, the type, the shape, and
+    which array sits where."""
+    import numpy as np
+
+    from backprop_tutor import cache
+
+    a = np.arange(12.0).reshape(3, 4)
+    same = cache.numbers([a, a, {"x": a.T}])
+    assert same == cache.numbers([a.copy(), a.copy(), {"x": a.T.copy()}])
+    b = a.copy()
+    b[2, 3] = np.nextafter(b[2, 3], np.inf)
+    assert cache.numbers([a, b, {"x": a.T}]) != same
+    assert cache.numbers([b, a, {"x": a.T}]) != cache.numbers([a, b, {"x": a.T}])
+    assert cache.numbers([a.astype(np.float32)]) != cache.numbers([a])
+    assert cache.numbers([a.reshape(4, 3)]) != cache.numbers([a])
+    assert cache.numbers([a[:, ::2]]) == cache.numbers([np.ascontiguousarray(a[:, ::2])])
+    assert cache.numbers(np.float64(1.5)) != cache.numbers(np.float32(1.5))
