@@ -123,6 +123,21 @@ def test_help_in_another_setting_or_from_a_damaged_entry_is_drawn_again(tmp_path
     same(tutor(["--help"], **env), redrawn)
 
 
+def test_help_is_replayed_in_another_folder_or_a_nested_shell(tmp_path):
+    """The shell's bookkeeping (the folder, the last folder, the nesting level, the last
+    command) is not part of the help's key: a `cd` does not make typer draw it again; any
+    other variable does."""
+    env = {"TUTOR_CACHE_DIR": str(tmp_path / "cache"), "PWD": "/", "OLDPWD": "/tmp", "SHLVL": "1", "_": "/bin/ls"}
+    first = tutor(["--help"], **env)
+    assert "typer.rich_utils" in first["modules"]
+    moved = tutor(["--help"], **{**env, "PWD": str(tmp_path), "OLDPWD": "/", "SHLVL": "3", "_": "/usr/bin/tutor"})
+    assert "typer" not in moved["modules"]
+    same(moved, first)
+    other = tutor(["--help"], **env, SOME_SETTING="1")
+    assert "typer.rich_utils" in other["modules"]
+    same(other, first)
+
+
 def test_help_and_list_into_a_closed_pipe_end_quietly(tmp_path):
     env = {**os.environ, "TUTOR_CACHE_DIR": str(tmp_path / "cache")}
     for args in (["--help"], ["--help"], ["list"]):  # --help: drawn, then replayed

@@ -5,7 +5,9 @@ Traceback and Syntax (pygments) whatever the help holds: more than the rest of t
 The text typer wrote for `tutor --help` is kept in the cache (backprop_tutor.cache: data,
 sealed, written whole) under a key of everything the drawing reads: the tutor's code (each
 module's size and time) and version, typer's and rich's, Python's, the command line and
-program name, the whole environment (NO_COLOR, FORCE_COLOR, TERM, COLUMNS, ...), which of
+program name, the whole environment (NO_COLOR, FORCE_COLOR, TERM, COLUMNS, ...) but for the
+shell's own bookkeeping (`SHELL_BOOKKEEPING`: the folder, the last folder, the nesting level,
+the last command: none is read in drawing help, and each changes with every `cd`), which of
 stdin, stdout and stderr are terminals and their sizes, and stdout's encoding. Any change
 gives another key, and typer draws the help again.
 """
@@ -16,6 +18,9 @@ import os
 import sys
 
 KIND = "help"
+#: set by the shell as it goes (`cd`, a nested shell, the command just run), read by none of
+#: typer, click, rich or the tutor in drawing the help
+SHELL_BOOKKEEPING = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
 
 
 def entry_key() -> str | None:
@@ -44,7 +49,7 @@ def entry_key() -> str | None:
     main = sys.modules.get("__main__")
     stream = [getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None),
               sys.stdout.isatty() if hasattr(sys.stdout, "isatty") else None]
-    return cache.key(KIND, sys.argv, getattr(main, "__package__", None), sorted(os.environ.items()),
+    return cache.key(KIND, sys.argv, getattr(main, "__package__", None), sorted(item for item in os.environ.items() if item[0] not in SHELL_BOOKKEEPING),
                      terminals, stream, libraries)
 
 
