@@ -1,4 +1,5 @@
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +13,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 _CACHE = tempfile.TemporaryDirectory(prefix="tutor-cache-tests-")
 os.environ["TUTOR_CACHE_DIR"] = _CACHE.name
 os.environ.pop("TUTOR_CACHE", None)
+
+# Ctrl-C reaches the commands the tests start as it does from a terminal: a test run started
+# where SIGINT is ignored (a background job) would pass SIG_IGN on to every child, and Python
+# then raises no KeyboardInterrupt
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
