@@ -287,3 +287,37 @@ def test_the_numbers_digest_holds_every_bit_of_every_array():
     assert cache.numbers([a.reshape(4, 3)]) != cache.numbers([a])
     assert cache.numbers([a[:, ::2]]) == cache.numbers([np.ascontiguousarray(a[:, ::2])])
     assert cache.numbers(np.float64(1.5)) != cache.numbers(np.float32(1.5))
+
+
+def test_a_wide_layers_explanation_is_kept_by_the_entries_it_prints(monkeypatch, tmp_path):
+    """A wide layer's gradient is a lazily computed matrix: its explanation is kept with the
+    entries its value section prints (the first and last rows and columns), read back without
+    deriving again, and printed the same; an entry whose rows are not those is not used."""
+    import numpy as np
+
+    from backprop_tutor.engine import lazy, network
+    from backprop_tutor.printing import kept
+
+    monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(lazy, "wide", lambda shape: len(shape) == 2 and shape[0] * shape[1] > 20)
+    monkeypatch.setattr(network, "wide", lazy.wide)
+    path = tmp_path / "wide.yaml"
+    path.write_text("""name: wide-ish
+data: {inputs: [[1, 2, 3], [2, 1, 0], [3, 1, 2], [4, 3, 1]], targets: [1, 0, 0, 1]}
+network: {inputs: 3, layers: [{units: 9, activation: tanh}, {units: 1, activation: sigmoid}]}
+parameters: {init: {method: xavier, seed: 3}}
+loss: {type: binary_cross_entropy}
+training: {learning_rate: 0.1}
+""", encoding="utf-8")
+    args = ("explain", "dL/dW1", "-s", str(path))
+    first = output(*args)
+    (entry,) = (tmp_path / "cache").glob("explain-*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))["data"]
+    assert data["value"]["shape"] == [3, 9] and data["value"]["cols"] == [0, 1, 2, 6, 7, 8]
+    assert "..." in first  # the value printed by its edges
+    monkeypatch.setattr(kept, "_derived", lambda *a: pytest.fail("derived again on a warm cache"))
+    assert output(*args) == first
+    value = kept.decoded(data["value"])
+    assert value.shape == (3, 9) and np.isnan(value.take_rows([0])[0, 3])
+    data["value"]["rows"] = [0]
+    assert kept.decoded(data["value"]) is None  # rows that are not the printed ones

@@ -75,9 +75,20 @@ def _derived(p, width: int | None):
 
 def encoded(value) -> dict | None:
     """A float64 value (a number or an array) as data: its shape and each entry's exact
-    hexadecimal text (`float.hex`, nan and inf included); None for any other value."""
+    hexadecimal text (`float.hex`, nan and inf included); a wide layer's lazily computed
+    matrix by the entries its printed value and the self-check read (its first and last rows
+    and columns, `Edges`); None for any other value."""
     import numpy as np
 
+    if hasattr(value, "take_rows"):
+        from ..engine.summary import edge_sample
+        from .numbers import EDGE
+
+        rows, cols, entries = edge_sample(value, EDGE)
+        if entries.dtype != np.float64:
+            return None
+        return {"shape": list(value.shape), "rows": rows, "cols": cols,
+                "hex": [float(x).hex() for x in entries.reshape(-1)]}
     if not isinstance(value, (np.ndarray, np.floating)) or value.dtype != np.float64:
         return None
     a = np.asarray(value)
@@ -86,7 +97,7 @@ def encoded(value) -> dict | None:
 
 def decoded(data) -> object | None:
     """The value `encoded` wrote (a 0-d value as a numpy float64, as the derivation gives
-    it), or None for data it cannot have written."""
+    it; a lazily computed matrix as its `Edges`), or None for data it cannot have written."""
     import math
 
     import numpy as np
@@ -94,15 +105,49 @@ def decoded(data) -> object | None:
     try:
         shape, entries = data["shape"], data["hex"]
         if (not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape)
-                or not isinstance(entries, list) or math.prod(shape) != len(entries)
-                or not all(isinstance(t, str) for t in entries)):
+                or not isinstance(entries, list) or not all(isinstance(t, str) for t in entries)):
             return None
         numbers = [float.fromhex(t) for t in entries]
+        if "rows" in data:
+            return Edges.of(shape, data["rows"], data["cols"], numbers)
+        if math.prod(shape) != len(entries):
+            return None
     except (TypeError, KeyError, ValueError, OverflowError):
         return None
     if not shape:
         return np.float64(numbers[0])
     return np.array(numbers, dtype=np.float64).reshape(shape)
+
+
+class Edges:
+    """A wide layer's lazily computed matrix as an entry keeps it: its shape and the entries
+    of its first and last rows and columns, all that its printed value and the self-check
+    read (`engine.summary.edge_sample`); any other row cannot be read."""
+
+    ndim = 2
+
+    def __init__(self, shape: tuple, rows: list, cols: list, values) -> None:
+        self.shape, self.rows, self.cols, self.values = shape, rows, cols, values
+
+    @classmethod
+    def of(cls, shape, rows, cols, numbers) -> "Edges | None":
+        import numpy as np
+
+        from ..engine.summary import edges
+        from .numbers import EDGE
+
+        if (len(shape) != 2 or rows != edges(shape[0], EDGE) or cols != edges(shape[1], EDGE)
+                or len(numbers) != len(rows) * len(cols)):
+            return None
+        return cls(tuple(shape), rows, cols, np.array(numbers, dtype=np.float64).reshape(len(rows), len(cols)))
+
+    def take_rows(self, rows: list[int]):
+        import numpy as np
+
+        out = np.full((len(rows), self.shape[1]), np.nan)
+        for i, r in enumerate(rows):
+            out[i, self.cols] = self.values[self.rows.index(r % self.shape[0])]
+        return out
 
 
 def _readable(entry) -> bool:
