@@ -175,7 +175,14 @@ def test_the_numbers_are_the_same_in_both_languages():
     assert numbers(vi.stdout) == numbers(en.stdout) and "0.0215529" in numbers(vi.stdout)
 
 
-COMMANDS = (None, "list", "run", "train", "validate", "compare", "explain", "export", "check", "quiz")
+COMMANDS = (None, "list", "run", "train", "validate", "compare", "explain", "export", "check", "quiz", "plot")
+
+
+def test_every_command_s_help_is_checked_below():
+    from backprop_tutor.cli import app
+
+    group = __import__("typer.main", fromlist=["get_command"]).get_command(app)
+    assert set(group.commands) == set(COMMANDS) - {None}
 
 
 @pytest.mark.parametrize("command", COMMANDS)
