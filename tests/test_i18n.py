@@ -175,7 +175,7 @@ def test_the_numbers_are_the_same_in_both_languages():
     assert numbers(vi.stdout) == numbers(en.stdout) and "0.0215529" in numbers(vi.stdout)
 
 
-COMMANDS = (None, "list", "run", "train", "validate", "compare", "explain", "export", "check", "quiz", "plot")
+COMMANDS = (None, "list", "run", "train", "validate", "compare", "explain", "export", "check", "quiz")
 
 
 def test_every_command_s_help_is_checked_below():
