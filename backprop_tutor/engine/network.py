@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..ops import AFFINE, L2Penalty
+from ..ops import AFFINE, Frozen, L2Penalty, affine_of
+from ..ops.dropout import Dropout
 from .lazy import Rowwise, is_lazy, wide
 
 PENALTY = L2Penalty()
+FROZEN = Frozen()
 
 
 @dataclass(frozen=True)
@@ -50,28 +52,40 @@ class LayerOps:
     #: slot -> parameter name, for the affine map (W -> W1) and the activation (alpha -> alpha1)
     affine_names: dict
     act_names: dict
+    #: the layer's dropout op (None: no dropout)
+    drop: object = None
 
 
 class Network:
     """What a network is, for the pass: its layers, loss and penalty."""
 
-    def __init__(self, kinds: list[str], activations: list, loss, l2: float = 0.0, clip: float = 1.0) -> None:
+    def __init__(self, kinds: list[str], activations: list, loss, l2: float = 0.0, clip: float = 1.0,
+                 affines: list | None = None, drops: list | None = None, frozen=()) -> None:
         self.layers = []
         for l, (kind, act) in enumerate(zip(kinds, activations), start=1):
-            affine = AFFINE[kind].of(clip)
+            affine = AFFINE[kind].of(clip) if affines is None else affines[l - 1]
             self.layers.append(LayerOps(
                 l, affine, act, {slot: f"{slot}{l}" for slot in affine.learnable},
-                {slot: f"{slot}{l}" for slot in act.learnable}))
+                {slot: f"{slot}{l}" for slot in act.learnable}, None if drops is None else drops[l - 1]))
         self.loss = loss
         self.l2 = l2
+        self.frozen = frozenset(frozen)
         self.params = [Param(name, lay.layer, slot, op) for lay in self.layers
                        for op, names in ((lay.affine, lay.affine_names), (lay.act, lay.act_names))
                        for slot, name in names.items()]
 
     @classmethod
     def of(cls, scenario) -> "Network":
+        t = scenario.training
+        drops = [Dropout(lay.dropout, t.seed, l, t.mode) if lay.dropout else None
+                 for l, lay in enumerate(scenario.layers, start=1)]
         return cls([lay.kind for lay in scenario.layers], [lay.activation for lay in scenario.layers],
-                   scenario.loss, scenario.l2, scenario.training.clip)
+                   scenario.loss, scenario.l2, t.clip, [affine_of(lay, t.clip) for lay in scenario.layers],
+                   drops, t.frozen)
+
+    def updater(self, p: Param):
+        """The update rule of a parameter: its op's, or θ′ = θ for a frozen one."""
+        return FROZEN if p.name in self.frozen else p.updater
 
     def param_names(self) -> list[str]:
         """Every learnable parameter, in update order: W1, b1, (alpha1), W2, ..."""
@@ -113,14 +127,15 @@ def _same(key: str, value):
 
 def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | None = None,
             shift: tuple | None = None, given=_same):
-    """The forward pass; returns (hs, zs, ws): inputs of each layer, pre-activations, matrices used.
+    """The forward pass; returns (hs, zs, ws, acts): inputs of each layer, pre-activations,
+    matrices used, and each layer's activations before its dropout (hs[l] after it).
 
     `shift` = ("Z" or "A", layer, array) adds the array to that layer's Z or A as it is
     computed (a central difference with respect to a value of the pass). `given(key, value)`
     sees each value as it is computed, by its step key (Z1, A1, dL/dZ1, W1 ...), and returns
     the value the pass goes on with: a student's own numbers put in where they gave them
     (`tutor check`'s follow-through marking)."""
-    hs, zs, ws = [x], [], []
+    hs, zs, ws, acts = [x], [], [], []
     for lay in net.layers:
         l = lay.layer
         W, b = params[lay.affine_names["W"]], params[lay.affine_names["b"]]
@@ -142,10 +157,17 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
         a = given(f"A{l}", a)
         if rec is not None:
             rec.activation(lay, z, a, _theta(params, lay.act_names))
+        acts.append(a)
+        if lay.drop is not None:
+            mask = lay.drop.mask(a.shape)
+            d = given(f"D{l}", lay.drop.apply(a, mask))
+            if rec is not None:
+                rec.dropout(lay, a, mask, d)
+            a = d
         hs.append(a)
         zs.append(z)
         ws.append(w_used)
-    return hs, zs, ws
+    return hs, zs, ws, acts
 
 
 def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float, float, float, object]:
@@ -174,7 +196,7 @@ def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
     `fold_lr` (float32 training by epochs, no penalty, no recording): each dL/dW comes out
     multiplied by the learning rate, as H^T (eta G): eta multiplies the batch-sized G instead
     of a pass over the weight-sized product; `result.folded` names them, for `update`."""
-    hs, zs, ws = forward(net, params, x, rec, work, shift, given)
+    hs, zs, ws, acts = forward(net, params, x, rec, work, shift, given)
     yhat = hs[-1]
     shifted_out = shift is not None and shift[:2] == ("A", len(net.layers))
     loss, data_loss, penalty, one_minus = loss_of(net, params, yhat, None if shifted_out else zs[-1], y, rec)
@@ -186,22 +208,33 @@ def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
     if rec is not None:
         rec.loss_grad(net, yhat, y, g)
     for lay in reversed(net.layers):
-        g = _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given, fold_lr)
+        if lay.drop is not None:
+            g = _dropout_backward(lay, g, acts[lay.layer - 1], rec, given)
+        g = _layer_backward(net, lay, params, hs, zs, ws, acts, g, result, rec, work, given, fold_lr)
     result.saturation.reverse()
     return result
 
 
-def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_same, fold_lr=None):
+def _dropout_backward(lay, g, a, rec, given):
+    """dL/dA of a layer with dropout: the same mask (and scaling) times dL/dD."""
+    mask = lay.drop.mask(a.shape)
+    ga = given(f"dL/dA{lay.layer}", lay.drop.backward(g, mask))
+    if rec is not None:
+        rec.dropout_grad(lay, g, mask, ga)
+    return ga
+
+
+def _layer_backward(net, lay, params, hs, zs, ws, acts, g, result, rec, work, given=_same, fold_lr=None):
     i, l = lay.layer - 1, lay.layer
     theta = _theta(params, lay.act_names)
-    gz, act_grads = lay.act.grads(g, zs[i], hs[i + 1], theta)
+    gz, act_grads = lay.act.grads(g, zs[i], acts[i], theta)
     gz = given(f"dL/dZ{l}", gz)
     act_grads = {slot: given(f"dL/d{lay.act_names[slot]}", v) for slot, v in act_grads.items()}
     ratio = lay.act.blocked_ratio(zs[i])
     if ratio is not None:
         result.saturation.append(ratio)
     if rec is not None:
-        rec.activation_grad(lay, g, zs[i], hs[i + 1], gz)
+        rec.activation_grad(lay, g, zs[i], acts[i], gz)
     for slot, value in act_grads.items():
         result.grads[lay.act_names[slot]] = value
         if rec is not None:
@@ -221,7 +254,7 @@ def _layer_backward(net, lay, params, hs, zs, ws, g, result, rec, work, given=_s
         gw += PENALTY.backward(W, net.l2)
     gw, gb = given(f"dL/d{lay.affine_names['W']}", gw), given(f"dL/d{lay.affine_names['b']}", gb)
     if gh is not None:
-        gh = given(f"dL/dA{l - 1}", gh)
+        gh = given(f"dL/d{'D' if net.layers[l - 2].drop is not None else 'A'}{l - 1}", gh)
     result.grads[lay.affine_names["W"]] = gw
     result.grads[lay.affine_names["b"]] = gb
     if rec is not None:
@@ -241,9 +274,10 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
     `given`: see `forward` (each new parameter by its name, W1, b1 ...)."""
     new = params if inplace else dict(params)
     for p in net.params:
-        op, name = p.updater, p.name
+        op, name = net.updater(p), p.name
         lay = net.layers[p.layer - 1]
-        if inplace and work is not None and lay.affine_names.get("W") == name and lay.affine.update_weights:
+        if (inplace and work is not None and lay.affine_names.get("W") == name and lay.affine.update_weights
+                and name not in net.frozen):
             lay.affine.update_weights(params[name], grads[name], lr, scaled=name in folded)
             work[f"w{p.layer} ready"] = params[name]
             continue

@@ -24,10 +24,15 @@ class Recorder:
         self.keys = {0: x_key}  # the key of each layer's input values
         self.wname: dict[int, str] = {}  # the matrix each layer multiplies by: W<l> or sign(W<l>)
         self.wkey: dict[int, str] = {}
+        self.dropped: dict[int, str] = {}  # layer -> the name of its activations after dropout
 
     # names --------------------------------------------------------------------
     def act_name(self, l: int) -> str:
         return self.s.notation.inputs if l == 0 else self.s.notation.act(l, self.n)
+
+    def in_name(self, l: int) -> str:
+        """What layer l + 1 reads: layer l's activations, or their dropout (D1) where it has one."""
+        return self.dropped.get(l) or self.act_name(l)
 
     def gsym(self, of: str) -> str:
         return f"∂{self.s.notation.loss}/∂{of}"
@@ -48,10 +53,10 @@ class Recorder:
         wname = self.wname.setdefault(l, f"W{l}")
         wreuse = (self.wkey[l],) if l in self.wkey else ()
         self.add(key=f"Z{l}", phase="forward", symbol=self.s.notation.pre(l), op=lay.affine, role="forward",
-                 layer=l, value=z, inputs={self.act_name(l - 1): h, wname: w_used, f"b{l}": b},
+                 layer=l, value=z, inputs={self.in_name(l - 1): h, wname: w_used, f"b{l}": b},
                  reuses=((self.keys[l - 1],) if l > 1 else ()) + wreuse, quantity="Z",
                  slots=("h", "w", "b"),
-                 names={"h": self.act_name(l - 1), "w": wname, "b": f"b{l}", "out": self.s.notation.pre(l)})
+                 names={"h": self.in_name(l - 1), "w": wname, "b": f"b{l}", "out": self.s.notation.pre(l)})
 
     def activation(self, lay, z, a, theta) -> None:
         l = lay.layer
@@ -71,6 +76,20 @@ class Recorder:
                  names={"yhat": self.act_name(self.n), "y": self.s.notation.targets},
                  extra={"scale": net.loss.scale(m, k), "m": m, "k": k, "data_loss": data_loss,
                         "penalty": penalty, "l2": net.l2})
+
+    def dropout(self, lay, a, mask, d) -> None:
+        l, name = lay.layer, self.act_name(lay.layer)
+        self.keys[l] = self.dropped[l] = f"D{l}"
+        self.add(key=f"D{l}", phase="forward", symbol=f"D{l}", op=lay.drop, role="forward", layer=l, value=d,
+                 inputs={name: a, f"M{l}": mask}, reuses=(f"A{l}",), quantity="D", slots=("a", "m"),
+                 extra=lay.drop.extra(), names={"a": name, "m": f"M{l}", "out": f"D{l}"})
+
+    def dropout_grad(self, lay, g, mask, ga) -> None:
+        l, name = lay.layer, self.act_name(lay.layer)
+        self.add(key=grad_key(f"A{l}"), phase="backward", symbol=self.gsym(name), op=lay.drop, role="backward",
+                 layer=l, value=ga, inputs={self.gsym(f"D{l}"): g, f"M{l}": mask},
+                 reuses=(grad_key(f"D{l}"), f"D{l}"), quantity="A", grad=True, of_symbol=name,
+                 slots=("g", "m"), extra=lay.drop.extra(), names={"g": f"D{l}", "m": f"M{l}", "out": name})
 
     # backward -----------------------------------------------------------------
     def loss_grad(self, net, yhat, y, g) -> None:
@@ -100,7 +119,7 @@ class Recorder:
 
     def affine_grads(self, lay, h, gz, w_used, W, gw, gb, gh, l2) -> None:
         l = lay.layer
-        gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.act_name(l - 1)
+        gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.in_name(l - 1)
         extra = {"l2": l2} if l2 else {}
         if lay.affine.weight_op is not None:
             extra["straight_through"] = _("dL/d{value} is passed unchanged to the latent W{l}").format(value=self.wname[l], l=l)
@@ -115,9 +134,9 @@ class Recorder:
                  quantity="b", grad=True, param=f"b{l}", of_symbol=f"b{l}", slots=("g",),
                  names={"g": self.s.notation.pre(l), "out": f"b{l}"})
         if gh is not None:
-            self.add(key=grad_key(f"A{l - 1}"), phase="backward", symbol=self.gsym(hname), op=lay.affine,
+            self.add(key=grad_key(self.keys[l - 1]), phase="backward", symbol=self.gsym(hname), op=lay.affine,
                      role="input_grad", layer=l, value=gh, inputs={gz_sym: gz, self.wname[l]: w_used},
-                     reuses=(grad_key(f"Z{l}"), self.wkey.get(l, f"W{l}")), quantity="A", grad=True,
+                     reuses=(grad_key(f"Z{l}"), self.wkey.get(l, f"W{l}")), quantity=self.keys[l - 1][0], grad=True,
                      of_symbol=hname, slots=("g", "w"),
                      names={"g": self.s.notation.pre(l), "w": self.wname[l], "out": hname})
 

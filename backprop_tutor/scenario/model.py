@@ -17,6 +17,10 @@ class Layer:
     activation: Activation
     #: "linear" (Z = H W + b) or "binary_linear" (Z = H sign(W) + b, latent W)
     kind: str = "linear"
+    #: "own" (one bias per unit), "shared" (one bias b for every unit: `bias: shared`)
+    bias: str = "own"
+    #: the drop probability p of inverted dropout on the layer's activations (0: none)
+    dropout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ class Training:
     #: the floating-point type of training by epochs ("float64" or "float32"); a worked
     #: example (`run`, `explain`, step mode, training by iterations) is always float64
     dtype: str = "float64"
+    #: parameters that keep their value (their gradients are shown, never applied)
+    frozen: tuple = ()
+    #: "train" or "inference": dropout is the identity at inference
+    mode: str = "train"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from .yamlsource import Path
 
 INIT_METHODS = ("normal", "xavier", "he", "uniform")
 LAYER_TYPES = ("linear", "binary_linear")
+#: a layer's `bias`: one per unit, or one number shared by every unit of the layer
+BIAS_KINDS = ("own", "shared")
 
 
 def activation(c: Checker, value: Any, path: Path, is_output: bool):
@@ -57,7 +59,7 @@ def network(c: Checker, raw: dict, path: Path, n_inputs_data: int | None):
 
 
 def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
-    c.mapping(lay, p, ("units", "activation", "type"), ("units", "activation"))
+    c.mapping(lay, p, ("units", "activation", "type", "bias", "dropout"), ("units", "activation"))
     units = c.attempt(c.integer, lay["units"], p + ("units",), 1, limits.MAX_UNITS)
     spec = lay["activation"]
     if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
@@ -65,19 +67,28 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
                                                   "`ste: {threshold: T}`; set it there"))
     act = c.attempt(activation, c, spec, p + ("activation",), is_output)
     kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
-    if units is None or act is None:
+    bias = c.attempt(c.choice, lay.get("bias", "own"), p + ("bias",), BIAS_KINDS, N_("bias (own, shared)"))
+    dropout = c.attempt(_drop_probability, c, lay.get("dropout", 0.0), p + ("dropout",))
+    if units is None or act is None or bias is None or dropout is None:
         raise Skip
-    return Layer(units, act, kind)
+    return Layer(units, act, kind, bias, float(dropout))
 
 
-def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
+def _drop_probability(c: Checker, value: Any, p: Path) -> float:
+    rate = c.number(value, p, low=0, high=1)
+    if rate >= 1:
+        c.fail(p, _("a drop probability of 1 drops every unit; allowed: 0 <= p < 1"))
+    return rate
+
+
+def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset()):
     """({W1: Table or None (drawn), b1: Table or None (zeros), ...}, init): checked, nothing
     drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy)."""
     n_layers = len(widths) - 1
     names = {}
     for l in range(1, n_layers + 1):
         names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1], value2=widths[l], l=l)
-        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=widths[l], l=l)
+        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l], l=l)
     allowed = dict(names, init=_("an initialiser {method: normal|xavier|he, seed: N, sigma: S}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
     init = _init(c, d["init"], path + ("init",)) if "init" in d else {}
@@ -94,11 +105,11 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
                 c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
                                "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
-            params[b_key] = _bias(c, d, path, b_key, l, n_out, init)
+            params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init)
     return params, init
 
 
-def parameter_arrays(params: dict, init: dict, widths: list[int]) -> dict:
+def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset()) -> dict:
     """The checked parameters as arrays: the missing weights drawn from the initialiser (every
     layer's draw made in turn, so that giving one matrix explicitly does not change the
     others), the missing biases zeros, a bias vector flat."""
@@ -109,7 +120,7 @@ def parameter_arrays(params: dict, init: dict, widths: list[int]) -> dict:
         drawn_w = _draw(init, rng, n_in, n_out) if init else None
         given_w, given_b = params[f"W{l}"], params[f"b{l}"]
         out[f"W{l}"] = drawn_w if given_w is None else as_array(given_w)
-        out[f"b{l}"] = np.zeros(n_out) if given_b is None else as_array(given_b).reshape(-1)
+        out[f"b{l}"] = np.zeros(1 if l in shared else n_out) if given_b is None else as_array(given_b).reshape(-1)
     return out
 
 
@@ -170,5 +181,5 @@ def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
                            "`activation: sign` or remove `ste`"))
         return None
     for i in signs:
-        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind)
+        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind, layers[i].bias, layers[i].dropout)
     return t

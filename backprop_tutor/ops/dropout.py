@@ -1,0 +1,65 @@
+"""Inverted dropout on a layer's activations (drop probability p, `dropout: p` on a layer).
+
+While training (`training.mode: train`) each activation is kept with probability 1 − p
+and the kept ones are scaled by 1/(1 − p), so that the expected value of every unit is the
+activation itself:
+
+    d_sj = m_sj a_sj / (1 − p)          dL/da_sj = m_sj dL/dd_sj / (1 − p)
+
+The mask m (0 or 1) is drawn from the scenario's seed (`training.seed`) and the layer's
+number, so a run is repeatable; the backward step multiplies by the same mask. At inference
+(`training.mode: inference`) inverted dropout is the identity, d = a: the scaling was
+already done during training. (The slides' non-inverted variant keeps a unchanged during
+training and multiplies by the keep probability at test time instead.)
+"""
+
+from __future__ import annotations
+
+from ..lazy import numpy as np
+
+from .base import Op, presents
+from ..i18n import N_
+
+
+class Dropout(Op):
+    name = "dropout"
+    title = N_("inverted dropout")
+
+    def __init__(self, p: float, seed: int = 0, layer: int = 1, mode: str = "train") -> None:
+        self.p, self.seed, self.layer, self.mode = float(p), int(seed), int(layer), mode
+
+    @property
+    def training(self) -> bool:
+        return self.mode == "train"
+
+    @property
+    def scale(self) -> float:
+        """1/(1 − p) while training, 1 at inference."""
+        return 1.0 / (1.0 - self.p) if self.training else 1.0
+
+    def mask(self, shape) -> np.ndarray:
+        """The keep mask (1 kept, 0 dropped) of a batch of this shape: the same every call."""
+        if not self.training:
+            return np.ones(shape)
+        rng = np.random.default_rng([self.seed, self.layer])
+        return (rng.random(shape) >= self.p).astype(float)
+
+    def apply(self, a: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return a * mask * self.scale
+
+    def backward(self, g: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return g * mask * self.scale
+
+    def symbolic(self, sp, a, m, p=None):
+        """One entry: m a / (1 − p) while training, a at inference (the same for a gradient)."""
+        if not self.training:
+            return a
+        p = sp.Float(self.p) if p is None else p
+        return m * a / (1 - p)
+
+    def extra(self) -> dict:
+        return {"p": self.p, "scale": self.scale, "mode": self.mode}
+
+
+presents(Dropout, "forward", rule="dropout.forward")
+presents(Dropout, "backward", rule="dropout.backward")
