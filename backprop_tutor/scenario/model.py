@@ -21,6 +21,8 @@ class Layer:
     bias: str = "own"
     #: the drop probability p of inverted dropout on the layer's activations (0: none)
     dropout: float = 0.0
+    #: the layer's batch normalisation (ops.batchnorm.BatchNorm, in train mode) or None
+    norm: object = None
 
 
 @dataclass(frozen=True)

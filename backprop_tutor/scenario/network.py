@@ -59,7 +59,7 @@ def network(c: Checker, raw: dict, path: Path, n_inputs_data: int | None):
 
 
 def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
-    c.mapping(lay, p, ("units", "activation", "type", "bias", "dropout"), ("units", "activation"))
+    c.mapping(lay, p, ("units", "activation", "type", "bias", "dropout", "batch_norm"), ("units", "activation"))
     units = c.attempt(c.integer, lay["units"], p + ("units",), 1, limits.MAX_UNITS)
     spec = lay["activation"]
     if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
@@ -69,9 +69,41 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
     kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
     bias = c.attempt(c.choice, lay.get("bias", "own"), p + ("bias",), BIAS_KINDS, N_("bias (own, shared)"))
     dropout = c.attempt(_drop_probability, c, lay.get("dropout", 0.0), p + ("dropout",))
+    norm = c.attempt(batch_norm, c, lay.get("batch_norm", False), p + ("batch_norm",), units) if units else None
+    if is_output and dropout:
+        c.note(p + ("dropout",), _("dropout applies to a hidden layer's activations; the output layer feeds "
+                                   "the loss (allowed: 0 here)"))
+    if bias == "shared" and kind != "linear":
+        c.note(p + ("bias",), _("a shared bias is for a `linear` layer (allowed here: own)"))
     if units is None or act is None or bias is None or dropout is None:
         raise Skip
-    return Layer(units, act, kind, bias, float(dropout))
+    return Layer(units, act, kind, bias, float(dropout), norm)
+
+
+def batch_norm(c: Checker, value: Any, p: Path, units: int):
+    """`batch_norm: true`, or `{eps: 1e-5, momentum: 0.9, gamma: [...], beta: [...],
+    running_mean: [...], running_var: [...]}` (γ 1, β 0, running mean 0 and variance 1 unless given)."""
+    from ..ops.batchnorm import BatchNorm
+
+    if value is False or value is None:
+        return None
+    if value is True:
+        value = {}
+    c.mapping(value, p, ("eps", "momentum", "gamma", "beta", "running_mean", "running_var"))
+    eps = c.number(value.get("eps", 1e-5), p + ("eps",), low=0)
+    momentum = c.number(value.get("momentum", 0.9), p + ("momentum",), low=0, high=1)
+    vectors = {}
+    for key in ("gamma", "beta", "running_mean", "running_var"):
+        if key in value:
+            v = c.matrix(value[key], p + (key,), what=key)
+            if v.size != units or min(v.shape) != 1:
+                c.fail(p + (key,), _("{key} has {size} numbers, but the layer has {units} units; give a flat "
+                                     "list of {units} numbers").format(key=key, size=v.size, units=units))
+            vectors[key] = tuple(x for row in v.rows for x in row)
+    if eps == 0 and any(x <= 0 for x in vectors.get("running_var", ())):
+        c.fail(p + ("running_var",), _("a running variance of 0 with eps = 0 divides by zero; allowed: "
+                                       "variances > 0, or eps > 0"))
+    return BatchNorm(units, eps, momentum, **vectors)
 
 
 def _drop_probability(c: Checker, value: Any, p: Path) -> float:
@@ -181,5 +213,6 @@ def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
                            "`activation: sign` or remove `ste`"))
         return None
     for i in signs:
-        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind, layers[i].bias, layers[i].dropout)
+        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind, layers[i].bias, layers[i].dropout,
+                          layers[i].norm)
     return t
