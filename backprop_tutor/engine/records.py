@@ -186,5 +186,7 @@ class Recorder:
         name, shown = param.name, param.shown
         self.add(key=name, phase="update", symbol=shown, op=op, role="update", layer=param.layer, value=new,
                  inputs={shown: theta, self.gsym(shown): grad}, reuses=(grad_key(name),),
-                 extra={"learning_rate": lr, **op.extra()}, quantity=param.slot,
+                 extra={"learning_rate": lr, **op.extra(),
+                        **({"scalar": True} if getattr(param.op, "shared_bias", False) and param.slot == "b" else {})},
+                 quantity=param.slot,
                  param=name, slots=("theta", "g"), names={"theta": shown, "out": shown})

@@ -24,6 +24,8 @@ class SharedBiasLinear(Linear):
     """Z = H W + b 1 1ᵀ: one bias b for every unit of the layer."""
 
     name = "linear_shared_bias"
+    #: b is one number for the whole layer (a step about it names it b⁽ˡ⁾, not b1⁽ˡ⁾)
+    shared_bias = True
     title = N_("affine map, one shared bias")
 
     def backward_used(self, grad_z, h, w, need_input=True, out=None, scale=None, lazy=False):
@@ -62,7 +64,8 @@ class Frozen(GradientDescent):
     def extra(self) -> dict:
         from ..i18n import _
 
-        return {"note": _("frozen: this parameter is not updated (training.frozen); θ′ = θ")}
+        return {"note": _("frozen: this parameter is not updated (training.frozen); θ′ = θ"),
+                "title": N_("frozen: not updated")}
 
     def symbolic(self, sp, theta, grad, lr):
         return theta
