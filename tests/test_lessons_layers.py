@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from backprop_tutor.cli import app
 from backprop_tutor.engine import Engine, train
-from backprop_tutor.engine.network import Network, run_pass
+from backprop_tutor.engine.network import Network, run_pass, update
 from backprop_tutor.ops.batchnorm import BatchNorm
 from backprop_tutor.ops.dropout import Dropout
 from backprop_tutor.scenario import load
@@ -191,9 +191,14 @@ def test_batch_norm_running_statistics_follow_the_momentum():
     s = load("batch-norm")
     net = Network.of(s)
     params = net.initial(s.parameters)
-    run_pass(net, params, s.inputs, s.targets)
-    assert params["running_mean1"] == pytest.approx(0.1 * np.array([5.5, 11.0, 16.5]), rel=1e-15)
-    assert params["running_var1"] == pytest.approx(0.9 + 0.1 * np.array([20.25, 81.0, 182.25]), rel=1e-15)
+    result = run_pass(net, params, s.inputs, s.targets)
+    assert params["running_mean1"].tolist() == [0, 0, 0] and params["running_var1"].tolist() == [1, 1, 1]
+    new = update(net, params, result.grads, 0.1, running=result.running)
+    assert new["running_mean1"] == pytest.approx(0.1 * np.array([5.5, 11.0, 16.5]), rel=1e-15)
+    assert new["running_var1"] == pytest.approx(0.9 + 0.1 * np.array([20.25, 81.0, 182.25]), rel=1e-15)
+    # W1 and b1 frozen: the same Z1 three times, so the running mean goes 1 − 0.9³ of the way
+    trained = train(load("batch-norm", ["training.frozen=[W1, b1]"]), iterations=3).params
+    assert trained["running_mean1"] == pytest.approx((1 - 0.9 ** 3) * np.array([5.5, 11.0, 16.5]), rel=1e-14)
 
 
 BN = """\

@@ -92,6 +92,18 @@ class Network:
                    scenario.loss, scenario.l2, t.clip, [affine_of(lay, t.clip) for lay in scenario.layers],
                    drops, t.frozen, norms)
 
+    def for_inference(self) -> "Network":
+        """The same network at inference: no dropout, batch normalisation from its running statistics."""
+        if all(lay.drop is None and lay.norm is None for lay in self.layers):
+            return self
+        import copy
+        from dataclasses import replace
+
+        other = copy.copy(self)
+        other.layers = [replace(lay, drop=None, norm=None if lay.norm is None else lay.norm.of_mode("inference"))
+                        for lay in self.layers]
+        return other
+
     def updater(self, p: Param):
         """The update rule of a parameter: its op's, or θ′ = θ for a frozen one."""
         return FROZEN if p.name in self.frozen else p.updater
@@ -129,6 +141,8 @@ class PassResult:
     saturation: list[float] = field(default_factory=list)
     #: names of the gradients that came out already multiplied by the learning rate (`fold_lr`)
     folded: set = field(default_factory=set)
+    #: batch normalisation's running statistics after this pass (running_mean1 ...), for `update`
+    running: dict = field(default_factory=dict)
 
 
 def _theta(params: dict, names: dict) -> dict:
@@ -222,6 +236,8 @@ def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
     loss, data_loss, penalty, one_minus = loss_of(net, params, yhat, None if shifted_out else zs[-1], y, rec)
     given("L", loss)
     result = PassResult(loss, data_loss, penalty, yhat)
+    for _z, parts in normed.values():
+        result.running.update(parts.get("running", {}))
     if not backward:
         return result
     g = given(f"dL/dA{len(net.layers)}", net.loss.backward(yhat, y, one_minus))
@@ -287,7 +303,7 @@ def _layer_backward(net, lay, params, hs, zs, ws, acts, g, result, rec, work, gi
 
 
 def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace: bool = False,
-           work: dict | None = None, folded: set = frozenset(), given=_same) -> dict:
+           work: dict | None = None, folded: set = frozenset(), given=_same, running: dict | None = None) -> dict:
     """theta <- theta - eta dL/dtheta for every parameter, in order; returns the new parameters.
 
     In place (the fast path) the gradients are used as scratch and `params` is changed; the
@@ -314,6 +330,7 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
             new[name] = given(name, op.forward(params[name], grads[name], lr))
         if rec is not None:
             rec.update(p, op, params[name], grads[name], new[name], lr)
+    new.update(running or {})  # batch normalisation's running statistics (PassResult.running)
     return new
 
 

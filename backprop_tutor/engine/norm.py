@@ -2,8 +2,8 @@
 
 `network.run_pass` calls these for a layer whose `norm` op is set; the op (ops/batchnorm.py)
 computes, the recorder names what it computed. The running statistics are kept beside the
-parameters (running_mean1, running_var1): a training pass moves them by the op's momentum,
-inference reads them.
+parameters (running_mean1, running_var1): a training pass works out where the op's momentum
+moves them (PassResult.running) and `update` puts them in place; inference reads them.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ def norm_forward(lay, params: dict, z, rec=None, given=None):
     parts = op.forward(z, theta["gamma"], theta["beta"], running)
     if given is not None:
         parts["y"] = given(f"Y{l}", parts["y"])
-    if op.training:  # the running statistics move by the momentum (new arrays: the caller's stay)
+    if op.training:  # where the running statistics move by the momentum: applied by the update
         nxt = op.next_running(running, parts["mu"], parts["var"])
-        params[mean_name], params[var_name] = nxt["mean"], nxt["var"]
+        parts["running"] = {mean_name: nxt["mean"], var_name: nxt["var"]}
     if rec is not None:
         rec.norm_forward(lay, z, parts, theta, running)
     return parts["y"], parts
