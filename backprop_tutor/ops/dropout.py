@@ -50,12 +50,12 @@ class Dropout(Op):
     def backward(self, g: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return g * mask * self.scale
 
-    def symbolic(self, sp, a, m, p=None):
-        """One entry: m a / (1 − p) while training, a at inference (the same for a gradient)."""
+    def symbolic(self, sp, a, m, scale=None):
+        """One entry: a m · 1/(1 − p) while training (`scale` a symbol for 1/(1 − p), or its
+        number), a at inference; the same for a gradient."""
         if not self.training:
             return a
-        p = sp.Float(self.p) if p is None else p
-        return m * a / (1 - p)
+        return a * m * (sp.Float(self.scale) if scale is None else scale)
 
     def extra(self) -> dict:
         return {"p": self.p, "scale": self.scale, "mode": self.mode}

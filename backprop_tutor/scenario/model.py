@@ -123,5 +123,8 @@ class Scenario:
         parts = [str(self.n_inputs)]
         for layer in self.layers:
             kind = layer.kind.removesuffix("linear").replace("_", " ")  # binary_linear -> "binary "
-            parts.append(f"{kind}{layer.units} {layer.activation!r}")
+            marks = "".join((" +bn" if layer.norm is not None else "",
+                             f" dropout {layer.dropout:g}" if layer.dropout else "",
+                             " shared b" if layer.bias == "shared" else ""))
+            parts.append(f"{kind}{layer.units}{marks} {layer.activation!r}")
         return " -> ".join(parts)

@@ -19,7 +19,7 @@ def _lines(step, fmt, limit, name_of, lhs_of, X):
         x = f.sym(name_of(s, j, k, m), X[s, j])
         if step.op.training:
             expr = step.op.symbolic(sp, x, f.sym(_element(step.names["m"], j, k, s, m), M[s, j]),
-                                    f.sym("p", step.op.p))
+                                    f.sym("1/(1 − p)", step.op.scale))
         else:
             expr = step.op.symbolic(sp, x, None)
         lines.add(f, lhs_of(s, j, k, m), expr, out[s, j])
