@@ -67,7 +67,7 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
                                                   "`ste: {threshold: T}`; set it there"))
     act = c.attempt(activation, c, spec, p + ("activation",), is_output)
     kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
-    bias = c.attempt(c.choice, lay.get("bias", "own"), p + ("bias",), BIAS_KINDS, N_("bias (own, shared)"))
+    bias = c.attempt(c.choice, lay.get("bias", "own"), p + ("bias",), BIAS_KINDS, N_("bias"))
     dropout = c.attempt(_drop_probability, c, lay.get("dropout", 0.0), p + ("dropout",))
     norm = c.attempt(batch_norm, c, lay.get("batch_norm", False), p + ("batch_norm",), units) if units else None
     if is_output and dropout:
