@@ -128,6 +128,10 @@ def test_dropout_lesson_mask_scaling_and_inference():
 
 
 def test_dropout_every_mode():
+    out = {s["key"]: s for s in json.loads(tutor("run", "dropout", "--json"))["steps"]}
+    mask = np.asarray(out["D1"]["mask"])
+    assert out["D1"]["scale"] == 2.0 and out["dL/dA1"]["mask"] == out["D1"]["mask"]
+    assert np.asarray(out["D1"]["value"]) == pytest.approx(np.asarray(out["A1"]["value"]) * mask * 2, rel=1e-15)
     assert "D1" in tutor("run", "dropout") and "M1" in tutor("run", "dropout", "--step")
     assert len(json.loads(tutor("train", "dropout", "--json"))["loss"]) == 100
     derived = json.loads(tutor("explain", "dL/dW1", "-s", "dropout", "--set", "training.mode=inference", "--json"))

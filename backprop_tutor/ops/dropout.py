@@ -57,6 +57,10 @@ class Dropout(Op):
             return a
         return a * m * (sp.Float(self.scale) if scale is None else scale)
 
+    def json_extra(self, step) -> dict:
+        """What `tutor run --json` adds to a step of this op: the mask, p, the scale and the mode."""
+        return {"mask": step.args["m"], "p": self.p, "scale": self.scale, "mode": self.mode}
+
     def extra(self) -> dict:
         return {"p": self.p, "scale": self.scale, "mode": self.mode}
 
