@@ -138,6 +138,8 @@ def test_dropout_every_mode():
     assert np.asarray(derived["value"]) == pytest.approx(np.asarray(derived["finite_difference"]), rel=1e-6)
     assert np.asarray(derived["value"]) == pytest.approx(np.asarray(derived["engine_value"]), rel=1e-12)
     tutor("explain", "dL/dW1", "-s", "dropout", code=2)  # refused, with the reason
+    after = json.loads(tutor("explain", "dL/dZ2", "-s", "dropout", "--json"))  # after the dropout: derived
+    assert np.asarray(after["value"]) == pytest.approx(np.asarray(out["dL/dZ2"]["value"]), rel=1e-12)
 
 
 def test_dropout_gradient_against_a_central_difference():
@@ -189,6 +191,9 @@ def test_batch_norm_lesson():
     inference = steps_of("batch-norm", "--set", "training.mode=inference")  # running mean 0, var 1
     assert inference["Xhat1"][1] == pytest.approx([v / np.sqrt(1 + 1e-5) for v in (10, 20, 30)], rel=1e-14)
     assert "mu1" not in inference
+    after = json.loads(tutor("explain", "dL/dA1", "-s", "batch-norm", "--json"))  # after the normalisation
+    assert np.asarray(after["value"]) == pytest.approx(np.asarray(st["dL/dA1"]), rel=1e-12)
+    tutor("explain", "dL/dZ1", "-s", "batch-norm", code=2)  # through it: refused, with the reason
 
 
 def test_batch_norm_running_statistics_follow_the_momentum():

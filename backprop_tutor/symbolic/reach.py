@@ -10,15 +10,17 @@ from ..i18n import _
 
 def refuse_unreached(scenario, target) -> None:
     """Raise UnsupportedError, saying why, when the derivation cannot follow the target's path."""
+    l = target.layer
     for q, layer in enumerate(scenario.layers, start=1):
-        if getattr(layer, "dropout", 0) and scenario.training.mode == "train" and q >= target.layer - 1:
+        # dropout of layer q sits after A_q; dL/dW_l also reads D_(l-1), the dropped inputs
+        if getattr(layer, "dropout", 0) and scenario.training.mode == "train" and (
+                q >= l or (q == l - 1 and target.kind == "W")):
             raise UnsupportedError(_(
                 "the chain-rule derivation does not go through dropout (layer {q}); the mask multiplies "
                 "dL/dD{q} in the step dL/dA{q} of `tutor run`; with --set training.mode=inference dropout "
                 "is the identity and explain derives through it").format(q=q))
-        if q < target.layer:
-            continue
-        if getattr(layer, "norm", None) is not None:
+        # batch normalisation of layer q sits between Z_q and the activation
+        if getattr(layer, "norm", None) is not None and (q > l or (q == l and target.kind in ("W", "b", "Z"))):
             raise UnsupportedError(_(
                 "the chain-rule derivation does not go through batch normalisation (layer {q}): there "
                 "every x̂_sj reads μ_B and σ²_B of the whole batch, so dL/dz_sj is a sum over every row "
