@@ -11,17 +11,12 @@ from ..elements import Lines, _2d, _cells, _Collected, _element, _Formula, _grad
 S, J, M = sp.Symbol("s"), sp.Symbol("j"), sp.Symbol("m")
 
 
-def _names(step):
-    """The element names of the layer's values: z1⁽¹⁾[2], μ1⁽¹⁾, ... (by the step's layer)."""
-    l, pre = step.layer, step.extra.get("pre", "Z")
-    return l, pre
-
-
 class _Entry:
     """The symbols of one unit j (and one row s) of a batch-normalised layer, with their numbers."""
 
     def __init__(self, step, f, j, s=None):
         self.bn, self.f, self.j, self.s, self.l = step.extra["bn"], f, j, s, step.layer
+        self.epsilon = step.extra["eps"]
         self.m, self.k = np.shape(self.bn["z"])
         self.prefix = _loss_prefix(step)
 
@@ -44,11 +39,7 @@ class _Entry:
         return self.f.sym(label, np.ravel(self.bn[key])[self.j])
 
     def eps(self):
-        return self.f.sym("ε", self.bn_eps)
-
-    @property
-    def bn_eps(self):
-        return self.bn["eps"]
+        return self.f.sym("ε", self.epsilon)
 
 
 def _per_unit(step, fmt, limit, build):
@@ -59,7 +50,6 @@ def _per_unit(step, fmt, limit, build):
     for _, j in cells:
         f = _Formula(fmt)
         e = _Entry(step, f, j)
-        e.bn = {**e.bn, "eps": step.extra["eps"]}
         lhs, expr = build(e)
         lines.add(f, lhs, expr, np.ravel(step.value)[j])
     return Lines(lines, omitted, total)
@@ -73,7 +63,6 @@ def _per_entry(step, fmt, limit, build):
     for s, j in cells:
         f = _Formula(fmt)
         e = _Entry(step, f, j, s)
-        e.bn = {**e.bn, "eps": step.extra["eps"]}
         lhs, expr = build(e)
         lines.add(f, lhs, expr, value[s, j])
     return Lines(lines, omitted, total)
