@@ -382,3 +382,61 @@ def test_float32_epoch_training_tracks_autodiff(spec, tmp_path_factory):
         assert str(onp.asarray(result.params[name]).dtype) == "float32", name
         ok = onp.abs(got - want) <= 1e-3 * onp.abs(want) + 1e-4 * scale
         assert ok.all(), f"{name}: float32 engine {got} vs autodiff {want}"
+
+
+LAYERS = """\
+name: layers-ad
+title: dropout, batch normalisation and a shared bias against autograd
+data: {inputs: [[1, -2, 0.5], [-1, 0.5, 2], [2, 1, -1], [0.3, 0.2, 0.1], [-0.5, 1.5, 1]],
+       targets: [[1, 0], [0, 1], [1, 0], [0, 1], [1, 1]]}
+network:
+  inputs: 3
+  layers:
+    - {units: 4, activation: tanh, batch_norm: {eps: 1.0e-3, gamma: [1.2, 0.8, -0.5, 1.0], beta: [0.1, 0, -0.2, 0.3]},
+       dropout: 0.4}
+    - {units: 3, activation: sigmoid, bias: shared, dropout: 0.25}
+    - {units: 2, activation: sigmoid}
+parameters:
+  W1: [[0.5, -0.3, 0.2, 0.1], [0.2, 0.8, -0.6, 0.4], [-0.1, 0.3, 0.5, -0.7]]
+  b1: [0.1, -0.1, 0.2, 0.0]
+  W2: [[0.7, -0.4, 0.2], [-0.3, 0.5, 0.6], [0.2, 0.1, -0.8], [0.4, -0.2, 0.3]]
+  b2: [0.25]
+  W3: [[0.6, -0.5], [0.3, 0.2], [-0.4, 0.7]]
+  b3: [0.05, -0.05]
+loss: {type: binary_cross_entropy}
+training: {learning_rate: 0.3, batch: full, max_iterations: 3, seed: 11, frozen: [W3]}
+"""
+
+
+def _layers_reference(params, x, y, masks, eps=1e-3):
+    """The LAYERS network written with autograd.numpy: batch normalisation over the batch, the
+    fixed dropout masks scaled by 1/(1 - p), a bias shared by the units of layer 2."""
+    z1 = anp.dot(x, params["W1"]) + params["b1"]
+    mu = anp.mean(z1, axis=0)
+    var = anp.mean((z1 - mu) ** 2, axis=0)
+    y1 = params["gamma1"] * (z1 - mu) / anp.sqrt(var + eps) + params["beta1"]
+    h1 = anp.tanh(y1) * masks[0] / (1 - 0.4)
+    h2 = _sigmoid(anp.dot(h1, params["W2"]) + params["b2"][0]) * masks[1] / (1 - 0.25)
+    z3 = anp.dot(h2, params["W3"]) + params["b3"]
+    m = x.shape[0]
+    return -anp.sum(y * _log_sigmoid(z3) + (1 - y) * _log_sigmoid(-z3)) / m
+
+
+def test_dropout_batch_norm_and_shared_bias_match_autodiff(tmp_path):
+    """Every gradient and every update of a network with batch normalisation, dropout (its
+    fixed, seeded masks) and a shared bias, against autograd; W3 frozen stays."""
+    path = tmp_path / "layers.yaml"
+    path.write_text(LAYERS, encoding="utf-8")
+    s = load_file(str(path))
+    steps = {st.key: st for st in Engine(s).steps()}
+    masks = [steps["D1"].args["m"], steps["D2"].args["m"]]
+    assert 0 < masks[0].sum() < masks[0].size and 0 < masks[1].sum() < masks[1].size
+    params = {k: onp.array(v, float) for k, v in s.parameters.items()}
+    params["gamma1"], params["beta1"] = onp.array([1.2, 0.8, -0.5, 1.0]), onp.array([0.1, 0, -0.2, 0.3])
+    x, y = s.inputs, s.targets
+    close(steps["L"].value, _layers_reference(params, x, y, masks), "L")
+    grads = ag.grad(lambda p: _layers_reference(p, x, y, masks))(params)
+    for name, g in grads.items():
+        close(steps[f"dL/d{name}"].value, g, f"dL/d{name}")
+        want = params[name] if name == "W3" else params[name] - 0.3 * g
+        close(steps[name].value, want, name)

@@ -146,10 +146,16 @@ def test_run_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name)
     _same_with_and_without_cache(monkeypatch, tmp_path, ["run", name])
 
 
+#: a target each built-in's explain derives: dL/dW1, but for the lessons whose dL/dW1 explain
+#: refuses (it reaches the loss through batch normalisation or training-mode dropout; see
+#: tests/test_lessons_layers.py), the first value it does derive
+EXPLAINED = {"batch-norm": "dL/dA1", "dropout": "dL/dZ2"}
+
+
 @pytest.mark.parametrize("name", BUILTINS)
 def test_explain_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name):
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
-    _same_with_and_without_cache(monkeypatch, tmp_path, ["explain", "dL/dW1", "-s", name])
+    _same_with_and_without_cache(monkeypatch, tmp_path, ["explain", EXPLAINED.get(name, "dL/dW1"), "-s", name])
 
 
 def test_list_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path):

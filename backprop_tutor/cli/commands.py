@@ -82,7 +82,8 @@ def run(
         return
     if as_json:
         print_json({"scenario": model.name,
-                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value} for s in steps]})
+                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value,
+                               **getattr(s.op, "json_extra", lambda step: {})(s)} for s in steps]})
         return
     from rich.text import Text
 

@@ -38,6 +38,9 @@ def explain(
     except TargetError as err:
         fail(f"{model.name}: {err}")
     try:
+        from ..symbolic.reach import refuse_unreached
+
+        refuse_unreached(model, parsed)
         if not (as_json or as_latex):  # the printed formulas from the cache, when they are there
             from ..cache import file_digest
             from ..printing.kept import explained

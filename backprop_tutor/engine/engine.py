@@ -81,5 +81,6 @@ class Engine:
         x_key = "x" if any(st.key == "x" for st in data.steps) else "X"
         rec = Recorder(self.scenario, x_key)
         result = run_pass(self.network, self.params, data.x, data.y, rec)
-        update(self.network, self.params, result.grads, self.scenario.training.learning_rate, rec)
+        update(self.network, self.params, result.grads, self.scenario.training.learning_rate, rec,
+               running=result.running)
         yield from rec.steps

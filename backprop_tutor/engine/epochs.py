@@ -51,6 +51,7 @@ def Net(kinds: list[str], activations: list, loss, clip: float = 1.0, l2: float 
 
 def predict(net: Network, params: dict[str, np.ndarray], x: np.ndarray, chunk: int = 4096) -> np.ndarray:
     """Output of the network for every row of x (the pass's forward, in chunks)."""
+    net = net.for_inference()  # no dropout; batch normalisation from its running statistics
     out = [forward(net, params, x[start:start + chunk])[0][-1] for start in range(0, x.shape[0], chunk)]
     return np.concatenate(out) if out else np.zeros((0, 0))
 
@@ -91,7 +92,7 @@ def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: n
     if saturation is not None:
         for i, ratio in enumerate(result.saturation):
             saturation[i] += ratio
-    update(net, params, result.grads, lr, inplace=True, work=work, folded=result.folded)
+    update(net, params, result.grads, lr, inplace=True, work=work, folded=result.folded, running=result.running)
     return result.loss
 
 

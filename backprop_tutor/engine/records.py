@@ -24,10 +24,20 @@ class Recorder:
         self.keys = {0: x_key}  # the key of each layer's input values
         self.wname: dict[int, str] = {}  # the matrix each layer multiplies by: W<l> or sign(W<l>)
         self.wkey: dict[int, str] = {}
+        self.dropped: dict[int, str] = {}  # layer -> the name of its activations after dropout
+        self.normed: set[int] = set()  # the batch-normalised layers
 
     # names --------------------------------------------------------------------
     def act_name(self, l: int) -> str:
         return self.s.notation.inputs if l == 0 else self.s.notation.act(l, self.n)
+
+    def act_in(self, l: int) -> tuple[str, str]:
+        """(key, name) of what layer l's activation reads: Z<l>, or Y<l> after batch normalisation."""
+        return (f"Y{l}", f"Y{l}") if l in self.normed else (f"Z{l}", self.s.notation.pre(l))
+
+    def in_name(self, l: int) -> str:
+        """What layer l + 1 reads: layer l's activations, or their dropout (D1) where it has one."""
+        return self.dropped.get(l) or self.act_name(l)
 
     def gsym(self, of: str) -> str:
         return f"∂{self.s.notation.loss}/∂{of}"
@@ -48,19 +58,20 @@ class Recorder:
         wname = self.wname.setdefault(l, f"W{l}")
         wreuse = (self.wkey[l],) if l in self.wkey else ()
         self.add(key=f"Z{l}", phase="forward", symbol=self.s.notation.pre(l), op=lay.affine, role="forward",
-                 layer=l, value=z, inputs={self.act_name(l - 1): h, wname: w_used, f"b{l}": b},
+                 layer=l, value=z, inputs={self.in_name(l - 1): h, wname: w_used, f"b{l}": b},
                  reuses=((self.keys[l - 1],) if l > 1 else ()) + wreuse, quantity="Z",
                  slots=("h", "w", "b"),
-                 names={"h": self.act_name(l - 1), "w": wname, "b": f"b{l}", "out": self.s.notation.pre(l)})
+                 names={"h": self.in_name(l - 1), "w": wname, "b": f"b{l}", "out": self.s.notation.pre(l)})
 
     def activation(self, lay, z, a, theta) -> None:
         l = lay.layer
         self.keys[l] = f"A{l}"
-        inputs = {self.s.notation.pre(l): z, **{f"{lay.act.symbol(slot)}{l}": v for slot, v in theta.items()}}
+        zkey, pre = self.act_in(l)
+        inputs = {pre: z, **{f"{lay.act.symbol(slot)}{l}": v for slot, v in theta.items()}}
         self.add(key=f"A{l}", phase="forward", symbol=self.act_name(l), op=lay.act, role="forward", layer=l,
-                 value=a, inputs=inputs, reuses=(f"Z{l}",), extra=lay.act.step_extra(z), quantity="A",
+                 value=a, inputs=inputs, reuses=(zkey,), extra=lay.act.step_extra(z), quantity="A",
                  slots=("z", *theta),
-                 names={"z": self.s.notation.pre(l), "a": self.act_name(l), "out": self.act_name(l),
+                 names={"z": pre, "a": self.act_name(l), "out": self.act_name(l),
                         **{slot: f"{lay.act.symbol(slot)}{l}" for slot in theta}})
 
     def loss(self, net, yhat, y, data_loss, penalty) -> None:
@@ -71,6 +82,54 @@ class Recorder:
                  names={"yhat": self.act_name(self.n), "y": self.s.notation.targets},
                  extra={"scale": net.loss.scale(m, k), "m": m, "k": k, "data_loss": data_loss,
                         "penalty": penalty, "l2": net.l2})
+
+    def dropout(self, lay, a, mask, d) -> None:
+        l, name = lay.layer, self.act_name(lay.layer)
+        self.keys[l] = self.dropped[l] = f"D{l}"
+        self.add(key=f"D{l}", phase="forward", symbol=f"D{l}", op=lay.drop, role="forward", layer=l, value=d,
+                 inputs={name: a, f"M{l}": mask}, reuses=(f"A{l}",), quantity="D", slots=("a", "m"),
+                 extra=lay.drop.extra(), names={"a": name, "m": f"M{l}", "out": f"D{l}"})
+
+    def dropout_grad(self, lay, g, mask, ga) -> None:
+        l, name = lay.layer, self.act_name(lay.layer)
+        self.add(key=grad_key(f"A{l}"), phase="backward", symbol=self.gsym(name), op=lay.drop, role="backward",
+                 layer=l, value=ga, inputs={self.gsym(f"D{l}"): g, f"M{l}": mask},
+                 reuses=(grad_key(f"D{l}"), f"D{l}"), quantity="A", grad=True, of_symbol=name,
+                 slots=("g", "m"), extra=lay.drop.extra(), names={"g": f"D{l}", "m": f"M{l}", "out": name})
+
+    def norm_forward(self, lay, z, parts, theta, running) -> None:
+        """μ_B, σ²_B, X̂ and Y of a batch-normalised layer, one step each."""
+        l, op, pre = lay.layer, lay.norm, self.s.notation.pre(lay.layer)
+        self.normed.add(l)
+        extra = {**op.extra(), "bn": {"z": z, **parts, **theta}, "running": running}
+        inputs = {"mu": {pre: z}, "var": {pre: z, f"μ{l}": parts["mu"]},
+                  "xhat": {pre: z, f"μ{l}": parts["mu"], f"σ²{l}": parts["var"]},
+                  "y": {f"X̂{l}": parts["xhat"], f"γ{l}": theta["gamma"], f"β{l}": theta["beta"]}}
+        shown = {"mu": f"μ{l}", "var": f"σ²{l}", "xhat": f"X̂{l}", "y": f"Y{l}"}
+        keys = {"mu": f"mu{l}", "var": f"var{l}", "xhat": f"Xhat{l}", "y": f"Y{l}"}
+        stats = (keys["mu"], keys["var"]) if op.training else ()
+        before = {"mu": (f"Z{l}",), "var": (f"Z{l}", keys["mu"]), "xhat": (f"Z{l}", *stats),
+                  "y": (keys["xhat"],)}
+        for part, role in op.forward_steps():
+            self.add(key=keys[part], phase="forward", symbol=shown[part], op=op, role=role, layer=l,
+                     value=parts[part], inputs=inputs[part], reuses=before[part],
+                     extra={**extra, "title": op.TITLES[part]},
+                     quantity=keys[part].rstrip("0123456789"), names={"out": shown[part]})
+
+    def norm_grads(self, lay, g, z, parts, grads, theta) -> None:
+        """dL/dγ, dL/dβ, dL/dX̂, dL/dσ², dL/dμ and dL/dZ of a batch-normalised layer."""
+        l, op, pre = lay.layer, lay.norm, self.s.notation.pre(lay.layer)
+        extra = {**op.extra(), "bn": {"z": z, **parts, **theta, "g": g,
+                                      **{f"d{k}": v for k, v in grads.items()}}}
+        shown = {"gamma": f"γ{l}", "beta": f"β{l}", "xhat": f"X̂{l}", "var": f"σ²{l}", "mu": f"μ{l}", "z": pre}
+        keys = {"gamma": f"gamma{l}", "beta": f"beta{l}", "xhat": f"Xhat{l}", "var": f"var{l}",
+                "mu": f"mu{l}", "z": f"Z{l}"}
+        for part in op.backward_steps():
+            param = keys[part] if part in ("gamma", "beta") else None
+            self.add(key=grad_key(keys[part]), phase="backward", symbol=self.gsym(shown[part]), op=op,
+                     role=f"bn_grad_{part}", layer=l, value=grads[part], inputs={self.gsym(f"Y{l}"): g},
+                     reuses=(grad_key(f"Y{l}"),), extra={**extra, "part": part, "title": op.TITLES.get(part if part in ("gamma", "beta", "z") else f"grad_{part}")}, quantity=keys[part].rstrip("0123456789"),
+                     grad=True, param=param, of_symbol=shown[part], names={"out": shown[part], "g": f"Y{l}"})
 
     # backward -----------------------------------------------------------------
     def loss_grad(self, net, yhat, y, g) -> None:
@@ -83,24 +142,25 @@ class Recorder:
                  names={"yhat": out, "y": self.s.notation.targets, "out": out})
 
     def activation_grad(self, lay, g, z, a, gz) -> None:
-        l, pre, name = lay.layer, self.s.notation.pre(lay.layer), self.act_name(lay.layer)
-        self.add(key=grad_key(f"Z{l}"), phase="backward", symbol=self.gsym(pre), op=lay.act, role="backward",
+        (zkey, pre), l, name = self.act_in(lay.layer), lay.layer, self.act_name(lay.layer)
+        self.add(key=grad_key(zkey), phase="backward", symbol=self.gsym(pre), op=lay.act, role="backward",
                  layer=l, value=gz, inputs={self.gsym(name): g, pre: z, name: a},
-                 reuses=(grad_key(f"A{l}"), f"Z{l}", f"A{l}"), extra=lay.act.step_extra(z),
-                 quantity="Z", grad=True, of_symbol=pre, slots=("g", "z", "a"),
+                 reuses=(grad_key(f"A{l}"), zkey, f"A{l}"), extra=lay.act.step_extra(z),
+                 quantity=zkey[0], grad=True, of_symbol=pre, slots=("g", "z", "a"),
                  names={"g": name, "z": pre, "a": name, "out": pre})
 
     def param_grad(self, lay, slot, value, g, z) -> None:
         l, name, shown = lay.layer, f"{slot}{lay.layer}", f"{lay.act.symbol(slot)}{lay.layer}"
+        zkey, pre = self.act_in(l)
         self.add(key=grad_key(name), phase="backward", symbol=self.gsym(shown), op=lay.act, role="param_grad",
-                 layer=l, value=value, inputs={self.gsym(self.act_name(l)): g, self.s.notation.pre(l): z},
-                 reuses=(grad_key(f"A{l}"), f"Z{l}"), quantity=slot, grad=True, param=name, of_symbol=shown,
+                 layer=l, value=value, inputs={self.gsym(self.act_name(l)): g, pre: z},
+                 reuses=(grad_key(f"A{l}"), zkey), quantity=slot, grad=True, param=name, of_symbol=shown,
                  slots=("g", "z"), extra={"slot": slot},
-                 names={"g": self.act_name(l), "z": self.s.notation.pre(l), "out": shown})
+                 names={"g": self.act_name(l), "z": pre, "out": shown})
 
     def affine_grads(self, lay, h, gz, w_used, W, gw, gb, gh, l2) -> None:
         l = lay.layer
-        gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.act_name(l - 1)
+        gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.in_name(l - 1)
         extra = {"l2": l2} if l2 else {}
         if lay.affine.weight_op is not None:
             extra["straight_through"] = _("dL/d{value} is passed unchanged to the latent W{l}").format(value=self.wname[l], l=l)
@@ -115,9 +175,9 @@ class Recorder:
                  quantity="b", grad=True, param=f"b{l}", of_symbol=f"b{l}", slots=("g",),
                  names={"g": self.s.notation.pre(l), "out": f"b{l}"})
         if gh is not None:
-            self.add(key=grad_key(f"A{l - 1}"), phase="backward", symbol=self.gsym(hname), op=lay.affine,
+            self.add(key=grad_key(self.keys[l - 1]), phase="backward", symbol=self.gsym(hname), op=lay.affine,
                      role="input_grad", layer=l, value=gh, inputs={gz_sym: gz, self.wname[l]: w_used},
-                     reuses=(grad_key(f"Z{l}"), self.wkey.get(l, f"W{l}")), quantity="A", grad=True,
+                     reuses=(grad_key(f"Z{l}"), self.wkey.get(l, f"W{l}")), quantity=self.keys[l - 1][0], grad=True,
                      of_symbol=hname, slots=("g", "w"),
                      names={"g": self.s.notation.pre(l), "w": self.wname[l], "out": hname})
 
@@ -126,5 +186,7 @@ class Recorder:
         name, shown = param.name, param.shown
         self.add(key=name, phase="update", symbol=shown, op=op, role="update", layer=param.layer, value=new,
                  inputs={shown: theta, self.gsym(shown): grad}, reuses=(grad_key(name),),
-                 extra={"learning_rate": lr, **op.extra()}, quantity=param.slot,
+                 extra={"learning_rate": lr, **op.extra(),
+                        **({"scalar": True} if getattr(param.op, "shared_bias", False) and param.slot == "b" else {})},
+                 quantity=param.slot,
                  param=name, slots=("theta", "g"), names={"theta": shown, "out": shown})

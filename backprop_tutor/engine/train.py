@@ -54,7 +54,7 @@ def train(scenario: Scenario, iterations: int | None = None,
             result.stopped_by = "epsilon"  # no update: final_loss holds this loss
             break
         result.loss.append(step.loss)
-        params = update(net, params, step.grads, t.learning_rate)
+        params = update(net, params, step.grads, t.learning_rate, running=step.running)
         result.iterations += 1
         if progress is not None:
             progress(i + 1, result.loss[-1])

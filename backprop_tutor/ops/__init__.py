@@ -2,6 +2,7 @@
 (sympy) form and human name in one place. Nothing here imports sympy, rich or typer."""
 
 from .activations import ACTIVATIONS, Activation, register
+from .bias import Frozen, SharedBiasLinear
 from .binary import BinaryLinear, ClippedGradientDescent, SignSTE  # registers `sign`
 from .linear import Linear
 from .losses import LOSSES, Loss
@@ -13,13 +14,18 @@ from .update import GradientDescent, L2Penalty
 AFFINE = {"linear": Linear, "binary_linear": BinaryLinear}
 
 
-def affine_of(layer) -> Linear:
-    """The affine op of a scenario's layer (Linear, or BinaryLinear for `type: binary_linear`)."""
-    return AFFINE[layer.kind].of()
+def affine_of(layer, clip: float = 1.0) -> Linear:
+    """The affine op of a scenario's layer (Linear, or BinaryLinear for `type: binary_linear`;
+    SharedBiasLinear for `bias: shared`)."""
+    if getattr(layer, "bias", "own") == "shared" and layer.kind == "linear":
+        return SharedBiasLinear()
+    return AFFINE[layer.kind].of(clip)
 
 __all__ = [
     "AFFINE",
     "affine_of",
+    "Frozen",
+    "SharedBiasLinear",
     "ACTIVATIONS",
     "Activation",
     "register",

@@ -60,6 +60,12 @@ def constants(step, digits: int) -> list[str]:
             l2=n(ex["l2"]), data_loss=n(ex["data_loss"]), penalty=n(ex["penalty"])))
     elif ex.get("l2") and "data_loss" not in ex:
         out.append(f"λ = {n(ex['l2'])}")
+    if "p" in ex and "mode" in ex:  # dropout
+        out.append(_("p = {p}, mode {mode}: scale 1/(1 − p) = {scale}").format(
+            p=n(ex["p"]), mode=ex["mode"], scale=n(ex["scale"])) if ex["mode"] == "train" else
+            _("p = {p}, mode inference: inverted dropout is the identity").format(p=n(ex["p"])))
+    if "note" in ex:
+        out.append(ex["note"])
     stats = "  ".join(f"x_{k} = {', '.join(n(v) for v in vals)}" for k, vals in ex.get("stats", {}).items())
     if stats:
         out.append(stats)

@@ -158,7 +158,8 @@ weights or no weight columns until it fits the width.
         if n_in > self.fit.max_in:
             out.append(" …", sw)
         out.append(f" {pb}b ", self.theme.strong)
-        out.append(self._picked(Text(self._num(np.ravel(B)[j]), sb), "b", l, (j,)))
+        jb = j if np.size(B) > 1 else 0  # a bias shared by the layer's units: the one number on every row
+        out.append(self._picked(Text(self._num(np.ravel(B)[jb]), sb), "b", l, (jb,)))
         return out
 
     def _label(self, p: str) -> str:

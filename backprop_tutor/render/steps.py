@@ -41,7 +41,7 @@ TITLES = {
 def title_of(step) -> str:
     title = getattr(step.op, "title", "") or ""
     table = step.extra.get("table", "")
-    template = TITLES.get(step.role, "")
+    template = step.extra.get("title", "") or TITLES.get(step.role, "")
     return (_(template) if template else "").format(
         operation=_(title) if title else "", table=_(TABLES[table]) if table in TABLES else table,
         record=step.extra.get("record"), slot=step.extra.get("slot", ""),

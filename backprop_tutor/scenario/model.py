@@ -17,6 +17,12 @@ class Layer:
     activation: Activation
     #: "linear" (Z = H W + b) or "binary_linear" (Z = H sign(W) + b, latent W)
     kind: str = "linear"
+    #: "own" (one bias per unit), "shared" (one bias b for every unit: `bias: shared`)
+    bias: str = "own"
+    #: the drop probability p of inverted dropout on the layer's activations (0: none)
+    dropout: float = 0.0
+    #: the layer's batch normalisation (ops.batchnorm.BatchNorm, in train mode) or None
+    norm: object = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,10 @@ class Training:
     #: the floating-point type of training by epochs ("float64" or "float32"); a worked
     #: example (`run`, `explain`, step mode, training by iterations) is always float64
     dtype: str = "float64"
+    #: parameters that keep their value (their gradients are shown, never applied)
+    frozen: tuple = ()
+    #: "train" or "inference": dropout is the identity at inference
+    mode: str = "train"
 
 
 @dataclass(frozen=True)
@@ -113,5 +123,8 @@ class Scenario:
         parts = [str(self.n_inputs)]
         for layer in self.layers:
             kind = layer.kind.removesuffix("linear").replace("_", " ")  # binary_linear -> "binary "
-            parts.append(f"{kind}{layer.units} {layer.activation!r}")
+            marks = "".join((" +bn" if layer.norm is not None else "",
+                             f" dropout {layer.dropout:g}" if layer.dropout else "",
+                             " shared b" if layer.bias == "shared" else ""))
+            parts.append(f"{kind}{layer.units}{marks} {layer.activation!r}")
         return " -> ".join(parts)

@@ -14,6 +14,8 @@ from .yamlsource import Path
 
 INIT_METHODS = ("normal", "xavier", "he", "uniform")
 LAYER_TYPES = ("linear", "binary_linear")
+#: a layer's `bias`: one per unit, or one number shared by every unit of the layer
+BIAS_KINDS = ("own", "shared")
 
 
 def activation(c: Checker, value: Any, path: Path, is_output: bool):
@@ -57,7 +59,7 @@ def network(c: Checker, raw: dict, path: Path, n_inputs_data: int | None):
 
 
 def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
-    c.mapping(lay, p, ("units", "activation", "type"), ("units", "activation"))
+    c.mapping(lay, p, ("units", "activation", "type", "bias", "dropout", "batch_norm"), ("units", "activation"))
     units = c.attempt(c.integer, lay["units"], p + ("units",), 1, limits.MAX_UNITS)
     spec = lay["activation"]
     if isinstance(spec, dict) and spec.get("name") == "sign" and "threshold" in spec:
@@ -65,19 +67,60 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
                                                   "`ste: {threshold: T}`; set it there"))
     act = c.attempt(activation, c, spec, p + ("activation",), is_output)
     kind = c.choice(lay.get("type", "linear"), p + ("type",), LAYER_TYPES, N_("layer type"))
-    if units is None or act is None:
+    bias = c.attempt(c.choice, lay.get("bias", "own"), p + ("bias",), BIAS_KINDS, N_("bias"))
+    dropout = c.attempt(_drop_probability, c, lay.get("dropout", 0.0), p + ("dropout",))
+    norm = c.attempt(batch_norm, c, lay.get("batch_norm", False), p + ("batch_norm",), units) if units else None
+    if is_output and dropout:
+        c.note(p + ("dropout",), _("dropout applies to a hidden layer's activations; the output layer feeds "
+                                   "the loss (allowed: 0 here)"))
+    if bias == "shared" and kind != "linear":
+        c.note(p + ("bias",), _("a shared bias is for a `linear` layer (allowed here: own)"))
+    if units is None or act is None or bias is None or dropout is None:
         raise Skip
-    return Layer(units, act, kind)
+    return Layer(units, act, kind, bias, float(dropout), norm)
 
 
-def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
+def batch_norm(c: Checker, value: Any, p: Path, units: int):
+    """`batch_norm: true`, or `{eps: 1e-5, momentum: 0.9, gamma: [...], beta: [...],
+    running_mean: [...], running_var: [...]}` (γ 1, β 0, running mean 0 and variance 1 unless given)."""
+    from ..ops.batchnorm import BatchNorm
+
+    if value is False or value is None:
+        return None
+    if value is True:
+        value = {}
+    c.mapping(value, p, ("eps", "momentum", "gamma", "beta", "running_mean", "running_var"))
+    eps = c.number(value.get("eps", 1e-5), p + ("eps",), low=0)
+    momentum = c.number(value.get("momentum", 0.9), p + ("momentum",), low=0, high=1)
+    vectors = {}
+    for key in ("gamma", "beta", "running_mean", "running_var"):
+        if key in value:
+            v = c.matrix(value[key], p + (key,), what=key)
+            if v.size != units or min(v.shape) != 1:
+                c.fail(p + (key,), _("{key} has {size} numbers, but the layer has {units} units; give a flat "
+                                     "list of {units} numbers").format(key=key, size=v.size, units=units))
+            vectors[key] = tuple(x for row in v.rows for x in row)
+    if eps == 0 and any(x <= 0 for x in vectors.get("running_var", ())):
+        c.fail(p + ("running_var",), _("a running variance of 0 with eps = 0 divides by zero; allowed: "
+                                       "variances > 0, or eps > 0"))
+    return BatchNorm(units, eps, momentum, **vectors)
+
+
+def _drop_probability(c: Checker, value: Any, p: Path) -> float:
+    rate = c.number(value, p, low=0, high=1)
+    if rate >= 1:
+        c.fail(p, _("a drop probability of 1 drops every unit; allowed: 0 <= p < 1"))
+    return rate
+
+
+def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset()):
     """({W1: Table or None (drawn), b1: Table or None (zeros), ...}, init): checked, nothing
     drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy)."""
     n_layers = len(widths) - 1
     names = {}
     for l in range(1, n_layers + 1):
         names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1], value2=widths[l], l=l)
-        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=widths[l], l=l)
+        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l], l=l)
     allowed = dict(names, init=_("an initialiser {method: normal|xavier|he, seed: N, sigma: S}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
     init = _init(c, d["init"], path + ("init",)) if "init" in d else {}
@@ -94,11 +137,11 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int]):
                 c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
                                "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
-            params[b_key] = _bias(c, d, path, b_key, l, n_out, init)
+            params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init)
     return params, init
 
 
-def parameter_arrays(params: dict, init: dict, widths: list[int]) -> dict:
+def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset()) -> dict:
     """The checked parameters as arrays: the missing weights drawn from the initialiser (every
     layer's draw made in turn, so that giving one matrix explicitly does not change the
     others), the missing biases zeros, a bias vector flat."""
@@ -109,7 +152,7 @@ def parameter_arrays(params: dict, init: dict, widths: list[int]) -> dict:
         drawn_w = _draw(init, rng, n_in, n_out) if init else None
         given_w, given_b = params[f"W{l}"], params[f"b{l}"]
         out[f"W{l}"] = drawn_w if given_w is None else as_array(given_w)
-        out[f"b{l}"] = np.zeros(n_out) if given_b is None else as_array(given_b).reshape(-1)
+        out[f"b{l}"] = np.zeros(1 if l in shared else n_out) if given_b is None else as_array(given_b).reshape(-1)
     return out
 
 
@@ -170,5 +213,6 @@ def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:
                            "`activation: sign` or remove `ste`"))
         return None
     for i in signs:
-        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind)
+        layers[i] = Layer(layers[i].units, SignSTE(threshold=t), layers[i].kind, layers[i].bias, layers[i].dropout,
+                          layers[i].norm)
     return t

@@ -78,7 +78,7 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     """Every bad value of the section is recorded, not only the first."""
     d = c.mapping(raw if raw is not None else {}, path,
                   ("learning_rate", "batch", "record", "max_iterations", "epsilon",
-                   "epochs", "seed", "clip", "step_batch", "dtype"))
+                   "epochs", "seed", "clip", "step_batch", "dtype", "frozen", "mode"))
     before = len(c.errors)
 
     def get(key: str, default, check, *args, **kw):
@@ -91,6 +91,8 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     epochs = get("epochs", 1, c.integer, 1, limits.MAX_EPOCHS)
     iters = get("max_iterations", 1000, c.integer, 1, limits.MAX_ITERATIONS)
     dtype = get("dtype", "float64", c.choice, DTYPES, "dtype")
+    mode = get("mode", "train", c.choice, MODES, N_("training.mode"))
+    frozen = get("frozen", [], _frozen_names, c)
     batch = d.get("batch", "full")
     minibatch = isinstance(batch, int) and not isinstance(batch, bool)
     if minibatch:
@@ -112,8 +114,30 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     if minibatch:
         return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
                         max_iterations=iters, seed=seed, clip=clip,
-                        step_batch=min(m, step_batch) if m else step_batch, dtype=dtype)
-    return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
+                        step_batch=min(m, step_batch) if m else step_batch, dtype=dtype,
+                        frozen=frozen, mode=mode)
+    return Training(lr, batch, record, iters, eps, seed=seed, clip=clip, frozen=frozen, mode=mode)
+
+
+#: `training.mode`: dropout is applied while training and is the identity at inference
+MODES = ("train", "inference")
+
+
+def _frozen_names(value: Any, path: Path, c: Checker) -> tuple:
+    """`frozen: [b1, b2]`: parameter names (checked against the network in `frozen_known`)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        c.fail(path, _("expected a list of parameter names, e.g. [b1, b2]"))
+    return tuple(value)
+
+
+def frozen_known(c: Checker, frozen: tuple, names: list[str], path: Path) -> None:
+    """Every frozen name is a parameter of the network."""
+    for name in frozen:
+        if name not in names:
+            c.note(path, _("{name} is not a parameter of this network; allowed: {join}").format(
+                name=name, join=", ".join(names)))
 
 
 def notation(c: Checker, raw: Any, path: Path) -> Notation:

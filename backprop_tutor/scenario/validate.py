@@ -21,7 +21,7 @@ from .network import ste as ste_section
 from .rules import batch_rows, distinct_symbols, memory_budget, softmax_units
 from .rules import loss as loss_section
 from .rules import notation as notation_section
-from .rules import training as training_section
+from .rules import frozen_known, training as training_section
 from .yamlsource import Source as RawSource
 
 TOP_FIELDS = {
@@ -96,10 +96,15 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
         widths = [n_in] + [lay.units for lay in layers]
         with c.collect():
             memory_budget(c, widths, batch_rows(training, x.shape[0]), ("network",))
-            params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths)
+            shared = frozenset(l for l, lay in enumerate(layers, start=1) if lay.bias == "shared")
+            params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared)
+            if training is not None and training.frozen:
+                frozen_known(c, training.frozen, [f"{slot}{l}" for l, lay in enumerate(layers, start=1)
+                                                  for slot in ("W", "b", *lay.activation.learnable)],
+                             ("training", "frozen"))
     c.raise_errors()
     if arrays:
-        x, y, params = as_array(x), as_array(y), parameter_arrays(params, init, widths)
+        x, y, params = as_array(x), as_array(y), parameter_arrays(params, init, widths, shared)
     return dict(inputs=x, targets=y, preprocess=pre, n_inputs=n_in, layers=layers, parameters=params,
                 loss=lossed[0], l2=lossed[1], training=training, notation=notation, init=init,
                 ste_threshold=threshold,

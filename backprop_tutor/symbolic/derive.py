@@ -317,6 +317,9 @@ def start(scenario, target: Target, record: int | None = None) -> _Path:
 def explain(scenario, target: Target, record: int | None = None, derived: Derived | None = None) -> Explanation:
     """The chain-rule derivation of one gradient, its matrix form and its value; `derived`
     collects the numeric functions of the derived formulas (see `values.Derived`)."""
+    from .reach import refuse_unreached
+
+    refuse_unreached(scenario, target)
     derived = derived if derived is not None else Derived()
     p = _start(scenario, target, record)
     _index(p)

@@ -312,8 +312,10 @@ def _finite_difference(engine, scenario, target: Target, data, h: float = 1e-6):
 
 def _forward_value(engine, params, data, target):
     """Z or A of the target's layer, from the network pass."""
-    hs, zs, _out = forward(engine.network, params, data.x)
-    return zs[target.layer - 1] if target.kind == "Z" else hs[target.layer]
+    _hs, zs, _ws, acts, normed = forward(engine.network, params, data.x)
+    if target.kind == "Z":  # before a batch normalisation, if the layer has one
+        return normed[target.layer][0] if target.layer in normed else zs[target.layer - 1]
+    return acts[target.layer - 1]  # before a dropout, if the layer has one
 
 
 MAX_TERMS = 8

@@ -12,7 +12,7 @@ from ..elements import (_scalar_name, Lines, _2d, _base, _bias_name, _cells, _Co
 
 def update_elements(step, fmt, limit):
     (tname, T), (gname, G) = step.inputs.items()
-    rank = np.ndim(T)
+    rank = 0 if step.extra.get("scalar") else np.ndim(T)
     T, G, out = _2d(T), _2d(G), _2d(step.value)
     prefix = _loss_prefix(step)
     cells, omitted, total = _cells(T.shape, limit)
