@@ -65,10 +65,13 @@ def run(
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
                                          help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
     background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
+    stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always has them under \"layers\").")),
 ) -> None:
     from .. import api
 
     _step_options(step, as_json, projector, auto, view, background)
+    if stats and step:
+        fail(_("--stats prints the statistics after the steps; in step mode press s instead"))
     it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
     model, steps = it.model, it.records
     if step and not as_json:
@@ -81,8 +84,11 @@ def run(
                   keep=(file_digest(model.path), settings, sample, digits, view))
         return
     if as_json:
+        from ..engine.layerstats import layer_stats
+
         print_json({"scenario": model.name,
-                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value} for s in steps]})
+                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value} for s in steps],
+                    "layers": [lay.as_json() for lay in layer_stats(steps)]})
         return
     from rich.text import Text
 
@@ -98,6 +104,11 @@ def run(
     with kept((file_digest(model.path), settings, sample, digits, view), steps):
         for i in range(lesson.total):  # the same view of each step as step mode draws
             out.print(lesson.printed(i))
+    if stats:
+        from ..engine.layerstats import layer_stats
+        from ..render.layerstats import LayerStatsView
+
+        out.print(LayerStatsView(layer_stats(steps), model.notation.loss))
 
 
 @app.command(help=_("Train until the stopping rule holds, then show the loss curve and gradient norms.\n\n"
