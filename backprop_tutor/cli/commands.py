@@ -68,10 +68,10 @@ def run(
     stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always has them under \"layers\").")),
 ) -> None:
     from .. import api
+    from .views import check_stats, print_stats, run_json
 
     _step_options(step, as_json, projector, auto, view, background)
-    if stats and step:
-        fail(_("--stats prints the statistics after the steps; in step mode press s instead"))
+    check_stats(stats, step)
     it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
     model, steps = it.model, it.records
     if step and not as_json:
@@ -84,11 +84,7 @@ def run(
                   keep=(file_digest(model.path), settings, sample, digits, view))
         return
     if as_json:
-        from ..engine.layerstats import layer_stats
-
-        print_json({"scenario": model.name,
-                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value} for s in steps],
-                    "layers": [lay.as_json() for lay in layer_stats(steps)]})
+        print_json(run_json(model, steps))
         return
     from rich.text import Text
 
@@ -105,10 +101,7 @@ def run(
         for i in range(lesson.total):  # the same view of each step as step mode draws
             out.print(lesson.printed(i))
     if stats:
-        from ..engine.layerstats import layer_stats
-        from ..render.layerstats import LayerStatsView
-
-        out.print(LayerStatsView(layer_stats(steps), model.notation.loss))
+        print_stats(out, model, steps)
 
 
 @app.command(help=_("Train until the stopping rule holds, then show the loss curve and gradient norms.\n\n"
