@@ -129,7 +129,7 @@ def train(
                 name=model.name, batch=model.training.batch_size))
         from .compare import print_epochs, run_epochs
 
-        print_epochs(model, run_epochs(model, epochs), as_json)
+        print_epochs(model, run_epochs(model, epochs), as_json, epochs)
         return
     if epochs is not None:
         fail(_("--epochs: {name} trains by iterations (training.batch: {batch}); use --iterations N").format(
@@ -146,13 +146,12 @@ def train(
             result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
     else:
         result = run_training(model, iterations)
-    if as_json:
-        print_json({"iterations": result.iterations, "loss": result.loss,
-                    "final": {"L": result.final_loss, "grad_norms": result.grad_norms}})
-        return
-    from ..render.train import TrainView
+    from .views import print_trained, trained_json
 
-    console().print(TrainView(model, result, model.notation.loss))
+    if as_json:
+        print_json(trained_json(result))
+        return
+    print_trained(model, result)
 
 
 @app.command(help=_("Check scenario files without running them: every mistake of every file is reported "

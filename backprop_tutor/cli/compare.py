@@ -52,10 +52,12 @@ def run_epochs(model, epochs: int | None = None, label: str = ""):
         return train_scenario(model, epochs, progress)
 
 
-def print_epochs(model, result, as_json: bool) -> None:
+def print_epochs(model, result, as_json: bool, epochs: int | None = None) -> None:
     """`tutor train` output for an epoch-trained scenario."""
+    from .views import epochs_json, print_epoch_views
+
     if as_json:
-        print_json(result.as_json())
+        print_json(epochs_json(result))
         return
     from ..render.epochs import EpochTable
 
@@ -65,7 +67,9 @@ def print_epochs(model, result, as_json: bool) -> None:
             name=model.name, network=model.shape_text(), threshold=f"{model.ste_threshold:g}")
     if model.training.dtype != "float64":
         title = _("{title}; computed in {dtype}").format(title=title, dtype=model.training.dtype)
-    console().print(EpochTable(result.epochs, literal(title, newlines=False)))
+    out = console()
+    out.print(EpochTable(result.epochs, literal(title, newlines=False)))
+    print_epoch_views(out, model, result, epochs or model.training.epochs)
 
 
 def parse_vary(option: str) -> tuple[str, list[str]]:

@@ -26,3 +26,56 @@ def print_stats(out, model, steps) -> None:
     from ..render.layerstats import LayerStatsView
 
     out.print(LayerStatsView(layer_stats(steps), model.notation.loss))
+
+
+def params_json(params: dict) -> dict:
+    """The parameters after training: a small one's values, a large one's statistics."""
+    from ..engine.summary import stats
+    from ..render.trainviews import SHOWN_WHOLE
+
+    out = {}
+    for name, value in params.items():
+        if value.size <= SHOWN_WHOLE:
+            out[name] = {"shape": list(value.shape), "values": value.tolist()}
+        else:
+            st = stats(value)
+            out[name] = {"shape": list(value.shape), "mean": st.mean, "std": st.std, "min": st.min, "max": st.max}
+    return out
+
+
+def epochs_json(result) -> dict:
+    return {**result.as_json(), "parameters": params_json(result.params)}
+
+
+def print_epoch_views(out, model, result, total: int) -> None:
+    """Under the epoch table: the loss curves, the units, early stopping, the parameters."""
+    from ..engine.summary import stats
+    from ..render.trainviews import LossChart, ParamsView, UnitsTable, stopping_line
+
+    rs = result.epochs
+    out.print(LossChart([(_("train"), [r.train_loss for r in rs]), (_("validation"), [r.validation_loss for r in rs]),
+                         (_("test"), [r.test_loss for r in rs])], _("epoch")))
+    out.print(UnitsTable(rs, every=max(1, -(-len(rs) // 20))))
+    line = stopping_line(result, total)
+    if line.plain:
+        out.print(line)
+    out.print(ParamsView(result.params, stats))
+
+
+def trained_json(result) -> dict:
+    return {"iterations": result.iterations, "loss": result.loss,
+            "final": {"L": result.final_loss, "grad_norms": result.grad_norms},
+            "parameters": params_json(result.params)}
+
+
+def print_trained(model, result) -> None:
+    """`tutor train` by iterations: the run, its loss curve on axes, the parameters."""
+    from ..engine.summary import stats
+    from ..render.train import TrainView
+    from ..render.trainviews import LossChart, ParamsView
+    from .app import console
+
+    out = console()
+    out.print(TrainView(model, result, model.notation.loss))
+    out.print(LossChart([(model.notation.loss, result.loss)], _("iteration")))
+    out.print(ParamsView(result.params, stats))

@@ -60,6 +60,10 @@ class Training:
     #: the floating-point type of training by epochs ("float64" or "float32"); a worked
     #: example (`run`, `explain`, step mode, training by iterations) is always float64
     dtype: str = "float64"
+    #: training by epochs: the share of training rows held out to validate (0: none), and the
+    #: epochs without a lower validation loss after which training stops (0: never)
+    validation: float = 0.0
+    patience: int = 0
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     """Every bad value of the section is recorded, not only the first."""
     d = c.mapping(raw if raw is not None else {}, path,
                   ("learning_rate", "batch", "record", "max_iterations", "epsilon",
-                   "epochs", "seed", "clip", "step_batch", "dtype"))
+                   "epochs", "seed", "clip", "step_batch", "dtype", "validation", "patience"))
     before = len(c.errors)
 
     def get(key: str, default, check, *args, **kw):
@@ -93,6 +93,11 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     dtype = get("dtype", "float64", c.choice, DTYPES, "dtype")
     batch = d.get("batch", "full")
     minibatch = isinstance(batch, int) and not isinstance(batch, bool)
+    validation = get("validation", 0.0, c.number, low=0, high=0.9)
+    patience = get("patience", 0, c.integer, low=0)
+    if patience and not validation:
+        c.note(path + ("patience",), _("early stopping watches the validation loss: give training.validation "
+                                       "too (a share of the training rows, e.g. 0.2)"))
     if minibatch:
         size = get("batch", 0, c.integer, 1)
     else:
@@ -103,6 +108,9 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
         # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
         # scenario into record mode, so they are accepted and left aside here)
         eps = get("epsilon", 0.0, c.number, low=0)
+        if validation:
+            c.note(path + ("validation",), _("a validation split applies to training by epochs "
+                                             "(training.batch: N, training.epochs: E)"))
         if dtype not in (None, "float64"):
             c.note(path + ("dtype",), _("{dtype} applies to training by epochs (training.batch: N); a "
                                         "scenario trained by iterations is a worked example, computed in "
@@ -112,7 +120,8 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     if minibatch:
         return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
                         max_iterations=iters, seed=seed, clip=clip,
-                        step_batch=min(m, step_batch) if m else step_batch, dtype=dtype)
+                        step_batch=min(m, step_batch) if m else step_batch, dtype=dtype,
+                        validation=validation, patience=patience)
     return Training(lr, batch, record, iters, eps, seed=seed, clip=clip)
 
 
