@@ -104,9 +104,13 @@ def run(
         print_stats(out, model, steps)
 
 
-@app.command(help=_("Train until the stopping rule holds, then show the loss curve and gradient norms.\n\n"
+@app.command(help=_("Train until the stopping rule holds, then show the loss curve, the gradient norms and "
+                    "the parameters.\n\n"
                     "A scenario with `training.batch: N` trains by epochs instead: per epoch the loss, "
-                    "train and test accuracy and the saturated ratio of each sign layer."))
+                    "train and test accuracy, the saturated ratio of each sign layer, the loss of the "
+                    "train, validation and test sets and the dead and saturated units of each layer. "
+                    "`training.validation: 0.2` holds out a validation split; `training.patience: 5` "
+                    "stops early on its loss and keeps the best epoch's parameters."))
 def train(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
