@@ -150,3 +150,17 @@ def test_step_mode_s_shows_the_statistics_beside_the_step_and_closes():
         assert "statistics of each layer" in text and "∂J/∂W2" in text
         assert "layer 1, σ × 3: dead units 0, saturated units 1" in text
     assert explaining is None and "statistics of each layer" not in closed
+
+
+def test_a_histogram_leaves_out_nan_and_inf_and_widens_a_single_value_as_numpy_does():
+    from backprop_tutor.engine import summary
+    from backprop_tutor.engine.layerstats import histogram
+
+    a = np.array([[1.0, np.inf, 3.0, np.nan, 2.0]])
+    h = histogram(a, summary.stats(a))
+    assert list(h.counts) == np.histogram([1.0, 3.0, 2.0], BINS, (1.0, 3.0))[0].tolist()
+    same = np.array([[2.0, 2.0]])
+    h = histogram(same, summary.stats(same))
+    counts, edges = np.histogram(same, BINS)
+    assert list(h.counts) == counts.tolist() and (h.lo, h.hi) == (edges[0], edges[-1])
+    assert h.as_json()["edges"] == pytest.approx(edges.tolist())

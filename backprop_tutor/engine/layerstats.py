@@ -32,7 +32,8 @@ QUANTITIES = (("A", False), ("Z", True), ("W", True))
 
 @dataclass(frozen=True)
 class Histogram:
-    """Counts of entries in BINS equal bins from `lo` to `hi` (the value's min and max)."""
+    """Counts of entries in BINS equal bins from `lo` to `hi`: the value's min and max (numpy's
+    rule: min - 0.5 and max + 0.5 when they are equal)."""
 
     lo: float
     hi: float
@@ -76,17 +77,24 @@ class LayerStats:
 
 
 def histogram(value, st: summary.Stats, bins: int = BINS) -> Histogram:
-    """Counts over [min, max] (numpy's rule: the last bin holds max), nan and inf left out."""
+    """Counts over [min, max] (numpy's rule: the last bin holds max). A nan or an inf is left
+    out, the range then being that of the finite entries (none: every count 0)."""
     counts = np.zeros(bins, dtype=np.int64)
     lo, hi = st.min, st.max
-    if not st.count or not (np.isfinite(lo) and np.isfinite(hi)):
+    if st.count and not (np.isfinite(lo) and np.isfinite(hi)):
+        finite = [b[np.isfinite(b)] for b in map(np.asarray, summary.row_blocks(value))]
+        finite = [b for b in finite if b.size]
+        lo, hi = (min(float(b.min()) for b in finite), max(float(b.max()) for b in finite)) if finite else (lo, hi)
+        if not finite:
+            return Histogram(lo, hi, tuple(int(c) for c in counts))
+    if not st.count:
         return Histogram(lo, hi, tuple(int(c) for c in counts))
     span = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)  # one value: numpy's own widening
     for block in summary.row_blocks(value):
         b = np.asarray(block, dtype=float)
         finite = np.isfinite(b)
         counts += np.histogram(b if finite.all() else b[finite], bins, span)[0]
-    return Histogram(lo, hi, tuple(int(c) for c in counts))
+    return Histogram(*span, tuple(int(c) for c in counts))
 
 
 def value_stats(step) -> ValueStats:
@@ -126,14 +134,3 @@ def layer_stats(steps) -> list[LayerStats]:
         out.append(LayerStats(layer, int(units), str(name), values, dead, saturated))
     return out
 
-
-def unit_counts(net, hs_zs, layers) -> tuple[list[int], list[int]]:
-    """(dead, saturated) units of each layer, as each layer's activation reports them, from the
-    pre-activations `zs` and activations of a forward pass (training's per-epoch view)."""
-    hs, zs = hs_zs
-    dead, saturated = [], []
-    for l, lay in enumerate(layers):
-        warned = lay.act.unit_warnings(zs[l], hs[l + 1], l + 1)
-        dead.append(_units(warned, "dead"))
-        saturated.append(_units(warned, "saturated"))
-    return dead, saturated
