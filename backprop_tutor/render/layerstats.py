@@ -14,6 +14,9 @@ from rich.text import Text
 from ..i18n import _
 from .matrix import number
 
+#: bars of a histogram (engine/layerstats.py BINS; the renderer does not import the engine)
+BINS = 12
+
 BARS = " ▁▂▃▄▅▆▇█"
 
 
@@ -44,11 +47,11 @@ class LayerStatsView:
 
     def table(self) -> Table:
         t = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1))
-        t.add_column(_("layer"), justify="right")
-        t.add_column(_("value"))
-        t.add_column(_("mean"), justify="right")
-        t.add_column(_("std"), justify="right")
-        t.add_column(_("histogram (min … max)"), no_wrap=True, overflow="crop")
+        t.add_column(_("layer"), justify="right", no_wrap=True)
+        t.add_column(_("value"), no_wrap=True)
+        t.add_column(_("mean"), justify="right", no_wrap=True)
+        t.add_column(_("std"), justify="right", no_wrap=True)
+        t.add_column(_("histogram (min … max)"), min_width=BINS, overflow="fold")
         for lay in self.layers:
             for i, (name, v) in enumerate(lay.values.items()):
                 hist = (Text(bars(v.histogram.counts), style="cyan") if v.histogram is not None
