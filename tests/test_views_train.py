@@ -118,3 +118,20 @@ def test_training_views_in_vietnamese():
     text = out.stdout
     assert "các tham số sau khi huấn luyện" in text and "vòng lặp" in text
     assert "parameters after training" not in text and "iteration " not in text
+
+
+def test_iteration_training_samples_dead_units_against_numpy():
+    from backprop_tutor.engine import train
+    from backprop_tutor.engine.tables import scaled
+
+    model = load("logistic-4x2", ["network.layers.0.activation=relu"], trainable=True)
+    result = train(model, 100)
+    assert [n for n, _d, _s in result.units] == list(range(0, 101, 5))
+    x = scaled(model).x
+    p = result.params
+    dead_now = int(((x @ p["W1"] + p["b1"]) <= 0).all(axis=0).sum())
+    assert result.units[0][1][0] == 1  # unit 3 of the given weights: z = -1, -5, -7, -5
+    assert result.units[-1][1][0] == dead_now
+    data = json.loads(tutor("train", "logistic-4x2", "-n", "100", "--set", "network.layers.0.activation=relu",
+                            "--json"))
+    assert [u["dead_units"] for u in data["units"]] == [d for _n, d, _s in result.units]

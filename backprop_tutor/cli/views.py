@@ -55,7 +55,9 @@ def print_epoch_views(out, model, result, total: int) -> None:
     rs = result.epochs
     out.print(LossChart([(_("train"), [r.train_loss for r in rs]), (_("validation"), [r.validation_loss for r in rs]),
                          (_("test"), [r.test_loss for r in rs])], _("epoch")))
-    out.print(UnitsTable(rs, every=max(1, -(-len(rs) // 20))))
+    out.print(UnitsTable([(r.epoch, r.dead_units, r.saturated_units) for r in rs],
+                         _("dead / saturated units of each layer, at the end of each epoch"), _("epoch"),
+                         every=max(1, -(-len(rs) // 20))))
     line = stopping_line(result, total)
     if line.plain:
         out.print(line)
@@ -65,6 +67,7 @@ def print_epoch_views(out, model, result, total: int) -> None:
 def trained_json(result) -> dict:
     return {"iterations": result.iterations, "loss": result.loss,
             "final": {"L": result.final_loss, "grad_norms": result.grad_norms},
+            "units": [{"iteration": n, "dead_units": d, "saturated_units": s} for n, d, s in result.units],
             "parameters": params_json(result.params)}
 
 
@@ -72,10 +75,12 @@ def print_trained(model, result) -> None:
     """`tutor train` by iterations: the run, its loss curve on axes, the parameters."""
     from ..engine.summary import stats
     from ..render.train import TrainView
-    from ..render.trainviews import LossChart, ParamsView
+    from ..render.trainviews import LossChart, ParamsView, UnitsTable
     from .app import console
 
     out = console()
     out.print(TrainView(model, result, model.notation.loss))
     out.print(LossChart([(model.notation.loss, result.loss)], _("iteration")))
+    out.print(UnitsTable(result.units, _("dead / saturated units of each layer, on the whole data set, "
+                                         "after this many iterations"), _("iteration")))
     out.print(ParamsView(result.params, stats))

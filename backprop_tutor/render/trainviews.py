@@ -56,24 +56,24 @@ class LossChart:
 
 
 class UnitsTable:
-    """Per epoch, the dead / saturated units of each layer (over every training row)."""
+    """The dead / saturated units of each layer (over every training row), per epoch or at the
+    sampled iterations: rows of (epoch or iteration, dead per layer, saturated per layer)."""
 
-    def __init__(self, records, every: int = 1) -> None:
-        self.records = list(records)
-        self.every = every
+    def __init__(self, rows, title: str, column: str, every: int = 1) -> None:
+        self.rows = list(rows)
+        self.title, self.column, self.every = title, column, every
 
     def __rich_console__(self, console, options):
-        layers = len(self.records[0].dead_units) if self.records else 0
+        layers = len(self.rows[0][1]) if self.rows else 0
         if not layers:
             return
-        t = Table(title=_("dead / saturated units of each layer, at the end of each epoch"), title_justify="left",
-                  show_edge=False)
-        t.add_column(_("epoch"), justify="right")
+        t = Table(title=self.title, title_justify="left", show_edge=False)
+        t.add_column(self.column, justify="right")
         for l in range(1, layers + 1):
             t.add_column(_("layer {layer}").format(layer=l), justify="right")
-        shown = [r for i, r in enumerate(self.records) if i % self.every == 0 or i == len(self.records) - 1]
-        for r in shown:
-            t.add_row(str(r.epoch), *[f"{d} / {s}" for d, s in zip(r.dead_units, r.saturated_units)])
+        shown = [r for i, r in enumerate(self.rows) if i % self.every == 0 or i == len(self.rows) - 1]
+        for n, dead, sat in shown:
+            t.add_row(str(n), *[f"{d} / {s}" for d, s in zip(dead, sat)])
         yield t
 
 
