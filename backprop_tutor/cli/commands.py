@@ -65,7 +65,7 @@ def run(
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
                                          help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
     background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
-    stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always has them under \"layers\").")),
+    stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always carries them).")),
 ) -> None:
     from .. import api
     from .views import check_stats, print_stats, run_json

@@ -98,9 +98,9 @@ def compare(
                                                     "(default: its max_iterations).")),
     settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
                                                            "(repeatable).")),
-    as_json: bool = typer.Option(False, "--json", help=_("Print {\"field\", \"runs\": [{\"value\", \"label\", "
-                                                         "\"epochs\": [...]} or {\"value\", \"label\", "
-                                                         "\"iterations\", \"loss\", \"final\"}, ...]}.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object: {\"runs\": [...], ...}: "
+                                                         "one run per value, each as `tutor train "
+                                                         "--json` prints it, with its value.")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
     from .comparing import print_runs, train_run
