@@ -112,9 +112,15 @@ def test_iteration_training_shows_all_small_parameters_and_the_json_has_them():
 
 
 def test_training_views_in_vietnamese():
-    out = runner.invoke(app, ["--lang", "vi", "train", "logistic-4x2", "-n", "20"],
-                        env={"COLUMNS": "120", "NO_COLOR": "1"})
-    assert out.exit_code == 0, out.output
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TUTOR_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"})
+    out = subprocess.run([sys.executable, "-m", "backprop_tutor", "train", "logistic-4x2", "-n", "20", "--lang", "vi"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "các tham số sau khi huấn luyện" in text and "vòng lặp" in text
     assert "parameters after training" not in text and "iteration " not in text
