@@ -90,7 +90,9 @@ def test_train_json_shape():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert [e["epoch"] for e in data["epochs"]] == [1, 2]
-    assert set(data["epochs"][0]) == {"epoch", "loss", "train_accuracy", "test_accuracy", "saturation"}
+    assert set(data["epochs"][0]) == {"epoch", "loss", "train_accuracy", "test_accuracy", "saturation",
+                                      "train_loss", "validation_loss", "test_loss", "dead_units",
+                                      "saturated_units"}
     assert len(data["epochs"][0]["saturation"]) == 2
 
 

@@ -65,10 +65,13 @@ def run(
     auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
                                          help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
     background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
+    stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always carries them).")),
 ) -> None:
     from .. import api
+    from .views import check_stats, print_stats, run_json
 
     _step_options(step, as_json, projector, auto, view, background)
+    check_stats(stats, step)
     it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
     model, steps = it.model, it.records
     if step and not as_json:
@@ -81,9 +84,7 @@ def run(
                   keep=(file_digest(model.path), settings, sample, digits, view))
         return
     if as_json:
-        print_json({"scenario": model.name,
-                    "steps": [{"key": s.key, "phase": s.phase, "value": s.value,
-                               **getattr(s.op, "json_extra", lambda step: {})(s)} for s in steps]})
+        print_json(run_json(model, steps))
         return
     from rich.text import Text
 
@@ -99,11 +100,17 @@ def run(
     with kept((file_digest(model.path), settings, sample, digits, view), steps):
         for i in range(lesson.total):  # the same view of each step as step mode draws
             out.print(lesson.printed(i))
+    if stats:
+        print_stats(out, model, steps)
 
 
-@app.command(help=_("Train until the stopping rule holds, then show the loss curve and gradient norms.\n\n"
+@app.command(help=_("Train until the stopping rule holds, then show the loss curve, the gradient norms and "
+                    "the parameters.\n\n"
                     "A scenario with `training.batch: N` trains by epochs instead: per epoch the loss, "
-                    "train and test accuracy and the saturated ratio of each sign layer."))
+                    "train and test accuracy, the saturated ratio of each sign layer, the loss of the "
+                    "train, validation and test sets and the dead and saturated units of each layer. "
+                    "`training.validation: 0.2` holds out a validation split; `training.patience: 5` "
+                    "stops early on its loss and keeps the best epoch's parameters."))
 def train(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
@@ -126,7 +133,7 @@ def train(
                 name=model.name, batch=model.training.batch_size))
         from .compare import print_epochs, run_epochs
 
-        print_epochs(model, run_epochs(model, epochs), as_json)
+        print_epochs(model, run_epochs(model, epochs), as_json, epochs)
         return
     if epochs is not None:
         fail(_("--epochs: {name} trains by iterations (training.batch: {batch}); use --iterations N").format(
@@ -143,13 +150,12 @@ def train(
             result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
     else:
         result = run_training(model, iterations)
-    if as_json:
-        print_json({"iterations": result.iterations, "loss": result.loss,
-                    "final": {"L": result.final_loss, "grad_norms": result.grad_norms}})
-        return
-    from ..render.train import TrainView
+    from .views import print_trained, trained_json
 
-    console().print(TrainView(model, result, model.notation.loss))
+    if as_json:
+        print_json(trained_json(result))
+        return
+    print_trained(model, result)
 
 
 @app.command(help=_("Check scenario files without running them: every mistake of every file is reported "

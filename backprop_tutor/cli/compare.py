@@ -14,13 +14,15 @@ from typing import Optional
 
 import typer
 
-from ..scenario.limits import MAX_COMPARE_VALUES
+from ..scenario.limits import MAX_COMPARE_VALUES, MAX_ITERATIONS
 from ..textsafe import literal, visible
 from ..i18n import _
 from .app import app, console, fail, load, print_json
 from .commands import DTYPE_HELP, dtype_setting
 
-VARY_HELP = _("FIELD=V1,V2,...: the field to change and its values, e.g. ste.threshold=1,25.")
+VARY_HELP = _("FIELD=V1,V2,...: the field to change and its values, e.g. training.learning_rate=0.1,0.5 or "
+              "network.layers.0.activation=relu,tanh; values that are YAML lists or mappings (a whole "
+              "network.layers, to vary the depth) are separated by ; instead.")
 
 
 def run_epochs(model, epochs: int | None = None, label: str = ""):
@@ -50,10 +52,12 @@ def run_epochs(model, epochs: int | None = None, label: str = ""):
         return train_scenario(model, epochs, progress)
 
 
-def print_epochs(model, result, as_json: bool) -> None:
+def print_epochs(model, result, as_json: bool, epochs: int | None = None) -> None:
     """`tutor train` output for an epoch-trained scenario."""
+    from .views import epochs_json, print_epoch_views
+
     if as_json:
-        print_json(result.as_json())
+        print_json(epochs_json(result))
         return
     from ..render.epochs import EpochTable
 
@@ -63,12 +67,15 @@ def print_epochs(model, result, as_json: bool) -> None:
             name=model.name, network=model.shape_text(), threshold=f"{model.ste_threshold:g}")
     if model.training.dtype != "float64":
         title = _("{title}; computed in {dtype}").format(title=title, dtype=model.training.dtype)
-    console().print(EpochTable(result.epochs, literal(title, newlines=False)))
+    out = console()
+    out.print(EpochTable(result.epochs, literal(title, newlines=False)))
+    print_epoch_views(out, model, result, epochs or model.training.epochs)
 
 
 def parse_vary(option: str) -> tuple[str, list[str]]:
     field, sep, values = option.partition("=")
-    items = [v.strip() for v in values.split(",") if v.strip()]
+    # a YAML list or mapping has commas of its own: such values are separated by ;
+    items = [v.strip() for v in values.split(";" if any(c in values for c in "[{") else ",") if v.strip()]
     if not sep or not field.strip() or not items:
         fail(_("--vary {option}: expected FIELD=V1,V2,..., e.g. --vary ste.threshold=1,25").format(option=option))
     if len(items) > MAX_COMPARE_VALUES:
@@ -77,30 +84,34 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
     return field.strip(), items
 
 
-@app.command(help=_("Train a scenario once per value of one field and show the curves side by side."))
+@app.command(help=_("Train a scenario once per value of one field and show the results side by side, each "
+                    "panel titled with its value. A scenario trained by epochs (training.batch: N) shows "
+                    "accuracy and saturation per epoch; one trained by iterations (record or full batch) "
+                    "its loss curve. Any field --set takes can vary: the learning rate, an activation, "
+                    "widths and depth (when the parameters are drawn by parameters.init, not given)."))
 def compare(
-    scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file trained by epochs.")),
+    scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     vary: str = typer.Option(..., "--vary", help=VARY_HELP),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
+    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
+                                             help=_("Iterations per run, for a scenario trained by iterations "
+                                                    "(default: its max_iterations).")),
     settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
                                                            "(repeatable).")),
-    as_json: bool = typer.Option(False, "--json", help=_("Print {\"runs\": [{\"value\", \"epochs\": "
-                                                         "[...]}, ...]}.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object: {\"runs\": [...], ...}: "
+                                                         "one run per value, each as `tutor train "
+                                                         "--json` prints it, with its value.")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
+    from .comparing import print_runs, train_run
+
     field, values = parse_vary(vary)
     runs = []
     for value in values:
         model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")],
                      trainable=True)
-        if model.training.batch != "minibatch":
-            fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, "
-                   "training.epochs: E)").format(
-                scenario=scenario))
-        runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))
+        runs.append(train_run(model, field, value, epochs, iterations))
     if as_json:
-        print_json({"field": field, "runs": [{"value": v, **r.as_json()} for _label, v, r in runs]})
+        print_json({"field": field, "runs": [run.as_json() for run in runs]})
         return
-    from ..render.epochs import SideBySide
-
-    console().print(SideBySide([(literal(label, newlines=False), r.epochs) for label, _value, r in runs]))
+    print_runs(runs)

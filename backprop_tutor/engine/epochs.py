@@ -28,10 +28,21 @@ class EpochRecord:
     train_accuracy: float
     test_accuracy: float | None  # None: the scenario has no test set
     saturation: list[float]
+    #: at the end of the epoch (engine/epochviews.py): the loss on the training rows, the
+    #: validation rows and the test set (None: no such rows), and per layer the units dead or
+    #: saturated on every training row
+    train_loss: float | None = None
+    validation_loss: float | None = None
+    test_loss: float | None = None
+    dead_units: list[int] = field(default_factory=list)
+    saturated_units: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"epoch": self.epoch, "loss": self.loss, "train_accuracy": self.train_accuracy,
-                "test_accuracy": self.test_accuracy, "saturation": list(self.saturation)}
+                "test_accuracy": self.test_accuracy, "saturation": list(self.saturation),
+                "train_loss": self.train_loss, "validation_loss": self.validation_loss,
+                "test_loss": self.test_loss, "dead_units": list(self.dead_units),
+                "saturated_units": list(self.saturated_units)}
 
 
 @dataclass
@@ -39,9 +50,15 @@ class EpochResult:
     epochs: list[EpochRecord] = field(default_factory=list)
     params: dict[str, np.ndarray] = field(default_factory=dict)
     samples_per_second: float = 0.0
+    #: early stopping: the epoch whose parameters were kept (0: no validation set) and whether
+    #: training stopped before its last epoch
+    best_epoch: int = 0
+    stopped_early: bool = False
+    validation_rows: int = 0
 
     def as_json(self) -> dict:
-        return {"epochs": [e.as_json() for e in self.epochs]}
+        return {"epochs": [e.as_json() for e in self.epochs], "best_epoch": self.best_epoch or None,
+                "stopped_early": self.stopped_early, "validation_rows": self.validation_rows}
 
 
 def Net(kinds: list[str], activations: list, loss, clip: float = 1.0, l2: float = 0.0) -> Network:
@@ -61,7 +78,13 @@ def accuracy(net: Network, params, x: np.ndarray, labels: np.ndarray) -> float |
     output column is a yes/no answer read at the 0.5 threshold; several, by argmax."""
     if x.shape[0] == 0:
         return None
-    out = predict(net, params, x)
+    return share_right(predict(net, params, x), labels)
+
+
+def share_right(out: np.ndarray, labels: np.ndarray) -> float | None:
+    """accuracy() of outputs already computed."""
+    if out.shape[0] == 0:
+        return None
     guess = (out[:, 0] >= 0.5).astype(int) if out.shape[1] == 1 else out.argmax(axis=1)
     return float(np.mean(guess == labels))
 
@@ -100,18 +123,27 @@ def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y
                  labels_train: np.ndarray, x_test: np.ndarray, labels_test: np.ndarray, *,
                  lr: float, batch_size: int, epochs: int, seed: int = 0,
                  progress: Callable[[int, int, EpochRecord | None], None] | None = None,
-                 dtype: str = "float64") -> EpochResult:
+                 dtype: str = "float64", y_test: np.ndarray | None = None, validation: float = 0.0,
+                 patience: int = 0) -> EpochResult:
     """Shuffle each epoch (fixed seed), train batch by batch, record each epoch.
 
     `dtype` is the floating type of the parameters, the data and every array of the
     pass ("float32" halves the memory traffic and about doubles the speed of the matrix
-    products); the reported loss, accuracies and saturations are Python floats."""
+    products); the reported loss, accuracies and saturations are Python floats.
+    `validation` holds out that share of the training rows and `patience` stops early on their
+    loss (engine/epochviews.py)."""
+    from .epochviews import EarlyStop, split
+
     params = {k: np.array(v, dtype=dtype, copy=True) for k, v in params.items()}
     x_train, y_train, x_test = (np.asarray(a, dtype=dtype) for a in (x_train, y_train, x_test))
+    y_test = None if y_test is None else np.asarray(y_test, dtype=dtype)  # None: accuracy only
+    (x_train, y_train, labels_train), held = split(x_train, y_train, labels_train, validation, seed)
     rng = np.random.default_rng(seed)
     m = x_train.shape[0]
     n_batches = max(1, -(-m // batch_size))
-    result = EpochResult(params=params)
+    result = EpochResult(params=params, validation_rows=0 if held is None else held[0].shape[0])
+    sets = {"train": (x_train, y_train, labels_train), "validation": held, "test": (x_test, y_test, labels_test)}
+    stop = EarlyStop(patience if held is not None else 0)
     n_sign = sum(lay.act.blocked_ratio(np.zeros(1)) is not None for lay in net.layers)
     work: dict = {}
     for epoch in range(1, epochs + 1):
@@ -122,14 +154,35 @@ def train_epochs(net: Net, params: dict[str, np.ndarray], x_train: np.ndarray, y
             losses.append(train_batch(net, params, x_train[idx], y_train[idx], lr, sat, work))
             if progress is not None:
                 progress(epoch, k + 1, None)
-        record = EpochRecord(epoch=epoch, loss=float(np.mean(losses)),
-                             train_accuracy=accuracy(net, params, x_train, labels_train),
-                             test_accuracy=accuracy(net, params, x_test, labels_test),
-                             saturation=[float(v / n_batches) for v in sat])
+        record = epoch_record(net, params, epoch, float(np.mean(losses)), [float(v / n_batches) for v in sat], sets)
         result.epochs.append(record)
         if progress is not None:
             progress(epoch, n_batches, record)
+        if stop.see(epoch, record.validation_loss, params):
+            result.stopped_early = epoch < epochs
+            break
+    if held is not None:
+        stop.restore(params)
+        result.best_epoch = stop.best_epoch
     return result
+
+
+def epoch_record(net, params, epoch: int, loss: float, saturation: list[float], sets: dict) -> EpochRecord:
+    """The end of an epoch: accuracies, the loss of each set, the dead and saturated units."""
+    from .epochviews import evaluate
+
+    x, y, labels = sets["train"]
+    train = evaluate(net, params, x, y, units=True)
+    xt, yt, lt = sets["test"]
+    test = evaluate(net, params, xt, yt) if yt is not None else None
+    held = sets["validation"]
+    val = evaluate(net, params, *held[:2]) if held is not None else None
+    return EpochRecord(epoch=epoch, loss=loss, train_accuracy=share_right(train.outputs, labels),
+                       test_accuracy=share_right(test.outputs, lt) if test is not None else accuracy(net, params, xt, lt),
+                       saturation=saturation, train_loss=train.loss,
+                       validation_loss=None if val is None else val.loss,
+                       test_loss=None if test is None else test.loss, dead_units=train.dead,
+                       saturated_units=train.saturated)
 
 
 def net_of(scenario) -> Network:
@@ -153,7 +206,8 @@ def train_scenario(scenario, epochs: int | None = None,
     raw_test = scenario.test_targets if scenario.test_targets is not None else np.zeros((0, y.shape[1]))
     return train_epochs(net, net.initial(scenario.parameters), x, y, labels_of(scenario.targets), xt,
                         labels_of(raw_test), lr=t.learning_rate, batch_size=t.batch_size,
-                        epochs=epochs or t.epochs, seed=t.seed, progress=progress, dtype=t.dtype)
+                        epochs=epochs or t.epochs, seed=t.seed, progress=progress, dtype=t.dtype,
+                        y_test=yt, validation=t.validation, patience=t.patience)
 
 
 def batches_per_epoch(scenario) -> int:

@@ -25,6 +25,13 @@ class TrainResult:
     grad_norms: dict[str, float] = field(default_factory=dict)  # likewise
     stopped_by: str = "max_iterations"  # or "epsilon"
     params: dict[str, np.ndarray] = field(default_factory=dict)
+    #: (iterations done, dead units per layer, saturated units per layer) over the whole data
+    #: set, sampled UNIT_SAMPLES times during training (engine/epochviews.py)
+    units: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
+
+
+#: how many times training by iterations samples the dead and saturated units
+UNIT_SAMPLES = 20
 
 
 def evaluate(engine: Engine, params: dict[str, np.ndarray]) -> tuple[float, dict[str, float]]:
@@ -43,6 +50,8 @@ def train(scenario: Scenario, iterations: int | None = None,
     full = engine.data(full=True)
     m = full.x.shape[0]
     result = TrainResult(iterations=0)
+    every = max(1, total // UNIT_SAMPLES)
+    sample_units(result, net, params, full)
     for i in range(total):
         if t.batch == "record":
             k = (t.record + i) % m
@@ -58,6 +67,17 @@ def train(scenario: Scenario, iterations: int | None = None,
         result.iterations += 1
         if progress is not None:
             progress(i + 1, result.loss[-1])
+        if result.iterations % every == 0:
+            sample_units(result, net, params, full)
+    if result.units[-1][0] != result.iterations:
+        sample_units(result, net, params, full)
     result.final_loss, result.grad_norms = evaluate(engine, params)
     result.params = params
     return result
+
+
+def sample_units(result: TrainResult, net, params, data) -> None:
+    from .epochviews import evaluate as on_rows
+
+    found = on_rows(net, params, data.x, data.y, units=True)
+    result.units.append((result.iterations, found.dead, found.saturated))

@@ -70,6 +70,10 @@ class Training:
     frozen: tuple = ()
     #: "train" or "inference": dropout is the identity at inference
     mode: str = "train"
+    #: training by epochs: the share of training rows held out to validate (0: none), and the
+    #: epochs without a lower validation loss after which training stops (0: never)
+    validation: float = 0.0
+    patience: int = 0
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     """Every bad value of the section is recorded, not only the first."""
     d = c.mapping(raw if raw is not None else {}, path,
                   ("learning_rate", "batch", "record", "max_iterations", "epsilon",
-                   "epochs", "seed", "clip", "step_batch", "dtype", "frozen", "mode"))
+                   "epochs", "seed", "clip", "step_batch", "dtype", "frozen", "mode", "validation",
+                   "patience"))
     before = len(c.errors)
 
     def get(key: str, default, check, *args, **kw):
@@ -95,6 +96,11 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
     frozen = get("frozen", [], _frozen_names, c)
     batch = d.get("batch", "full")
     minibatch = isinstance(batch, int) and not isinstance(batch, bool)
+    validation = get("validation", 0.0, c.number, low=0, high=0.9)
+    patience = get("patience", 0, c.integer, low=0)
+    if patience and not validation:
+        c.note(path + ("patience",), _("early stopping watches the validation loss: give training.validation "
+                                       "too (a share of the training rows, e.g. 0.2)"))
     if minibatch:
         size = get("batch", 0, c.integer, 1)
     else:
@@ -105,6 +111,9 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
         # epochs and step_batch only matter for minibatch training (`--sample` turns a minibatch
         # scenario into record mode, so they are accepted and left aside here)
         eps = get("epsilon", 0.0, c.number, low=0)
+        if validation:
+            c.note(path + ("validation",), _("a validation split applies to training by epochs "
+                                             "(training.batch: N, training.epochs: E)"))
         if dtype not in (None, "float64"):
             c.note(path + ("dtype",), _("{dtype} applies to training by epochs (training.batch: N); a "
                                         "scenario trained by iterations is a worked example, computed in "
@@ -115,7 +124,7 @@ def training(c: Checker, raw: Any, path: Path, m: int | None) -> Training:
         return Training(learning_rate=lr, batch="minibatch", batch_size=size, epochs=epochs,
                         max_iterations=iters, seed=seed, clip=clip,
                         step_batch=min(m, step_batch) if m else step_batch, dtype=dtype,
-                        frozen=frozen, mode=mode)
+                        frozen=frozen, mode=mode, validation=validation, patience=patience)
     return Training(lr, batch, record, iters, eps, seed=seed, clip=clip, frozen=frozen, mode=mode)
 
 

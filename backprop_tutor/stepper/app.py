@@ -24,7 +24,7 @@ from ..render.frame import footer
 from ..render.theme import for_background
 from .keys import Navigator
 from .loop import DEFAULT_BEAT, scrolled, status
-from .explaining import Explaining
+from .statspane import StatsPane
 from .quiz import Quizzing
 from .panes import Drawing, Prepare, console
 
@@ -83,7 +83,7 @@ def tone_of_terminal() -> str:
     return "dark"
 
 
-class StepApp(Explaining, Quizzing, App):
+class StepApp(StatsPane, Quizzing, App):
     CSS = """
     Screen { layout: vertical; overflow: hidden; }
     #header, #footer { height: 1; width: 100%; }
@@ -262,6 +262,8 @@ class StepApp(Explaining, Quizzing, App):
             self.close_explain()
         elif key == "t":
             self.toggle_tone()
+        elif key == "s":
+            self.toggle_stats()
         elif key in ("J", "K") and self.explaining is not None:
             self.query_one("#explain").scroll_relative(y=3 if key == "J" else -3, animate=False)
         else:

@@ -22,6 +22,7 @@ HELP = [
     ("e  (or a click)", _("explain the picked value: its chain-rule derivation beside the step")),
     ("Esc", _("close the derivation")),
     ("c", _("quiz: type each value before it is shown (Esc leaves)")),
+    ("s", _("statistics of each layer: mean, std, histogram, dead and saturated units (s again or Esc closes)")),
     ("t", _("light or dark background")),
     ("a", _("play the steps by themselves (any key pauses)")),
     ("?", _("show or hide these keys")),
