@@ -3,7 +3,8 @@
 The values come from the op itself: f from its `apply`, f' from its `grads` with
 dL/dA = 1 (so f'(z) is exactly what the backward step multiplies by). Where the op
 saturates (|f'| below SATURATED x the largest |f'| over the range, the same 1% the
-run's warnings use) or dies (f' = 0 over an interval) is found from those samples.
+run's warnings use, over a stretch that reaches an end of the range) or dies (f' = 0 over
+an interval) is found from those samples.
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ def sample(name: str, lo: float = -10.0, hi: float = 10.0, settings: list[str] =
     saturated = (np.abs(d) < threshold) & ~dead
     points = sorted(set(SLIDE_POINTS) | {float(p) for p in at})
     pf, pd = values(op, points)
+    # saturation is where f' stays small as z goes out to an end of the range (sigmoid's tails);
+    # |f'| passing through 0 inside the range (GELU's minimum at z = -0.75) is not saturation
+    ends = [iv for iv in _intervals(x, saturated) if iv[0] == x[0] or iv[1] == x[-1]]
     return Curve(name, dict(op.params), float(lo), float(hi), x.tolist(), f.tolist(), d.tolist(),
-                 _intervals(x, dead), _intervals(x, saturated), threshold,
+                 _intervals(x, dead), ends, threshold,
                  [(p, float(a), float(b)) for p, a, b in zip(points, pf, pd)])

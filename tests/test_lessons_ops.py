@@ -130,6 +130,8 @@ def test_plot_marks_where_sigmoid_saturates_and_relu_dies():
     assert {x: d for x, _f, d in relu.table} == {-10.0: 0.0, 0.0: 0.0, 3.0: 1.0, 10.0: 1.0}
     relu6 = sample("relu6", lo=-2, hi=8)
     assert relu6.dead == [[-2.0, 0.0], [6.0, 8.0]]
+    gelu = sample("gelu")  # f' crosses 0 near z = -0.75: not saturation; the left tail is
+    assert len(gelu.saturated) == 1 and gelu.saturated[0][0] == -10.0 and -3.1 < gelu.saturated[0][1] < -3.0
 
 
 def test_plot_command_prints_and_writes_json():
