@@ -147,7 +147,7 @@ def test_unknown_scenario_name():
     result = tutor("run", "no-such-thing")
     assert result.exit_code == 2
     assert ("no-such-thing: no built-in scenario of that name; built-in: bnn-saturation, height-weight, "
-            "logistic-4x2; or give the path of a .yaml file") in result.output
+            "logistic-4x2, swish-beta; or give the path of a .yaml file") in result.output
 
 
 def test_python_dash_m_and_console_script_work_from_elsewhere(tmp_path):
