@@ -34,7 +34,7 @@ HELP_OPTION = N_("Show this message and exit.")
 TYPE_WORDS = (N_("<bool>"), N_("<str>"), N_("<int>"), N_("<float>"), N_("<int range>"),
               N_("<float range>"), N_("<list[str]>"), N_("<path>"), N_("<list[float]>"))
 #: the commands' arguments, as the help and the errors name them
-ARGUMENT_NAMES = (N_("scenario"), N_("answers"), N_("files"), N_("target"))
+ARGUMENT_NAMES = (N_("scenario"), N_("answers"), N_("files"), N_("target"), N_("activation"))
 
 #: click's usage errors, as typer's click writes them
 ERRORS = (
