@@ -11,11 +11,13 @@ batch) and epoch training must agree with it within 1e-9 relative.
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as onp
 import pytest
 
 ag = pytest.importorskip("autograd")
+import autograd.extend  # noqa: E402,F401
 import autograd.numpy as anp  # noqa: E402
 from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
 
@@ -23,7 +25,8 @@ from backprop_tutor.engine import Engine, train  # noqa: E402
 from backprop_tutor.engine.epochs import train_scenario  # noqa: E402
 from backprop_tutor.scenario import load_file  # noqa: E402
 
-HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "prelu"]
+HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "prelu",
+          "relu6", "softplus", "mish", "gelu"]
 RTOL = 1e-9
 
 
@@ -53,9 +56,30 @@ def act_ref(name, z, alpha, p=None):
         return z * _sigmoid(p.get("beta", 1.0) * z)
     if name == "prelu":
         return anp.where(z > 0, z, alpha * z)
+    if name == "relu6":
+        return anp.where(z > 6, 0.0 * z + 6.0, anp.where(z > 0, z, 0.0 * z))
+    if name == "softplus":
+        return _softplus(z)
+    if name == "mish":
+        return z * anp.tanh(_softplus(z))
+    if name == "gelu":
+        return z * (1 + _erf(z / onp.sqrt(2.0))) / 2
     if name == "softmax":
         return anp.exp(z - logsumexp(z))
     raise AssertionError(name)
+
+
+@ag.extend.primitive
+def _erf(x):
+    """erf entry by entry (math.erf; autograd's own erf needs scipy), d erf/dx = 2/sqrt(pi) e^(-x^2)."""
+    return onp.vectorize(math.erf, otypes=[onp.asarray(x).dtype])(x)
+
+
+ag.extend.defvjp(_erf, lambda ans, x: lambda g: g * 2 / onp.sqrt(onp.pi) * anp.exp(-x * x))
+
+
+def _softplus(z):
+    return anp.logaddexp(0.0, z)
 
 
 def logsumexp(z):

@@ -147,7 +147,8 @@ def test_unknown_scenario_name():
     result = tutor("run", "no-such-thing")
     assert result.exit_code == 2
     assert ("no-such-thing: no built-in scenario of that name; built-in: batch-norm, bias-gradient-sum, "
-            "bnn-saturation, dropout, height-weight, logistic-4x2, two-two-two; or give the path of a .yaml "
+            "bnn-saturation, dropout, height-weight, logistic-4x2, swish-beta, "
+            "two-two-two; or give the path of a .yaml "
             "file") in result.output
 
 

@@ -22,7 +22,8 @@ PROG = "python -m backprop_tutor"  # as test_i18n.tutor runs the program
 #: written without diacritics
 TYPED = {"list", "train", "validate", "check", "quiz", "compare", "explain", "export",
          "auto", "element", "matrix", "table", "json", "gradescope", "forward", "loss", "backward",
-         "update", "float", "runs", "value", "epochs", "align"}
+         "update", "float", "runs", "value", "epochs", "align",
+         "plot", "sigmoid", "tanh", "relu", "relu6", "softplus", "mish", "gelu", "swish", "beta", "slope"}
 KEPT = {"terminal", "locale", "tab", "epoch", "latex", "markdown", "pdflatex", "stderr",
         "anh", "suy", "cong", "hay", "kinh", "quay", "sinh", "tra", "xem", "danh", "nhanh", "giai", "trang"}
 TYPED_TEXT = re.compile(r"--?[\w-]+|\w*(?:[._-]\w+)+|\b[A-Z][A-Z_]+\b")  # options, fields, files, NAMES
@@ -35,7 +36,7 @@ def help_words(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("args", [("--help",), *[(command, "--help") for command in sorted(
-    {"list", "run", "train", "validate", "check", "quiz", "compare", "explain", "export"})]])
+    {"list", "run", "train", "validate", "check", "quiz", "compare", "explain", "export", "plot"})]])
 def test_the_help_has_no_english_word(args):
     done = tutor(*args, "--lang", "vi")
     assert done.returncode == 0, done.stderr

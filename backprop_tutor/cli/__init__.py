@@ -52,6 +52,7 @@ def _application():
     from . import compare  # noqa: F401  (registers compare)
     from . import explain  # noqa: F401  (registers explain)
     from . import export  # noqa: F401  (registers export)
+    from . import plot  # noqa: F401  (registers plot)
     from .app import WRITE_ERRORS, app
 
     globals().update(WRITE_ERRORS=WRITE_ERRORS)  # `app` is _Package.app

@@ -32,9 +32,9 @@ USAGE_PIECES = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
 HELP_OPTION = N_("Show this message and exit.")
 #: the kinds of value typer shows beside each option (<int range>, ...)
 TYPE_WORDS = (N_("<bool>"), N_("<str>"), N_("<int>"), N_("<float>"), N_("<int range>"),
-              N_("<float range>"), N_("<list[str]>"), N_("<path>"))
+              N_("<float range>"), N_("<list[str]>"), N_("<path>"), N_("<list[float]>"))
 #: the commands' arguments, as the help and the errors name them
-ARGUMENT_NAMES = (N_("scenario"), N_("answers"), N_("files"), N_("target"))
+ARGUMENT_NAMES = (N_("scenario"), N_("answers"), N_("files"), N_("target"), N_("activation"))
 
 #: click's usage errors, as typer's click writes them
 ERRORS = (

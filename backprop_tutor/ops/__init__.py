@@ -8,6 +8,7 @@ from .linear import Linear
 from .losses import LOSSES, Loss
 from .preprocess import PREPROCESSING, Preprocess
 from .prelu import PReLU  # registers `prelu`
+from . import moreacts  # registers relu6, softplus, mish, gelu  # noqa: F401
 from .update import GradientDescent, L2Penalty
 
 #: a layer's `type` in a scenario -> its affine op

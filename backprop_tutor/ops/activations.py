@@ -225,7 +225,8 @@ class ELU(Activation):
 
 
 class Swish(Activation):
-    """swish(z) = z * sigmoid(beta z)  (beta = 1 is also called SiLU)."""
+    """swish(z) = z * sigmoid(beta z)  (beta = 1 is also called SiLU). As beta -> 0 it tends to
+    z/2 (sigmoid(0) = 1/2; the MLP notebook's "tends to x" is a slip), as beta -> inf to ReLU."""
 
     name = "swish"
     title = "swish"
@@ -243,8 +244,19 @@ class Swish(Activation):
         return s + beta * z * s * (1.0 - s)
 
     def symbolic(self, sp, z):
-        beta = sp.Float(self.params["beta"]) if self.params["beta"] != 1 else sp.Integer(1)
-        return z / (1 + sp.exp(-beta * z))
+        return z / (1 + sp.exp(-self._beta(sp) * z))
+
+    def _beta(self, sp):
+        return sp.Float(self.params["beta"]) if self.params["beta"] != 1 else sp.Integer(1)
+
+    def symbolic_derivative(self, sp, z):
+        """f'(z) = σ(βz) + βzσ(βz)(1 − σ(βz)), as the MLP notebook writes it: sympy differentiates
+        z·σ(βz), the symbolic form with σ(x) = 1/(1 + e^(−x)) kept as a function (ops/sigmafn.py).
+        As β → 0, swish(z) → z/2 (not z); as β → ∞, it tends to ReLU."""
+        from .sigmafn import sigmoid_function, textbook_order
+
+        sigma = sigmoid_function(sp)
+        return textbook_order(sp, sp.diff(z * sigma(self._beta(sp) * z), z), sigma)
 
 
 def _sum_of_others(v: np.ndarray, top: np.ndarray) -> np.ndarray:

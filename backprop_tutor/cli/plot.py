@@ -1,0 +1,34 @@
+"""`tutor plot`: an activation and its derivative over a range."""
+
+from __future__ import annotations
+
+import typer
+
+from ..i18n import _
+from .app import app, console, print_json
+
+
+@app.command(help=_("Plot an activation and its derivative over a range, marking where it saturates "
+                    "(|f′| below 1% of its largest value over the range) or dies (f′ = 0), with f and f′ at "
+                    "z = −10, 0, 10 and at the --at points. f and f′ come from the op's own forward and "
+                    "backward rules. Example: tutor plot swish --set beta=0 (z/2)."))
+def plot(
+    activation: str = typer.Argument(..., help=_("An element-wise activation: sigmoid, tanh, relu, relu6, "
+                                                 "softplus, mish, gelu, swish, ...")),
+    lo: float = typer.Option(-10.0, "--from", help=_("The left end of the range.")),
+    hi: float = typer.Option(10.0, "--to", help=_("The right end of the range.")),
+    settings: list[str] = typer.Option([], "--set", help=_("A parameter of the activation, e.g. --set beta=0 "
+                                                           "for swish, --set slope=0.1 for leaky_relu (repeatable).")),
+    at: list[float] = typer.Option([], "--at", help=_("Also tabulate f and f′ at this z (repeatable).")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print the sampled values as one JSON object, nothing else.")),
+) -> None:
+    from ..curve import sample
+
+    curve = sample(activation, lo, hi, settings, at)  # a TutorError: cli.main prints it, exit 2
+    if as_json:
+        print_json(curve.as_json())
+        return
+    from ..render.plot import plot as draw
+
+    out = console()
+    out.print(draw(curve, out.width))
