@@ -81,7 +81,10 @@ def run(
                   keep=(file_digest(model.path), settings, sample, digits, view))
         return
     if as_json:
-        print_json({"scenario": model.name,
+        from ..scenario.initnotes import notes
+
+        drawn = {"init": notes(model.init, model.widths())} if model.init else {}
+        print_json({"scenario": model.name, **drawn,
                     "steps": [{"key": s.key, "phase": s.phase, "value": s.value} for s in steps]})
         return
     from rich.text import Text
@@ -93,6 +96,10 @@ def run(
     out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
                                                                          loss=model.loss.describe()))))
+    from ..scenario.initnotes import line, notes
+
+    for note in notes(model.init, model.widths()):  # how each drawn W was drawn
+        out.print(literal(line(note), "dim"))
     lesson = it.lesson()
     # the printed formulas of this scenario, these options and these numbers, if already made
     with kept((file_digest(model.path), settings, sample, digits, view), steps):
