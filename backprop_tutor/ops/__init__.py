@@ -7,6 +7,7 @@ from .linear import Linear
 from .losses import LOSSES, Loss
 from .preprocess import PREPROCESSING, Preprocess
 from .prelu import PReLU  # registers `prelu`
+from . import scaling  # noqa: F401  (registers center, scale255, pixels_stages, ...)
 from .update import GradientDescent, L2Penalty
 
 #: a layer's `type` in a scenario -> its affine op
