@@ -80,7 +80,8 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
 @app.command(help=_("Train a scenario once per value of one field and show the curves side by side."))
 def compare(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file trained by epochs.")),
-    vary: str = typer.Option(..., "--vary", help=VARY_HELP),
+    vary: Optional[str] = typer.Option(None, "--vary", help=VARY_HELP + " " + _(
+        "Without it, the scenario's own `compare: {vary: FIELD, values: [...]}` sweep.")),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
     settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
                                                            "(repeatable).")),
@@ -88,19 +89,35 @@ def compare(
                                                          "[...]}, ...]}.")),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
 ) -> None:
-    field, values = parse_vary(vary)
+    field, planned = _planned(scenario, vary)
     runs = []
-    for value in values:
-        model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")],
-                     trainable=True)
+    for value, setting in planned:
+        origin = f"--vary {vary}" if vary is not None else f"compare: {setting}"
+        model = load(scenario, list(settings) + dtype_setting(dtype) + [(origin, setting)], trainable=True)
         if model.training.batch != "minibatch":
             fail(_("{scenario}: compare needs a scenario trained by epochs (training.batch: N, "
                    "training.epochs: E)").format(
                 scenario=scenario))
-        runs.append((f"{field} = {value}", value, run_epochs(model, epochs, f"{field}={value}")))
+        runs.append((f"{field} = {value}", value, run_epochs(model, epochs, setting)))
     if as_json:
         print_json({"field": field, "runs": [{"value": v, **r.as_json()} for _label, v, r in runs]})
         return
     from ..render.epochs import SideBySide
 
     console().print(SideBySide([(literal(label, newlines=False), r.epochs) for label, _value, r in runs]))
+
+
+def _planned(scenario: str, vary: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """(field, [(value, FIELD=VALUE), ...]): from --vary, or else the file's `compare` field."""
+    if vary is not None:
+        field, values = parse_vary(vary)
+        return field, [(value, f"{field}={value}") for value in values]
+    from ..scenario import catalog
+    from ..scenario.comparespec import sweep
+
+    load(scenario)  # a file with a mistake (its `compare` included) is refused as every command refuses it
+    planned = sweep(catalog.summary(catalog.resolve(scenario)))
+    if planned is None:
+        fail(_("{scenario}: give --vary FIELD=V1,V2,... (the scenario has no `compare: {{vary: FIELD, values: "
+               "[...]}}` of its own)").format(scenario=scenario))
+    return planned
