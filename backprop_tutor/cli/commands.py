@@ -22,7 +22,8 @@ def dtype_setting(dtype: str | None) -> list:
     return [] if dtype is None else [(f"--dtype {dtype}", f"training.dtype={dtype}")]
 
 
-@app.command("list", help=_("List the built-in scenarios with their network, loss and source."))
+@app.command("list", help=_("List the built-in scenarios, grouped by source document, with their network, loss "
+                                         "and source."))
 def list_scenarios() -> None:
     from .light import list_scenarios as listed
 
