@@ -154,3 +154,14 @@ def test_compare_field_mistakes(tmp_path, compare, found):
     with pytest.raises(ScenarioError) as err:
         load_file(path)
     assert found in str(err.value)
+
+
+def test_step_mode_shows_how_w_was_drawn_on_the_layers_forward_step(tmp_path):
+    it = bt.run(str(scenario(tmp_path, "{method: he, seed: 2, layers: {2: {method: zeros}}}")))
+    lesson = it.lesson()
+    shown = {lesson.steps[i].key: lesson.quick(i).notes for i in range(lesson.total)}
+    assert shown["Z1"] == ["W1 ~ N(0, 2/n_in) = N(0, 2/3) = N(0, 0.667), variance 0.667, σ = 0.816 "
+                           "(he, 3 x 4, seed 2); b1 = 0"]
+    assert shown["Z2"] == ["W2 = 0 in every entry (nothing drawn: every unit of the layer starts the same); b2 = 0"]
+    assert shown["A1"] == [] and shown["dL/dZ1"] == []
+    assert lesson.content(0).notes == shown["Z1"]
