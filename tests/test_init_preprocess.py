@@ -90,7 +90,7 @@ def test_initialiser_mistakes_are_reported_at_their_field(tmp_path, init, found)
     assert found in str(err.value) and "parameters.init" in str(err.value)
 
 
-def test_random_data_draws_the_slides_table_and_needs_no_numpy_to_check(tmp_path):
+def test_random_data_draws_the_slides_table_from_its_seed(tmp_path):
     path = tmp_path / "r.yaml"
     path.write_text("name: r\ndata: {random: {rows: 16, columns: 5, seed: 0, classes: 3}}\n"
                     "network: {inputs: 5, layers: [{units: 3, activation: softmax}]}\n"

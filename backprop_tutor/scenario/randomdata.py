@@ -1,7 +1,7 @@
 """`data: {random: {rows: 16, columns: 4096, seed: 0, classes: 10}}`: inputs drawn from
 N(0, 1) (x = randn(rows, columns), as the initialisation slides' demo draws them), then
 one class per row from the same seeded generator, as one-hot targets. Nothing is drawn
-until the engine reads the tables (`tutor validate` needs no numpy)."""
+until the tables' numbers are read (by the engine, or by a check of the targets' range)."""
 
 from __future__ import annotations
 
