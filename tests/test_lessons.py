@@ -100,6 +100,11 @@ def test_a_large_learning_rate_kills_relu_units_and_a_small_bias_does_not_save_t
     counts = [dead_units(biased, biased.parameters)] + [dead_units(biased, train(biased, k).params)
                                                         for k in (5, 10, 20, 30)]
     assert counts == [[2], [10], [24], [29], [32]]
+    for name, iterations, dead in (("dead-relu", "30", 31), ("dead-relu", "10", 22), ("dead-relu-bias", "30", 32)):
+        result = runner.invoke(app, ["train", name, "--json", "-n", iterations])
+        assert json.loads(result.stdout)["final"]["dead_units"] == {"1": dead}
+    printed = runner.invoke(app, ["train", "dead-relu"]).stdout
+    assert "dead units at the final parameters (z ≤ 0 for every record): layer 1: 31 of 32" in printed
     slower = load("dead-relu", ["training.learning_rate=1"])
     assert dead_units(slower, train(slower).params) == [3]
 

@@ -152,13 +152,21 @@ def train(
             result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
     else:
         result = run_training(model, iterations)
+    from ..engine.deadcount import dead_units
+
+    dead = dead_units(model, result.params)  # the units training left dead (only shown when there are)
     if as_json:
+        more = {"dead_units": {str(layer): n for layer, (n, _units) in dead.items()}} if dead else {}
         print_json({"iterations": result.iterations, "loss": result.loss,
-                    "final": {"L": result.final_loss, "grad_norms": result.grad_norms}})
+                    "final": {"L": result.final_loss, "grad_norms": result.grad_norms, **more}})
         return
     from ..render.train import TrainView
 
     console().print(TrainView(model, result, model.notation.loss))
+    if dead:
+        console().print(_("dead units at the final parameters (z ≤ 0 for every record): {layers}").format(
+            layers=", ".join(_("layer {layer}: {dead} of {units}").format(layer=layer, dead=n, units=units)
+                             for layer, (n, units) in sorted(dead.items()))))
 
 
 @app.command(help=_("Check scenario files without running them: every mistake of every file is reported "
