@@ -65,7 +65,7 @@ def test_small_init_collapses_the_slides_demo_at_4096_wide():
     assert it.model.widths() == [4096] * 7 + [10] and it.model.inputs.shape == (16, 4096)
     assert stds(it, range(1, 7)) == [0.493, 0.2897, 0.1794, 0.113, 0.0721, 0.0462]
     norms = [float(np.linalg.norm(it[f"dL/dW{l}"].value)) for l in range(1, 7)]
-    assert all(0.69 < n < 0.74 for n in norms)  # the slides' "all zero": small entries, not zero
+    assert all(0.69 < n < 0.735 for n in norms)  # the slides' "all zero": small entries, not zero
 
 
 def test_xavier_keeps_tanh_healthy_and_he_keeps_relu_healthy_where_xavier_collapses():
@@ -73,7 +73,7 @@ def test_xavier_keeps_tanh_healthy_and_he_keeps_relu_healthy_where_xavier_collap
     assert tanh == [0.6243, 0.4834, 0.4061, 0.3598, 0.3242, 0.2973]
     relu = stds(bt.run("init-xavier-relu"), range(1, 7))
     assert relu == [0.5968, 0.4309, 0.3054, 0.2141, 0.1538, 0.1077]
-    assert all(0.68 < b / a < 0.75 for a, b in zip(relu, relu[1:]))  # about 1/sqrt(2) per layer
+    assert all(0.695 < b / a < 0.725 for a, b in zip(relu, relu[1:]))  # about 1/sqrt(2) per layer
     he = stds(bt.run("init-he-relu"), range(1, 7))
     assert he == [0.844, 0.8618, 0.8637, 0.8564, 0.8701, 0.8617]
     assert max(he) / min(he) < 1.04
@@ -83,14 +83,15 @@ def test_large_init_saturates_every_tanh_layer():
     it = bt.run("init-large-saturation")
     for l in range(1, 7):
         a = it[f"A{l}"].value
-        assert np.abs(a).mean() > 0.972 and (np.abs(a) > 0.99).mean() > 0.89
-        assert (1 - a * a).mean() < 0.04  # the local derivative of tanh
+        assert 0.9725 < np.abs(a).mean() < 0.9775 and 0.89 < (np.abs(a) > 0.99).mean() < 0.91
+        assert 0.033 < (1 - a * a).mean() < 0.04  # the local derivative of tanh
     dz = [float(np.linalg.norm(it[f"dL/dZ{l}"].value)) for l in (1, 6)]
     assert round(dz[0]) == 605 and round(dz[1], 2) == 1.12  # the erratum: not 0
 
 
 def test_a_large_learning_rate_kills_relu_units_and_a_small_bias_does_not_save_them():
     model = load("dead-relu")
+    assert model.inputs.shape == (180, 64)  # 10% of the 1,797 digits train, as the description says
     counts = [dead_units(model, model.parameters)] + [dead_units(model, train(model, k).params)
                                                       for k in (5, 10, 20, 30)]
     assert counts == [[2], [10], [22], [30], [31]]
