@@ -100,6 +100,10 @@ def test_random_data_draws_the_slides_table_from_its_seed(tmp_path):
     assert np.array_equal(model.inputs, rng.standard_normal((16, 5)))
     assert model.targets.argmax(axis=1).tolist() == rng.integers(0, 3, 16).tolist()
     assert load_file(path, arrays=False).inputs.shape == (16, 5)
+    path.write_text(path.read_text().replace("classes: 3}", "classes: 3}, targets: [1]"), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_file(path)
+    assert "data.targets: data.random draws the inputs and targets" in str(err.value)
 
 
 def test_pixel_stages_are_three_steps_with_the_pixels_numbers_to_the_bit(tmp_path):

@@ -67,6 +67,9 @@ def data(c: Checker, raw: Any, path: Path):
         from .randomdata import random_tables
 
         d = c.mapping(raw, path, TABLE_FIELDS, ("random",))
+        for given in ("inputs", "targets"):
+            if given in d:
+                c.note(path + (given,), _("data.random draws the inputs and targets; give one or the other"))
         x, y = random_tables(c, raw["random"], path + ("random",))
     else:
         d = c.mapping(raw, path, TABLE_FIELDS, ("inputs", "targets"))
