@@ -97,8 +97,6 @@ def run(
     out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
                                                                          loss=model.loss.describe()))))
-    if model.description:  # what to look at (a built-in's is in the catalog)
-        out.print(literal(_(model.description), "italic"))
     from ..scenario.initnotes import line, notes
 
     for note in notes(model.init, model.widths()):  # how each drawn W was drawn

@@ -81,7 +81,7 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
 def compare(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file trained by epochs.")),
     vary: Optional[str] = typer.Option(None, "--vary", help=VARY_HELP + " " + _(
-        "Without it, the scenario's own `compare: {vary: FIELD, values: [...]}` sweep.")),
+        "Without it, the sweep of the scenario's own compare field.")),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
     settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
                                                            "(repeatable).")),
