@@ -28,7 +28,19 @@ from backprop_tutor.cli import app
 from backprop_tutor.errors import TutorError
 from backprop_tutor.scenario import catalog
 
-NAMES = catalog.builtin_names()
+#: the largest network (weights) fuzzed: the lessons that show the slides' wide demos (six
+#: layers of 512 or 4096 units) take seconds by design, so a mutation of them measures the
+#: machine, not the tutor's robustness; tests/test_lessons.py runs them as they are
+MOST_WEIGHTS = 100_000
+
+
+def _weights(name: str) -> int:
+    net = yaml.safe_load(catalog.resolve(name).read_text(encoding="utf-8")).get("network", {})
+    widths = [net.get("inputs", 1)] + [layer.get("units", 1) for layer in net.get("layers", [])]
+    return sum(a * b for a, b in zip(widths, widths[1:]))
+
+
+NAMES = [name for name in catalog.builtin_names() if _weights(name) <= MOST_WEIGHTS]
 TEXTS = {name: catalog.resolve(name).read_text(encoding="utf-8") for name in NAMES}
 RAW = {name: yaml.safe_load(text) for name, text in TEXTS.items()}
 #: per command: a case taking longer is a hang, a process peak above MEMORY_LIMIT is a failure

@@ -22,7 +22,8 @@ def dtype_setting(dtype: str | None) -> list:
     return [] if dtype is None else [(f"--dtype {dtype}", f"training.dtype={dtype}")]
 
 
-@app.command("list", help=_("List the built-in scenarios with their network, loss and source."))
+@app.command("list", help=_("List the built-in scenarios, grouped by source document, with their network, loss "
+                                         "and source."))
 def list_scenarios() -> None:
     from .light import list_scenarios as listed
 
@@ -95,6 +96,10 @@ def run(
     out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
                                                                          loss=model.loss.describe()))))
+    from ..scenario.initnotes import line, notes
+
+    for note in notes(model.init, model.widths()):  # how each drawn W was drawn
+        out.print(literal(line(note), "dim"))
     lesson = it.lesson()
     # the printed formulas of this scenario, these options and these numbers, if already made
     with kept((file_digest(model.path), settings, sample, digits, view), steps):
@@ -150,12 +155,21 @@ def train(
             result = run_training(model, iterations, lambda i, loss: bar.update(task, completed=i))
     else:
         result = run_training(model, iterations)
+    from ..engine.deadcount import dead_units
     from .views import print_trained, trained_json
 
+    dead = dead_units(model, result.params)  # the units training left dead (only shown when there are)
     if as_json:
-        print_json(trained_json(result))
+        data = trained_json(result)
+        if dead:
+            data["final"]["dead_units"] = {str(layer): n for layer, (n, _units) in dead.items()}
+        print_json(data)
         return
     print_trained(model, result)
+    if dead:
+        console().print(_("dead units at the final parameters (z ≤ 0 for every record): {layers}").format(
+            layers=", ".join(_("layer {layer}: {dead} of {units}").format(layer=layer, dead=n, units=units)
+                             for layer, (n, units) in sorted(dead.items()))))
 
 
 @app.command(help=_("Check scenario files without running them: every mistake of every file is reported "

@@ -91,7 +91,8 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
                     "widths and depth (when the parameters are drawn by parameters.init, not given)."))
 def compare(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
-    vary: str = typer.Option(..., "--vary", help=VARY_HELP),
+    vary: Optional[str] = typer.Option(None, "--vary", help=VARY_HELP + " " + _(
+        "Without it, the sweep of the scenario's own compare field.")),
     epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
                                              help=_("Iterations per run, for a scenario trained by iterations "
@@ -105,13 +106,29 @@ def compare(
 ) -> None:
     from .comparing import print_runs, train_run
 
-    field, values = parse_vary(vary)
+    field, planned = _planned(scenario, vary)
     runs = []
-    for value in values:
-        model = load(scenario, list(settings) + dtype_setting(dtype) + [(f"--vary {vary}", f"{field}={value}")],
-                     trainable=True)
+    for value, setting in planned:
+        origin = f"--vary {vary}" if vary is not None else f"compare: {setting}"
+        model = load(scenario, list(settings) + dtype_setting(dtype) + [(origin, setting)], trainable=True)
         runs.append(train_run(model, field, value, epochs, iterations))
     if as_json:
         print_json({"field": field, "runs": [run.as_json() for run in runs]})
         return
     print_runs(runs)
+
+
+def _planned(scenario: str, vary: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """(field, [(value, FIELD=VALUE), ...]): from --vary, or else the file's `compare` field."""
+    if vary is not None:
+        field, values = parse_vary(vary)
+        return field, [(value, f"{field}={value}") for value in values]
+    from ..scenario import catalog
+    from ..scenario.comparespec import sweep
+
+    load(scenario)  # a file with a mistake (its `compare` included) is refused as every command refuses it
+    planned = sweep(catalog.summary(catalog.resolve(scenario)))
+    if planned is None:
+        fail(_("{scenario}: give --vary FIELD=V1,V2,... (the scenario has no `compare: {{vary: FIELD, values: "
+               "[...]}}` of its own)").format(scenario=scenario))
+    return planned

@@ -30,25 +30,46 @@ def simple(argv: list[str]):
 
 
 def list_scenarios() -> None:
-    """List the built-in scenarios with their network, loss and source."""
-    from rich.table import Table
+    """List the built-in scenarios with their network, loss and source, grouped by source
+    document (a heading per document, in the documents' order); at most MAX_LIST_ROWS rows."""
+    from rich.text import Text
 
     from ..output import console
     from ..scenario import catalog
+    from ..scenario.documents import heading
     from ..scenario.limits import MAX_LIST_ROWS
 
-    table = Table(title=_("built-in scenarios (run one with: tutor run NAME)"), title_justify="left",
-                  show_lines=True)
+    names = catalog.builtin_names()
+    groups: dict[str, list] = {}
+    for name in names[:MAX_LIST_ROWS]:
+        raw = catalog.summary(catalog.resolve(name))
+        groups.setdefault(_document(raw), []).append(_list_row(name, raw))
+    out = console()
+    out.print(Text(_("built-in scenarios (run one with: tutor run NAME)"), style="bold"))
+    for document in sorted(groups, key=lambda d: (d == "", d)):
+        table = _list_table(Text(heading(document), style="bold"))
+        for row in groups[document]:
+            table.add_row(*row)
+        out.print(table)
+    if len(names) > MAX_LIST_ROWS:
+        out.print(_("... and {count} more").format(count=len(names) - MAX_LIST_ROWS))
+
+
+def _document(raw: dict) -> str:
+    src = raw.get("source")
+    document = src.get("document", "") if isinstance(src, dict) else ""
+    return document if isinstance(document, str) else ""
+
+
+def _list_table(title):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column(_("name and title"), ratio=3)
     table.add_column(_("network"), ratio=2)
     table.add_column(_("loss"), ratio=2)
     table.add_column(_("source"), ratio=2, overflow="fold")
-    names = catalog.builtin_names()
-    for name in names[:MAX_LIST_ROWS]:
-        table.add_row(*_list_row(name, catalog.summary(catalog.resolve(name))))
-    if len(names) > MAX_LIST_ROWS:
-        table.add_row(_("... and {count} more").format(count=len(names) - MAX_LIST_ROWS), "", "", "")
-    console().print(table)
+    return table
 
 
 def _list_row(name: str, raw: dict) -> tuple:

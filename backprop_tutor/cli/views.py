@@ -13,10 +13,12 @@ def check_stats(stats: bool, step: bool) -> None:
 
 
 def run_json(model, steps) -> dict:
-    """`run --json`: every step, and the statistics of each layer."""
+    """`run --json`: how each drawn W was drawn, every step, and the statistics of each layer."""
     from ..engine.layerstats import layer_stats
+    from ..scenario.initnotes import notes
 
-    return {"scenario": model.name,
+    drawn = {"init": notes(model.init, model.widths())} if model.init else {}
+    return {"scenario": model.name, **drawn,
             "steps": [{"key": s.key, "phase": s.phase, "value": s.value,
                        **getattr(s.op, "json_extra", lambda step: {})(s)} for s in steps],
             "layers": [lay.as_json() for lay in layer_stats(steps)]}

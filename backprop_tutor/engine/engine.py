@@ -45,9 +45,7 @@ class Engine:
         for which, sym, value in (("inputs", s.notation.inputs, x), ("targets", s.notation.targets, y)):
             if which in tables.fitted:
                 method, stats, raw = tables.fitted[which]
-                steps.append(Step(key="X" if which == "inputs" else "Y", phase="preprocess",
-                                  symbol=f"{sym}′", op=method, role="preprocess", value=value,
-                                  inputs={sym: raw}, extra={"stats": stats, "table": which}))
+                steps += preprocess_steps(which, sym, method, stats, raw, value)
         if s.training.batch == "record" and not full:
             k = s.training.record if record is None else record
             rx, ry = x[k:k + 1], y[k:k + 1]
@@ -84,3 +82,24 @@ class Engine:
         update(self.network, self.params, result.grads, self.scenario.training.learning_rate, rec,
                running=result.running)
         yield from rec.steps
+
+
+def preprocess_steps(which: str, sym: str, method, stats, raw, value) -> list[Step]:
+    """The step of a preprocessing method, or one step per stage of a method made of stages
+    (the pixel recipe x/255, -0.5, /0.5): each stage's table from the one before."""
+    key = "X" if which == "inputs" else "Y"
+    stages = getattr(method, "stages", ())
+    if not stages:
+        return [Step(key=key, phase="preprocess", symbol=f"{sym}′", op=method, role="preprocess", value=value,
+                     inputs={sym: raw}, extra={"stats": stats, "table": which})]
+    steps, before, name = [], raw, sym
+    for i, stage in enumerate(stages, 1):
+        last = i == len(stages)
+        own = stage.fit(before)
+        after = value if last else stage.forward(before, own)
+        symbol = sym + "′" * i
+        steps.append(Step(key=key if last else f"{key}:{i}", phase="preprocess", symbol=symbol, op=stage,
+                          role="preprocess", value=after, inputs={name: before},
+                          extra={"stats": own, "table": which, "stage": (i, len(stages))}))
+        before, name = after, symbol
+    return steps

@@ -12,7 +12,7 @@ from .checker import Checker, Skip, Table, as_array
 from .yamlsource import Path
 
 DATASET_FIELDS = {"dataset": "", "test_fraction": "", "seed": "", "preprocess": "", "targets": ""}
-TABLE_FIELDS = {"inputs": "", "targets": "", "preprocess": "", "dataset": ""}
+TABLE_FIELDS = {"inputs": "", "targets": "", "preprocess": "", "dataset": "", "random": ""}
 
 
 def _dataset_path(c: Checker, name: str, path: Path) -> FilePath:
@@ -63,6 +63,14 @@ def data(c: Checker, raw: Any, path: Path):
         images = dataset(c, raw, path)
         d = raw
         x, y = images.x_train, one_hot(images.y_train)
+    elif isinstance(raw, dict) and "random" in raw:
+        from .randomdata import random_tables
+
+        d = c.mapping(raw, path, TABLE_FIELDS, ("random",))
+        for given in ("inputs", "targets"):
+            if given in d:
+                c.note(path + (given,), _("data.random draws the inputs and targets; give one or the other"))
+        x, y = random_tables(c, raw["random"], path + ("random",))
     else:
         d = c.mapping(raw, path, TABLE_FIELDS, ("inputs", "targets"))
         x = c.attempt(c.matrix, d["inputs"], path + ("inputs",), None, None, N_("input table"))

@@ -12,7 +12,7 @@ from .checker import Checker, Skip, as_array
 from .model import Layer
 from .yamlsource import Path
 
-INIT_METHODS = ("normal", "xavier", "he", "uniform")
+INIT_METHODS = ("normal", "xavier", "he", "uniform", "zeros", "constant", "xavier_uniform", "he_uniform")
 LAYER_TYPES = ("linear", "binary_linear")
 #: a layer's `bias`: one per unit, or one number shared by every unit of the layer
 BIAS_KINDS = ("own", "shared")
@@ -121,9 +121,10 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: froz
     for l in range(1, n_layers + 1):
         names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1], value2=widths[l], l=l)
         names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l], l=l)
-    allowed = dict(names, init=_("an initialiser {method: normal|xavier|he, seed: N, sigma: S}"))
+    allowed = dict(names, init=_("an initialiser {method: normal|xavier|xavier_uniform|he|he_uniform|uniform|"
+                                 "zeros|constant, seed: N, sigma: S, bias: B, layers: {L: {method: ...}}}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
-    init = _init(c, d["init"], path + ("init",)) if "init" in d else {}
+    init = _init(c, d["init"], path + ("init",), n_layers) if "init" in d else {}
     params = {}
     for l in range(1, n_layers + 1):
         n_in, n_out = widths[l - 1], widths[l]
@@ -138,22 +139,34 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: froz
                                "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
             params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init)
+    if init:
+        init["drawn"] = tuple(k for k, v in params.items() if v is None and k.startswith("W"))
     return params, init
 
 
 def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset()) -> dict:
     """The checked parameters as arrays: the missing weights drawn from the initialiser (every
     layer's draw made in turn, so that giving one matrix explicitly does not change the
-    others), the missing biases zeros, a bias vector flat."""
+    others), the missing biases the initialiser's `bias` (0 unless it says), a bias vector flat."""
     rng = np.random.default_rng(init.get("seed", 0))
     out = {}
     for l in range(1, len(widths)):
         n_in, n_out = widths[l - 1], widths[l]
-        drawn_w = _draw(init, rng, n_in, n_out) if init else None
+        spec = layer_init(init, l)
+        drawn_w = _draw(spec, rng, n_in, n_out) if init else None
         given_w, given_b = params[f"W{l}"], params[f"b{l}"]
         out[f"W{l}"] = drawn_w if given_w is None else as_array(given_w)
-        out[f"b{l}"] = np.zeros(1 if l in shared else n_out) if given_b is None else as_array(given_b).reshape(-1)
+        out[f"b{l}"] = (np.full(1 if l in shared else n_out, float(spec.get("bias", 0.0))) if given_b is None
+                        else as_array(given_b).reshape(-1))
     return out
+
+
+def layer_init(init: dict, layer: int) -> dict:
+    """The initialiser of one layer: the scenario's, or its `layers: {L: ...}` override."""
+    own = (init.get("layers") or {}).get(layer)
+    if own is None:
+        return init
+    return {**{k: v for k, v in init.items() if k not in ("layers", "sigma", "limit", "value")}, **own}
 
 
 def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict):
@@ -170,32 +183,81 @@ def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init:
                    "from zeros").format(b_key=b_key, n_out=n_out, l=l))
 
 
-def _init(c: Checker, spec: Any, p: Path) -> dict:
+def _init(c: Checker, spec: Any, p: Path, n_layers: int | None = None) -> dict:
     if isinstance(spec, str):
         spec = {"method": spec}
-    c.mapping(spec, p, ("method", "seed", "sigma", "limit"), ("method",))
-    init = {"method": c.choice(spec["method"], p + ("method",), INIT_METHODS, "initialiser"),
-            "seed": c.integer(spec.get("seed", 0), p + ("seed",), low=0),
-            "sigma": c.number(spec.get("sigma", 0.01), p + ("sigma",), low=0)}
-    if init["method"] == "uniform":
-        init["limit"] = c.number(spec.get("limit", 0.1), p + ("limit",), low=0, low_open=True)
+    c.mapping(spec, p, ("method", "seed", "sigma", "limit", "value", "bias", "layers"), ("method",))
+    init = _method(c, spec, p)
+    init["seed"] = c.integer(spec.get("seed", 0), p + ("seed",), low=0)
+    if "layers" in spec:
+        init["layers"] = _layer_inits(c, spec["layers"], p + ("layers",), n_layers)
     return init
 
 
+def _method(c: Checker, spec: Any, p: Path) -> dict:
+    """One initialiser's method and its numbers (sigma, limit, value, bias)."""
+    init = {"method": c.choice(spec["method"], p + ("method",), INIT_METHODS, "initialiser"),
+            "sigma": c.number(spec.get("sigma", 0.01), p + ("sigma",), low=0)}
+    if init["method"] == "uniform":
+        init["limit"] = c.number(spec.get("limit", 0.1), p + ("limit",), low=0, low_open=True)
+    if init["method"] == "constant":
+        init["value"] = c.number(spec.get("value", 0.0), p + ("value",))
+    if "bias" in spec:
+        init["bias"] = c.number(spec["bias"], p + ("bias",))
+    return init
+
+
+def _layer_inits(c: Checker, raw: Any, p: Path, n_layers: int | None) -> dict:
+    """`layers: {2: {method: he}}`: a layer's own initialiser, drawn in its turn from the one seed."""
+    if not isinstance(raw, dict):
+        c.fail(p, _("expected a mapping from a layer number to its initialiser, e.g. {{2: {{method: he}}}}"))
+    out = {}
+    for layer, spec in raw.items():
+        if isinstance(layer, bool) or not isinstance(layer, int) or not 1 <= layer <= (n_layers or 0):
+            c.note(p + (layer,), _("expected a layer number from 1 to {most}").format(most=n_layers or 0))
+            continue
+        if isinstance(spec, str):
+            spec = {"method": spec}
+        c.mapping(spec, p + (layer,), ("method", "sigma", "limit", "value", "bias"), ("method",))
+        out[layer] = _method(c, spec, p + (layer,))
+    return out
+
+
 def _draw(init: dict, rng, n_in: int, n_out: int):
-    if init["method"] == "uniform":  # U(-limit, limit), e.g. the latent weights of binary layers
-        return rng.uniform(-init["limit"], init["limit"], (n_in, n_out))
+    method = init["method"]
+    if method in ("zeros", "constant"):  # nothing drawn: the same numbers for the other layers
+        return np.full((n_in, n_out), float(init.get("value", 0.0)))
+    if method in ("uniform", "xavier_uniform", "he_uniform"):  # U(-limit, limit)
+        return rng.uniform(-draw_scale(init, n_in, n_out), draw_scale(init, n_in, n_out), (n_in, n_out))
     # drawn into a preallocated array (the same numbers as standard_normal((n_in, n_out)), and
     # faster for a 4096x4096 layer), then scaled in place (the same numbers as sigma * z)
     z = np.empty((n_in, n_out))
     rng.standard_normal(out=z)
-    if init["method"] == "normal":
+    if method == "normal":
         z *= init["sigma"]
-    elif init["method"] == "xavier":
+    elif method == "xavier":
         z *= np.sqrt(2.0 / (n_in + n_out))
     else:  # he
         z *= np.sqrt(2.0 / n_in)
     return z
+
+
+def draw_scale(init: dict, n_in: int, n_out: int) -> float:
+    """sigma of a normal draw, the limit of a uniform one, the value of a constant."""
+    method = init["method"]
+    if method in ("zeros", "constant"):
+        return float(init.get("value", 0.0))
+    if method == "uniform":
+        return init["limit"]
+    if method == "xavier_uniform":
+        return float(np.sqrt(6.0 / (n_in + n_out)))
+    if method == "he_uniform":
+        return float(np.sqrt(6.0 / n_in))
+    if method == "normal":
+        return init["sigma"]
+    if method == "xavier":
+        return float(np.sqrt(2.0 / (n_in + n_out)))
+    return float(np.sqrt(2.0 / n_in))
 
 
 def ste(c: Checker, raw: Any, path: Path, layers: list) -> float | None:

@@ -37,6 +37,7 @@ TOP_FIELDS = {
     "notation": _("the symbols to print"),
     "ste": _("the straight-through window of every sign layer, {threshold: T}"),
     "run": _("field overrides for `tutor run` and `tutor explain`, e.g. {network.layers.0.units: 8}"),
+    "compare": _("the sweep `tutor compare NAME` makes without --vary, {vary: FIELD, values: [...]}"),
 }
 
 
@@ -124,6 +125,10 @@ def validate(raw: RawSource, arrays: bool = True) -> Scenario:
     if d is None:
         c.raise_errors()
     header = _header(c, d)
+    if "compare" in d:
+        from .comparespec import check as compare_section
+
+        c.attempt(compare_section, c, d["compare"])
     model = _model(c, d, arrays)
     return Scenario(name=header["name"], title=header["title"], description=header["description"],
                     source=header["source"], path=raw.name, where=raw.where, **model)

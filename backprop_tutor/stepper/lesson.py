@@ -131,7 +131,16 @@ class Lesson:
         return FrameContent(
             step=st, index=i, total=self.total, scenario=self.model.name, network=self.network(i),
             view="matrix", reuses=[self.reuse(i, k) for k in st.reuses],
-            warnings=[d.message for d in diagnose(st)], pending=self.failed.get(i, "working out the formula …"))
+            warnings=[d.message for d in diagnose(st)], pending=self.failed.get(i, "working out the formula …"),
+            notes=self.drawn(st))
+
+    def drawn(self, st) -> list[str]:
+        """How the W a layer's forward affine step reads was drawn (nothing for a W given in the file)."""
+        if st.phase != "forward" or st.grad or st.quantity != "Z" or not self.model.init:
+            return []
+        from ..scenario.initnotes import line, notes
+
+        return [line(n) for n in notes(self.model.init, self.model.widths()) if n["param"] == f"W{st.layer}"]
 
     def _content(self, i: int) -> FrameContent:
         from ..symbolic import formulas, substitution
@@ -141,7 +150,7 @@ class Lesson:
         elements, omitted = [], 0
         wide = substitution.too_wide(st)
         asked = self.view == "element" or (self.view == "auto" and substitution.count(st) <= substitution.SMALL)
-        notes = [wide] if wide and asked else []
+        notes = ([wide] if wide and asked else []) + self.drawn(st)
         if view == "element":
             limit = 8 if self.theme.spacing == 0 else 5
             found = substitution.element_lines(st, lambda x: number(x, self.theme.digits), limit)
