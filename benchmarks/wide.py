@@ -5,7 +5,8 @@ a 784-256-10 net on a batch of 64, and the weight-initialisation slides' demo (s
 layers of 4096 units, W = 0.01 * randn, 16 samples). For each it times, in fresh
 processes, `tutor run` (printed), `tutor explain dL/dW1`, and step mode's frames (every
 frame built and drawn at 80, 120 and 200 columns, in one process: the slowest frame), and
-reads each process's peak resident memory. Each figure is the median of --runs
+reads each process's peak resident memory; and the demo's `tutor run --stats-only` (the
+statistics of each layer alone: the collapse lesson at a glance). Each figure is the median of --runs
 repetitions, the commands interleaved, printed beside its target: wall time and CPU time
 (user + system: steadier when other work shares the machine; the mark goes by it) under
 2 s for the 784-wide net and 3 s for the demo, peak memory under 1 GiB. A command that runs past --timeout is stopped and shown as such.
@@ -108,6 +109,8 @@ def main() -> None:
             rows += [(f"{label}: tutor run", TUTOR + ["run", str(path)], target),
                      (f"{label}: tutor explain dL/dW1", TUTOR + ["explain", "dL/dW1", "-s", str(path)], target),
                      (f"{label}: step mode, slowest frame", [PY, __file__, "--frames", str(path)], target)]
+        # the collapse lesson at a glance: the statistics of each layer, without the 57 steps
+        rows.append((f"{nets[1][0]}: run --stats-only", TUTOR + ["run", str(nets[1][1]), "--stats-only"], 3.0))
         results: dict[str, list] = {label: [] for label, _, _ in rows}
         for _ in range(args.runs):  # interleaved: one of each, then again
             for label, cmd, _ in rows:

@@ -128,6 +128,20 @@ def test_run_stats_in_vietnamese():
 def test_stats_and_step_are_refused_together():
     out = tutor("run", "logistic-4x2", "--stats", "--step")
     assert out.returncode == 2 and "Traceback" not in out.stderr
+    out = tutor("run", "logistic-4x2", "--stats-only", "--step")
+    assert out.returncode == 2 and "--stats-only" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_stats_only_is_the_statistics_without_the_steps(deep_tanh):
+    """The same section as after the steps, and the head, but no step."""
+    both = tutor("run", str(deep_tanh), "--stats", env={"COLUMNS": "100"}).stdout
+    only = tutor("run", str(deep_tanh), "--stats-only", env={"COLUMNS": "100"})
+    assert only.returncode == 0, only.stderr
+    section = both[both.index("statistics of each layer"):]
+    assert only.stdout.endswith(section) and "statistics of each layer" in only.stdout
+    assert "forward" not in only.stdout and "forward" in both
+    head = only.stdout[:only.stdout.index("╭")]
+    assert both.startswith(head) and len(head.splitlines()) >= 3
 
 
 def test_step_mode_s_shows_the_statistics_beside_the_step_and_closes():

@@ -67,12 +67,13 @@ def run(
                                          help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
     background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
     stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always carries them).")),
+    stats_only: bool = typer.Option(False, "--stats-only", help=_("The statistics of each layer without the steps: a wide network's collapse or saturation at a glance.")),
 ) -> None:
     from .. import api
-    from .views import check_stats, print_stats, run_json
+    from .views import check_stats, run_json
 
     _step_options(step, as_json, projector, auto, view, background)
-    check_stats(stats, step)
+    check_stats(stats or stats_only, step)
     it = api.run(load(scenario, settings, sample, up_close=True, shown=not as_json), digits=digits, view=view)
     model, steps = it.model, it.records
     if step and not as_json:
@@ -87,25 +88,33 @@ def run(
     if as_json:
         print_json(run_json(model, steps))
         return
+    _print_run(it, (settings, sample, digits, view), stats, stats_only)
+
+
+def _print_run(it, options: tuple, stats: bool, stats_only: bool) -> None:
+    """The printed run: the scenario's head, how each W was drawn, every step as step mode
+    draws it (its formulas from the cache when they were printed before), the statistics."""
     from rich.text import Text
 
     from ..cache import file_digest
+    from ..scenario.initnotes import line, notes
     from ..symbolic.printed import kept
+    from .views import print_stats
 
+    model, steps = it.model, it.records
     out = console()
     out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
                                                                          loss=model.loss.describe()))))
-    from ..scenario.initnotes import line, notes
-
     for note in notes(model.init, model.widths()):  # how each drawn W was drawn
         out.print(literal(line(note), "dim"))
-    lesson = it.lesson()
-    # the printed formulas of this scenario, these options and these numbers, if already made
-    with kept((file_digest(model.path), settings, sample, digits, view), steps):
-        for i in range(lesson.total):  # the same view of each step as step mode draws
-            out.print(lesson.printed(i))
-    if stats:
+    if not stats_only:
+        lesson = it.lesson()
+        # the printed formulas of this scenario, these options and these numbers, if already made
+        with kept((file_digest(model.path), *options), steps):
+            for i in range(lesson.total):  # the same view of each step as step mode draws
+                out.print(lesson.printed(i))
+    if stats or stats_only:
         print_stats(out, model, steps)
 
 

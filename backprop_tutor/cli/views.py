@@ -9,7 +9,7 @@ from .app import fail
 
 def check_stats(stats: bool, step: bool) -> None:
     if stats and step:
-        fail(_("--stats prints the statistics after the steps; in step mode press s instead"))
+        fail(_("--stats and --stats-only print the statistics; in step mode press s instead"))
 
 
 def run_json(model, steps) -> dict:

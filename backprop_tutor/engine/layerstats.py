@@ -98,7 +98,7 @@ def histogram(value, st: summary.Stats, bins: int = BINS) -> Histogram:
 
 
 def value_stats(step) -> ValueStats:
-    st = summary.stats(step.value)
+    st = summary.stats(step.value, riders=False)  # the update of a wide gradient is not shown here
     return ValueStats(step.key, step.shape, st, None if is_lazy(step.value) else histogram(step.value, st))
 
 

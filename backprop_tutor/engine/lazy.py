@@ -85,16 +85,17 @@ class Lazy:
     def tolist(self) -> list:
         return [row.tolist() for row in self]
 
-    def stats(self):
+    def stats(self, riders: bool = True):
         """min, max, mean and std over every entry, one block at a time; a lazy argument
-        read on the way (an update's gradient) gets its own statistics from the same sweep."""
+        read on the way (an update's gradient) gets its own statistics from the same sweep,
+        and so does (with `riders`) a lazy value that reads this one (the update of a gradient)."""
         from .summary import Accumulator
 
         if self._stats is None:
             # the lazy values this one reads (an update's gradient) or that read it (the update
             # of this gradient): their blocks are at hand while this one's are computed
             near = [a for a in getattr(self, "args", ()) if isinstance(a, Lazy)]
-            near += [d() for d in self._dependents if d() is not None]
+            near += [d() for d in self._dependents if d() is not None] if riders else []
             riders = [a for a in near if a._stats is None]
             own, theirs = Accumulator(), [Accumulator() for _ in riders]
             for k in range(-(-self.shape[0] // BLOCK)):

@@ -32,16 +32,18 @@ _CACHE: OrderedDict = OrderedDict()  # id -> (value, Stats); the value is kept s
 _CACHE_SIZE = 64
 
 
-def stats(value) -> Stats:
+def stats(value, riders: bool = True) -> Stats:
     """min, max, mean and (population) std over every entry, each as numpy computes it;
-    remembered for the last few values (a frame is drawn again on every key)."""
+    remembered for the last few values (a frame is drawn again on every key). `riders`: a
+    lazily computed gradient's sweep also gives its update's statistics (a frame shows both;
+    the statistics of each layer show only the gradient)."""
     key = id(value)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is value:
         _CACHE.move_to_end(key)
         return hit[1]
     own = getattr(value, "stats", None)
-    found = own() if callable(own) else _array_stats(np.asarray(value, dtype=float))
+    found = own(riders=riders) if callable(own) else _array_stats(np.asarray(value, dtype=float))
     _CACHE[key] = (value, found)
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
