@@ -19,7 +19,7 @@ from backprop_tutor.scenario import catalog
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 BUILTINS = catalog.builtin_names()
-#: the built-ins whose run and explain are compared with and without the cache, 23 times each:
+#: the built-ins whose run and explain are compared with and without the cache:
 #: those up to 100,000 weights (the lessons showing the slides' wide demos, six layers of 512
 #: or 4096 units, take seconds to minutes a time by design; tests/test_lessons.py runs them)
 def _weights(name: str) -> int:
@@ -31,6 +31,11 @@ def _weights(name: str) -> int:
 
 
 CACHED = [name for name in BUILTINS if _weights(name) <= 100_000]
+#: the built-ins whose kept entry is also damaged in every way below and must be made again: the
+#: three worked examples and the lessons whose steps are of kinds of their own (dropout's mask,
+#: batch normalisation's six backward steps); the reading of an entry does not depend on the
+#: scenario, and every other built-in is still compared with and without the cache
+DAMAGED = {"height-weight", "logistic-4x2", "bnn-saturation", "dropout", "batch-norm"}
 
 #: runs `tutor ARGS` in this process, then writes which of the heavy modules it imported
 PROBE = """
@@ -138,7 +143,7 @@ DAMAGE = ("delete", "cut", "garbage", "wrong types", "other key", "value text",
           "wrong types, resealed", "value shape, resealed", "value text, resealed", "verdict, resealed")
 
 
-def _same_with_and_without_cache(monkeypatch, tmp_path, args):
+def _same_with_and_without_cache(monkeypatch, tmp_path, args, damaged: bool = True):
     monkeypatch.setenv("TUTOR_CACHE", "off")
     plain = output(*args)
     assert not list(tmp_path.iterdir())  # off: nothing written
@@ -146,7 +151,7 @@ def _same_with_and_without_cache(monkeypatch, tmp_path, args):
     assert output(*args) == plain  # derived, and kept
     assert len(list(tmp_path.glob("*.json"))) == 1
     assert output(*args) == plain  # read back
-    for how in DAMAGE:
+    for how in DAMAGE if damaged else ():
         assert damage(tmp_path, how) <= 1
         assert output(*args) == plain, how
         assert output(*args) == plain, how  # the entry written again is read back
@@ -155,7 +160,7 @@ def _same_with_and_without_cache(monkeypatch, tmp_path, args):
 @pytest.mark.parametrize("name", CACHED)
 def test_run_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name):
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
-    _same_with_and_without_cache(monkeypatch, tmp_path, ["run", name])
+    _same_with_and_without_cache(monkeypatch, tmp_path, ["run", name], damaged=name in DAMAGED)
 
 
 #: a target each built-in's explain derives: dL/dW1, but for the lessons whose dL/dW1 explain
