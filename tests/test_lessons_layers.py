@@ -274,3 +274,22 @@ def test_batch_norm_every_mode(bn_path):
     assert np.asarray(derived["value"]) == pytest.approx(np.asarray(derived["finite_difference"]), rel=1e-6)
     assert np.asarray(derived["value"]) == pytest.approx(np.asarray(derived["engine_value"]), rel=1e-12)
     tutor("explain", "dL/dW1", "-s", bn_path, code=2)  # refused, with the reason
+
+
+def test_training_draws_a_new_dropout_mask_every_pass():
+    """The pass `tutor run` shows is training pass 0; every iteration (and every minibatch)
+    draws its own mask from the seed, the layer and the pass, so no unit is dropped for good:
+    after 100 iterations every hidden unit's weights have moved."""
+    model = load("dropout")
+    drop = Network.of(model).layers[0].drop
+    shown = {s.key: s for s in Engine(model).steps()}
+    first = shown["D1"].args["m"]
+    assert np.array_equal(first, drop.mask(first.shape)) and np.array_equal(first, drop.mask(first.shape, 0))
+    assert np.array_equal(drop.mask(first.shape, 7), drop.mask(first.shape, 7))
+    assert len({drop.mask((3, 4), k).tobytes() for k in range(10)}) > 5
+    result = train(model, 100)
+    start = model.parameters
+    moved = np.abs(result.params["W1"] - start["W1"]).max(axis=0)
+    assert (moved > 0).all(), moved
+    again = train(load("dropout"), 100)
+    assert all(np.array_equal(again.params[k], result.params[k]) for k in result.params)  # repeatable

@@ -111,7 +111,8 @@ def train_batch(net: Network, params: dict[str, np.ndarray], x: np.ndarray, y: n
     # float32: eta multiplies G before dL/dW = H^T G (not the product after), one pass over
     # the weights fewer; float64 keeps eta (H^T G), the unbuffered pass's numbers bit for bit
     fold = lr if x.dtype == np.float32 and not net.l2 else None
-    result = run_pass(net, params, x, y, work=work, fold_lr=fold)
+    draw = work["passes"] = work.get("passes", -1) + 1  # dropout's mask: a new one every batch
+    result = run_pass(net, params, x, y, work=work, fold_lr=fold, draw=draw)
     if saturation is not None:
         for i, ratio in enumerate(result.saturation):
             saturation[i] += ratio

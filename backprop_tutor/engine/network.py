@@ -154,7 +154,7 @@ def _same(key: str, value):
 
 
 def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | None = None,
-            shift: tuple | None = None, given=_same):
+            shift: tuple | None = None, given=_same, draw: int = 0):
     """The forward pass; returns (hs, zs, ws, acts, normed): inputs of each layer, the
     activations' inputs (Z, or Y after batch normalisation), matrices used, each layer's
     activations before its dropout (hs[l] after it), and for a batch-normalised layer l
@@ -193,7 +193,7 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
             rec.activation(lay, z, a, _theta(params, lay.act_names))
         acts.append(a)
         if lay.drop is not None:
-            mask = lay.drop.mask(a.shape)
+            mask = lay.drop.mask(a.shape, draw)
             d = given(f"D{l}", lay.drop.apply(a, mask))
             if rec is not None:
                 rec.dropout(lay, a, mask, d)
@@ -223,14 +223,16 @@ def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float
 
 def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
              work: dict | None = None, backward: bool = True, shift: tuple | None = None,
-             given=_same, fold_lr: float | None = None) -> PassResult:
+             given=_same, fold_lr: float | None = None, draw: int = 0) -> PassResult:
     """Forward, loss and (unless `backward` is False) backward; the gradients by parameter name.
 
     `given`: see `forward` (the loss is shown to it too, as "L").
+    `draw`: which training pass this is (0 for a recorded one), so that dropout draws a new
+    mask every iteration or batch (the same one again for the same `draw`).
     `fold_lr` (float32 training by epochs, no penalty, no recording): each dL/dW comes out
     multiplied by the learning rate, as H^T (eta G): eta multiplies the batch-sized G instead
     of a pass over the weight-sized product; `result.folded` names them, for `update`."""
-    hs, zs, ws, acts, normed = forward(net, params, x, rec, work, shift, given)
+    hs, zs, ws, acts, normed = forward(net, params, x, rec, work, shift, given, draw)
     yhat = hs[-1]
     shifted_out = shift is not None and shift[:2] == ("A", len(net.layers))
     loss, data_loss, penalty, one_minus = loss_of(net, params, yhat, None if shifted_out else zs[-1], y, rec)
@@ -245,16 +247,16 @@ def run_pass(net: Network, params: dict, x: np.ndarray, y: np.ndarray, rec=None,
         rec.loss_grad(net, yhat, y, g)
     for lay in reversed(net.layers):
         if lay.drop is not None:
-            g = _dropout_backward(lay, g, acts[lay.layer - 1], rec, given)
+            g = _dropout_backward(lay, g, acts[lay.layer - 1], rec, given, draw)
         g = _layer_backward(net, lay, params, hs, zs, ws, acts, g, result, rec, work, given, fold_lr,
                             normed.get(lay.layer))
     result.saturation.reverse()
     return result
 
 
-def _dropout_backward(lay, g, a, rec, given):
+def _dropout_backward(lay, g, a, rec, given, draw: int = 0):
     """dL/dA of a layer with dropout: the same mask (and scaling) times dL/dD."""
-    mask = lay.drop.mask(a.shape)
+    mask = lay.drop.mask(a.shape, draw)
     ga = given(f"dL/dA{lay.layer}", lay.drop.backward(g, mask))
     if rec is not None:
         rec.dropout_grad(lay, g, mask, ga)

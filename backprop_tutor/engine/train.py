@@ -58,7 +58,7 @@ def train(scenario: Scenario, iterations: int | None = None,
             x, y = full.x[k:k + 1], full.y[k:k + 1]
         else:
             x, y = full.x, full.y
-        step = run_pass(net, params, x, y)
+        step = run_pass(net, params, x, y, draw=i)
         if t.epsilon and all(np.linalg.norm(g) < t.epsilon for g in step.grads.values()):
             result.stopped_by = "epsilon"  # no update: final_loss holds this loss
             break

@@ -6,8 +6,10 @@ activation itself:
 
     d_sj = m_sj a_sj / (1 − p)          dL/da_sj = m_sj dL/dd_sj / (1 − p)
 
-The mask m (0 or 1) is drawn from the scenario's seed (`training.seed`) and the layer's
-number, so a run is repeatable; the backward step multiplies by the same mask. At inference
+The mask m (0 or 1) is drawn from the scenario's seed (`training.seed`), the layer's number
+and the training pass's number (`draw`: 0 for the pass `tutor run` shows, then one more
+each iteration or minibatch), so a run is repeatable and training sees a new mask every
+pass; the backward step multiplies by the same mask as its forward step. At inference
 (`training.mode: inference`) inverted dropout is the identity, d = a: the scaling was
 already done during training. (The slides' non-inverted variant keeps a unchanged during
 training and multiplies by the keep probability at test time instead.)
@@ -37,11 +39,12 @@ class Dropout(Op):
         """1/(1 − p) while training, 1 at inference."""
         return 1.0 / (1.0 - self.p) if self.training else 1.0
 
-    def mask(self, shape) -> np.ndarray:
-        """The keep mask (1 kept, 0 dropped) of a batch of this shape: the same every call."""
+    def mask(self, shape, draw: int = 0) -> np.ndarray:
+        """The keep mask (1 kept, 0 dropped) of a batch of this shape in training pass `draw`:
+        the same for the same pass, another for the next."""
         if not self.training:
             return np.ones(shape)
-        rng = np.random.default_rng([self.seed, self.layer])
+        rng = np.random.default_rng([self.seed, self.layer] + ([draw] if draw else []))
         return (rng.random(shape) >= self.p).astype(float)
 
     def apply(self, a: np.ndarray, mask: np.ndarray) -> np.ndarray:
