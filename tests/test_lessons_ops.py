@@ -159,3 +159,17 @@ def test_plot_errors_exit_2(args, message):
     done = subprocess.run([sys.executable, "-m", "backprop_tutor", "plot", *args], capture_output=True, text=True)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
     assert main  # the entry point the subprocess runs
+
+
+def test_gelu_keeps_its_digits_far_left():
+    """GELU(z) = z Φ(z) with Φ from erfc: far left it is tiny, not 0 (1 + erf(z/√2) would cancel)."""
+    import math
+
+    import numpy as np
+
+    from backprop_tutor.ops.moreacts import GELU
+
+    z = np.array([-10.0, -6.0, -1.0, 0.0, 2.0])
+    exact = [x * 0.5 * math.erfc(-x / math.sqrt(2.0)) for x in z]
+    np.testing.assert_allclose(GELU().forward(z), exact, rtol=1e-15)
+    assert GELU().forward(np.array([-10.0]))[0] == pytest.approx(-7.619853024160593e-23, rel=1e-12)

@@ -93,19 +93,26 @@ class Mish(Activation):
         return z * sp.tanh(sp.log(1 + sp.exp(z)))
 
 
+def erfc(z):
+    """1 - erf(z), entry by entry, without the cancellation of 1 - erf(z) for large z."""
+    z = np.asarray(z)
+    return np.vectorize(math.erfc, otypes=[real(z)])(z) if z.size else np.zeros_like(z, dtype=real(z))
+
+
 @register
 class GELU(Activation):
-    """GELU: the exact z Φ(z), with erf."""
+    """GELU: the exact z Φ(z), with Φ(z) = (1 + erf(z/√2))/2 computed as erfc(-z/√2)/2 (the
+    same number, without losing the digits of a tiny Φ far left: GELU(-10) = -7.62e-23, not -0)."""
 
     name = "gelu"
     title = "GELU"
 
     def forward(self, z):
-        return 0.5 * z * (1.0 + erf(z / math.sqrt(2.0)))
+        return 0.5 * z * erfc(-z / math.sqrt(2.0))
 
     def derivative(self, z, a):
         phi = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
-        return 0.5 * (1.0 + erf(z / math.sqrt(2.0))) + z * phi
+        return 0.5 * erfc(-z / math.sqrt(2.0)) + z * phi
 
     def symbolic(self, sp, z):
         from .sigmafn import erf_function
