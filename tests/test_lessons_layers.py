@@ -7,6 +7,7 @@ tests/test_autodiff_reference.py."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -293,3 +294,19 @@ def test_training_draws_a_new_dropout_mask_every_pass():
     assert (moved > 0).all(), moved
     again = train(load("dropout"), 100)
     assert all(np.array_equal(again.params[k], result.params[k]) for k in result.params)  # repeatable
+
+
+def test_batch_norms_gamma_and_beta_can_be_frozen_and_bad_statistics_are_refused(tmp_path):
+    frozen = train(load("batch-norm", ["training.frozen=[gamma1, beta1]"]), 5)
+    assert frozen.params["gamma1"].tolist() == [1.0, 1.0, 1.0] and frozen.params["beta1"].tolist() == [0.0, 0.0, 0.0]
+    moved = train(load("batch-norm"), 5)
+    assert not np.array_equal(moved.params["gamma1"], frozen.params["gamma1"])
+    text = (Path(__file__).parents[1] / "scenarios" / "batch-norm.yaml").read_text(encoding="utf-8")
+    assert "batch_norm: {eps: 1.0e-5, momentum: 0.9}" in text
+    for bad, says in (("{eps: 0}", "batch_norm.eps: 0 is out of range; allowed: a number greater than 0"),
+                      ("{running_var: [1, -1, 1]}", "batch_norm.running_var: a variance is never negative")):
+        path = tmp_path / "bn.yaml"
+        path.write_text(text.replace("batch_norm: {eps: 1.0e-5, momentum: 0.9}", f"batch_norm: {bad}"),
+                        encoding="utf-8")
+        result = CliRunner().invoke(app, ["validate", str(path)])
+        assert result.exit_code == 2 and says in result.output and "Traceback" not in result.output

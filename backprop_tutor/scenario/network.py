@@ -90,7 +90,7 @@ def batch_norm(c: Checker, value: Any, p: Path, units: int):
     if value is True:
         value = {}
     c.mapping(value, p, ("eps", "momentum", "gamma", "beta", "running_mean", "running_var"))
-    eps = c.number(value.get("eps", 1e-5), p + ("eps",), low=0)
+    eps = c.number(value.get("eps", 1e-5), p + ("eps",), low=0, low_open=True)  # a batch of one has σ² = 0
     momentum = c.number(value.get("momentum", 0.9), p + ("momentum",), low=0, high=1)
     vectors = {}
     for key in ("gamma", "beta", "running_mean", "running_var"):
@@ -100,9 +100,8 @@ def batch_norm(c: Checker, value: Any, p: Path, units: int):
                 c.fail(p + (key,), _("{key} has {size} numbers, but the layer has {units} units; give a flat "
                                      "list of {units} numbers").format(key=key, size=v.size, units=units))
             vectors[key] = tuple(x for row in v.rows for x in row)
-    if eps == 0 and any(x <= 0 for x in vectors.get("running_var", ())):
-        c.fail(p + ("running_var",), _("a running variance of 0 with eps = 0 divides by zero; allowed: "
-                                       "variances > 0, or eps > 0"))
+    if any(x < 0 for x in vectors.get("running_var", ())):
+        c.fail(p + ("running_var",), _("a variance is never negative; allowed: numbers >= 0"))
     return BatchNorm(units, eps, momentum, **vectors)
 
 

@@ -101,7 +101,8 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
             params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared)
             if training is not None and training.frozen:
                 frozen_known(c, training.frozen, [f"{slot}{l}" for l, lay in enumerate(layers, start=1)
-                                                  for slot in ("W", "b", *lay.activation.learnable)],
+                                                  for slot in ("W", "b", *lay.activation.learnable,
+                                                               *(lay.norm.learnable if lay.norm is not None else ()))],
                              ("training", "frozen"))
     c.raise_errors()
     if arrays:
