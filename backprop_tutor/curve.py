@@ -96,6 +96,9 @@ def sample(name: str, lo: float = -10.0, hi: float = 10.0, settings: list[str] =
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo >= hi:
         raise TutorError(_("--from {lo} --to {hi}: the range must go from a smaller to a larger finite "
                            "number").format(lo=lo, hi=hi))
+    bad = [p for p in at if not np.isfinite(p)]
+    if bad:
+        raise TutorError(_("--at {value}: a point must be a finite number").format(value=bad[0]))
     op = activation(name, list(settings))
     x = np.linspace(lo, hi, SAMPLES)
     f, d = values(op, x)

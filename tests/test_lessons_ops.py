@@ -149,6 +149,7 @@ def test_plot_command_prints_and_writes_json():
     (["swish", "--set", "gamma=1"], "swish takes beta=NUMBER"),
     (["swish", "--set", "beta=x"], "expected a number"),
     (["tanh", "--from", "3", "--to", "1"], "the range must go from a smaller to a larger"),
+    (["tanh", "--at", "nan"], "--at nan: a point must be a finite number"),
 ])
 def test_plot_errors_exit_2(args, message):
     from backprop_tutor.cli import main
