@@ -35,7 +35,9 @@ def test_list_shows_both_worked_examples():
     result = tutor("list")
     assert result.exit_code == 0
     assert "height-weight" in result.stdout and "logistic-4x2" in result.stdout
-    assert "003_f52022dd7c009" in result.stdout  # the source document (folded at 80 columns)
+    # the source document, as a heading and in its column (folded at 80 columns: the names are never cut)
+    assert "\n003 " in result.stdout and "003_f52022dd7c0" in result.stdout and "d47.txt" in result.stdout
+    assert "init-large-saturation" in result.stdout and "mlp-sweep-activation" in result.stdout
 
 
 def test_run_prints_every_step_with_counter_and_formula():

@@ -47,7 +47,8 @@ def list_scenarios() -> None:
     out = console()
     out.print(Text(_("built-in scenarios (run one with: tutor run NAME)"), style="bold"))
     for document in sorted(groups, key=lambda d: (d == "", d)):
-        table = _list_table(Text(heading(document), style="bold"))
+        # a name is what the student types: never cut (the longest fits its column)
+        table = _list_table(Text(heading(document), style="bold"), max(len(name) for name in names))
         for row in groups[document]:
             table.add_row(*row)
         out.print(table)
@@ -61,11 +62,11 @@ def _document(raw: dict) -> str:
     return document if isinstance(document, str) else ""
 
 
-def _list_table(title):
+def _list_table(title, name_width: int):
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_lines=True)
-    table.add_column(_("name and title"), ratio=3)
+    table.add_column(_("name and title"), ratio=3, min_width=name_width, overflow="fold")
     table.add_column(_("network"), ratio=2)
     table.add_column(_("loss"), ratio=2)
     table.add_column(_("source"), ratio=2, overflow="fold")
