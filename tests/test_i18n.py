@@ -148,6 +148,7 @@ def english_words(text: str, *names: str) -> list[str]:
     scenario's, its source file's) are taken out, other than ALLOWED."""
     for name in names:
         text = text.replace(name, " ")
+    text = re.sub(r"--[\w-]+(?:[ =][\w.\[\],-]+=\S+)?", " ", text)  # a command's options, as typed (--set a.b=c)
     words = re.findall(r"[^\W\d_]+", text)
     return sorted({w for w in words if w.isascii() and len(w) >= 3 and w.lower() not in ALLOWED})
 

@@ -106,6 +106,8 @@ def _print_run(it, options: tuple, stats: bool, stats_only: bool) -> None:
     out.print(Text.assemble(literal(_(model.title), "bold"), "\n", literal(model.source, "dim"), "\n",
                             literal(_("{network}, loss: {loss}").format(network=model.shape_text(),
                                                                          loss=model.loss.describe()))))
+    if model.description:  # what to look at (a lesson's figure, an erratum of its document)
+        out.print(literal(_(model.description).strip(), "italic"))
     for note in notes(model.init, model.widths()):  # how each drawn W was drawn
         out.print(literal(line(note), "dim"))
     if not stats_only:
