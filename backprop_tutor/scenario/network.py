@@ -27,14 +27,17 @@ def activation(c: Checker, value: Any, path: Path, is_output: bool):
         cls = ACTIVATIONS[name]
         c.mapping(value, path, ("name",) + cls.parameters)
         params = {k: c.number(value[k], path + (k,)) for k in cls.parameters if k in value}
+        if "pieces" in params:
+            params["pieces"] = c.integer(value["pieces"], path + ("pieces",), 2, limits.MAX_UNITS)
     else:
         name = c.choice(value, path, tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]
         params = {}
-    if not cls.elementwise and not is_output:
+    if not cls.elementwise and not is_output and not getattr(cls, "hidden", False):
         c.fail(path, _("{name} is only allowed on the output layer; hidden layers take an element-wise "
                        "activation ({join})").format(
-                         name=name, join=', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)))
+                         name=name, join=', '.join(n for n, k in ACTIVATIONS.items()
+                                                   if k.elementwise or getattr(k, "hidden", False))))
     return cls(**params)
 
 
@@ -113,21 +116,24 @@ def _drop_probability(c: Checker, value: Any, p: Path) -> float:
     return rate
 
 
-def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset()):
+def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset(),
+               pieces: tuple = ()):
     """({W1: Table or None (drawn), b1: Table or None (zeros), ...}, init): checked, nothing
-    drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy)."""
+    drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy). `pieces`:
+    each layer's affine pieces per unit (maxout's k; 1 for the others, the default)."""
     n_layers = len(widths) - 1
+    widths = affine_widths(widths, pieces)
     names = {}
     for l in range(1, n_layers + 1):
-        names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1], value2=widths[l], l=l)
-        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l], l=l)
+        names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1][1], value2=widths[l][0], l=l)
+        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l][0], l=l)
     allowed = dict(names, init=_("an initialiser {method: normal|xavier|xavier_uniform|he|he_uniform|uniform|"
                                  "zeros|constant, seed: N, sigma: S, bias: B, layers: {L: {method: ...}}}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
     init = _init(c, d["init"], path + ("init",), n_layers) if "init" in d else {}
     params = {}
     for l in range(1, n_layers + 1):
-        n_in, n_out = widths[l - 1], widths[l]
+        n_in, n_out = widths[l - 1][1], widths[l][0]
         w_key, b_key = f"W{l}", f"b{l}"
         with c.collect():
             if w_key in d:
@@ -144,14 +150,23 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: froz
     return params, init
 
 
-def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset()) -> dict:
+def affine_widths(widths: list[int], pieces: tuple = ()) -> list[tuple[int, int]]:
+    """Per layer (the inputs first): (width of its Z, width of its output). A maxout layer of
+    n units with k pieces has a Z of width n·k; every other layer's Z is as wide as its output."""
+    k = (1,) + tuple(pieces) + (1,) * (len(widths) - 1 - len(pieces))
+    return [(w * k[i], w) for i, w in enumerate(widths)]
+
+
+def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset(),
+                     pieces: tuple = ()) -> dict:
     """The checked parameters as arrays: the missing weights drawn from the initialiser (every
     layer's draw made in turn, so that giving one matrix explicitly does not change the
     others), the missing biases the initialiser's `bias` (0 unless it says), a bias vector flat."""
     rng = np.random.default_rng(init.get("seed", 0))
     out = {}
+    widths = affine_widths(widths, pieces)
     for l in range(1, len(widths)):
-        n_in, n_out = widths[l - 1], widths[l]
+        n_in, n_out = widths[l - 1][1], widths[l][0]
         spec = layer_init(init, l)
         drawn_w = _draw(spec, rng, n_in, n_out) if init else None
         given_w, given_b = params[f"W{l}"], params[f"b{l}"]
