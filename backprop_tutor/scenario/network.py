@@ -144,7 +144,8 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: froz
                 c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
                                "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
-            params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init)
+            params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init,
+                                  widths[l][1] if widths[l][0] != widths[l][1] else None)
     if init:
         init["drawn"] = tuple(k for k, v in params.items() if v is None and k.startswith("W"))
     return params, init
@@ -184,9 +185,16 @@ def layer_init(init: dict, layer: int) -> dict:
     return {**{k: v for k, v in init.items() if k not in ("layers", "sigma", "limit", "value")}, **own}
 
 
-def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict):
+def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict, units: int | None = None):
+    """`units`: the units of a layer whose affine map gives several pieces per unit (maxout)."""
     if b_key in d:
         b = c.matrix(d[b_key], path + (b_key,), what=_("bias vector {name}").format(name=b_key))
+        if units is not None and (b.size != n_out or min(b.shape) != 1):
+            c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {units} maxout "
+                                      "units of {pieces} pieces; give a flat list of {n_out} numbers (piece p "
+                                      "of unit u at place u·{pieces} + p)").format(
+                                        b_key=b_key, size=b.size, l=l, units=units, pieces=n_out // units,
+                                        n_out=n_out))
         if b.size != n_out or min(b.shape) != 1:
             c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {n_out} "
                                       "units; give a flat list of {n_out2} numbers").format(
