@@ -133,3 +133,11 @@ def test_maxout_is_allowed_in_a_hidden_layer_softmax_is_not(tmp_path):
     with pytest.raises(ScenarioError) as err:
         load_file(write(tmp_path, text))
     assert "maxout" in str(err.value)  # named among the activations a hidden layer takes
+
+
+def test_batch_norm_on_a_maxout_layer_is_refused_at_its_line(tmp_path):
+    text = NET.replace("pieces: 3}}", "pieces: 3}, batch_norm: true}")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "batch_norm" in ln)
+    with pytest.raises(ScenarioError) as err:
+        load_file(write(tmp_path, text))
+    assert f"mx.yaml:{line}:" in str(err.value) and "batch_norm" in str(err.value) and "maxout" in str(err.value)

@@ -76,6 +76,9 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
     if is_output and dropout:
         c.note(p + ("dropout",), _("dropout applies to a hidden layer's activations; the output layer feeds "
                                    "the loss (allowed: 0 here)"))
+    if norm is not None and getattr(act, "pieces", 1) > 1:
+        c.note(p + ("batch_norm",), _("batch normalisation is not available on a maxout layer (its Z has "
+                                      "{pieces} pieces per unit); allowed here: false").format(pieces=act.pieces))
     if bias == "shared" and kind != "linear":
         c.note(p + ("bias",), _("a shared bias is for a `linear` layer (allowed here: own)"))
     if units is None or act is None or bias is None or dropout is None:
