@@ -16,6 +16,8 @@ INIT_METHODS = ("normal", "xavier", "he", "uniform", "zeros", "constant", "xavie
 LAYER_TYPES = ("linear", "binary_linear")
 #: a layer's `bias`: one per unit, or one number shared by every unit of the layer
 BIAS_KINDS = ("own", "shared")
+#: most affine pieces per maxout unit
+MAX_PIECES = 16
 
 
 def activation(c: Checker, value: Any, path: Path, is_output: bool):
@@ -28,7 +30,7 @@ def activation(c: Checker, value: Any, path: Path, is_output: bool):
         c.mapping(value, path, ("name",) + cls.parameters)
         params = {k: c.number(value[k], path + (k,)) for k in cls.parameters if k in value}
         if "pieces" in params:
-            params["pieces"] = c.integer(value["pieces"], path + ("pieces",), 2, limits.MAX_UNITS)
+            params["pieces"] = c.integer(value["pieces"], path + ("pieces",), 2, MAX_PIECES)
     else:
         name = c.choice(value, path, tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]

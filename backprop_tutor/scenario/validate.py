@@ -96,9 +96,11 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
     if layers and x is not None:
         widths = [n_in] + [lay.units for lay in layers]
         with c.collect():
-            memory_budget(c, widths, batch_rows(training, x.shape[0]), ("network",))
-            shared = frozenset(l for l, lay in enumerate(layers, start=1) if lay.bias == "shared")
             pieces = tuple(getattr(lay.activation, "pieces", 1) for lay in layers)
+            # a maxout layer's Z is units x pieces wide (counted for the next layer's W too: an upper bound)
+            memory_budget(c, [n_in] + [lay.units * k for lay, k in zip(layers, pieces)],
+                          batch_rows(training, x.shape[0]), ("network",))
+            shared = frozenset(l for l, lay in enumerate(layers, start=1) if lay.bias == "shared")
             params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared, pieces)
             if training is not None and training.frozen:
                 frozen_known(c, training.frozen, [f"{slot}{l}" for l, lay in enumerate(layers, start=1)
