@@ -464,3 +464,62 @@ def test_dropout_batch_norm_and_shared_bias_match_autodiff(tmp_path):
         close(steps[f"dL/d{name}"].value, g, f"dL/d{name}")
         want = params[name] if name == "W3" else params[name] - 0.3 * g
         close(steps[name].value, want, name)
+
+
+@st.composite
+def maxout_networks(draw):
+    """A hidden maxout layer (n units, k pieces: Z1 of width n·k, piece p of unit u in column
+    u·k + p) under a tanh output, squared error; no two pieces of a unit tie (the subgradient
+    there is a choice, not a derivative)."""
+    n_in, n, k, m = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(2, 3)), draw(st.integers(1, 4))
+    num = st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3))
+    out = draw(st.integers(1, 2))
+    return {"n_in": n_in, "n": n, "k": k, "out": out,
+            "W1": [[draw(num) for _ in range(n * k)] for _ in range(n_in)], "b1": [draw(num) for _ in range(n * k)],
+            "W2": [[draw(num) for _ in range(out)] for _ in range(n)], "b2": [draw(num) for _ in range(out)],
+            "x": [[draw(num) for _ in range(n_in)] for _ in range(m)],
+            "y": [[draw(num) for _ in range(out)] for _ in range(m)]}
+
+
+def _maxout_reference(spec, params, x, y):
+    z1 = anp.dot(x, params["W1"]) + params["b1"]
+    a1 = anp.max(anp.reshape(z1, (x.shape[0], spec["n"], spec["k"])), axis=2)
+    a2 = anp.tanh(anp.dot(a1, params["W2"]) + params["b2"])
+    return 0.5 * anp.sum((a2 - y) ** 2) / x.shape[0], z1, a1
+
+
+@SETTINGS
+@given(spec=maxout_networks())
+def test_maxout_matches_autodiff(spec, tmp_path_factory):
+    """Maxout's forward values, every gradient and every update, and two iterations of `train`,
+    against autograd's max over each unit's pieces."""
+    layer = {"units": spec["n"], "activation": {"name": "maxout", "pieces": spec["k"]}}
+    doc = {"name": "drawn", "title": "drawn", "data": {"inputs": spec["x"], "targets": spec["y"]},
+           "network": {"inputs": spec["n_in"], "layers": [layer, {"units": spec["out"], "activation": "tanh"}]},
+           "parameters": {key: spec[key] for key in ("W1", "b1", "W2", "b2")},
+           "loss": {"type": "mse", "samples": "mean", "outputs": "sum", "half": True},
+           "training": {"learning_rate": 0.1, "batch": "full", "max_iterations": 2}}
+    path = tmp_path_factory.mktemp("s") / "maxout.yaml"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    params = {key: onp.array(spec[key], dtype=float) for key in ("W1", "b1", "W2", "b2")}
+    x, y = onp.array(spec["x"], dtype=float), onp.array(spec["y"], dtype=float)
+    loss, z1, a1 = _maxout_reference(spec, params, x, y)
+    blocks = onp.sort(z1.reshape(x.shape[0], spec["n"], spec["k"]), axis=2)
+    assume((blocks[..., -1] - blocks[..., -2]).min() > 1e-6)
+    s = load_file(str(path))
+    steps = {st_.key: st_ for st_ in Engine(s).steps()}
+    close(steps["Z1"].value, z1, "Z1")
+    close(steps["A1"].value, a1, "A1")
+    close(steps["L"].value, loss, "L")
+    grads = ag.grad(lambda p: _maxout_reference(spec, p, x, y)[0])(params)
+    for name, g in grads.items():
+        close(steps[f"dL/d{name}"].value, g, f"dL/d{name}", 10.0)
+        close(steps[name].value, params[name] - 0.1 * g, f"updated {name}", 10.0)
+    second = {name: params[name] - 0.1 * g for name, g in grads.items()}
+    z1b = _maxout_reference(spec, second, x, y)[1]
+    blocks = onp.sort(z1b.reshape(x.shape[0], spec["n"], spec["k"]), axis=2)
+    assume((blocks[..., -1] - blocks[..., -2]).min() > 1e-6)
+    grads2 = ag.grad(lambda p: _maxout_reference(spec, p, x, y)[0])(second)
+    trained = train(s)
+    for name in second:
+        close(trained.params[name], second[name] - 0.1 * grads2[name], f"trained {name}", 10.0)

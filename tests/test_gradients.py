@@ -110,7 +110,8 @@ OUTPUTS = [  # (output activation, loss spec, target kind)
     ("tanh", {"type": "mse", "samples": "sum", "outputs": "sum", "half": True}, "real"),
     ("softmax", {"type": "mse", "outputs": "sum"}, "onehot"),
 ]
-HIDDEN = ELEMENTWISE + ["leaky_relu", "elu", "swish", "prelu"]
+HIDDEN = ELEMENTWISE + ["leaky_relu", "elu", "swish", "prelu", "maxout"]
+PIECES = {"maxout": 2}  # a maxout layer of n units: Z (and W, b) n·2 wide
 
 
 def random_scenario(rng, hidden: list[str], output, loss, targets, l2: float):
@@ -123,12 +124,14 @@ def random_scenario(rng, hidden: list[str], output, loss, targets, l2: float):
         y = np.eye(k)[rng.integers(0, k, size=m)].tolist()
     else:
         y = rng.normal(size=(m, k)).tolist()
-    layers = [{"units": w, "activation": a} for w, a in zip(widths[1:-1], hidden)]
+    layers = [{"units": w, "activation": {"name": a, "pieces": PIECES[a]} if a in PIECES else a}
+              for w, a in zip(widths[1:-1], hidden)]
+    pieces = [1] + [PIECES.get(a, 1) for a in hidden] + [1]
     layers.append({"units": k, "activation": output})
     params = {}
     for l in range(1, len(widths)):
-        params[f"W{l}"] = rng.normal(size=(widths[l - 1], widths[l])).tolist()
-        params[f"b{l}"] = rng.normal(size=widths[l]).tolist()
+        params[f"W{l}"] = rng.normal(size=(widths[l - 1], widths[l] * pieces[l])).tolist()
+        params[f"b{l}"] = rng.normal(size=widths[l] * pieces[l]).tolist()
     raw = {"name": "random", "data": {"inputs": rng.normal(size=(m, n_in)).tolist(), "targets": y},
            "network": {"inputs": n_in, "layers": layers}, "parameters": params,
            "loss": dict(loss, l2=l2)}
@@ -162,6 +165,12 @@ def test_whole_network_gradients_match_finite_difference(seed, hidden, out, l2):
     _, grads, pre = loss_and_grads(engine, params, x, y)
     # ReLU-like units at a kink have no derivative; finite differences straddle it
     assume(all(np.abs(z).min() > 1e-3 for z in pre))
+    # a maxout unit whose two largest pieces (almost) tie is at its kink too
+    for z, lay in zip(pre, scenario.layers):
+        k = getattr(lay.activation, "pieces", 1)
+        if k > 1:
+            top = np.sort(z.reshape(z.shape[0], -1, k), axis=2)
+            assume((top[..., -1] - top[..., -2]).min() > 1e-3)
     # a probability within 1e-4 of 0 or 1 makes log(yhat) / log(1 - yhat) lose most of
     # its digits to cancellation in float64, so no finite difference can serve as a
     # reference there (the rule itself is checked on every other draw)

@@ -224,7 +224,7 @@ def test_a_scenario_error_is_vietnamese_in_the_same_shape(tmp_path):
     lines, english_lines = done.stderr.splitlines(), english.stderr.splitlines()
     assert lines[0] == ("bad.yaml:6: network.layers[0].activation: hàm kích hoạt không xác định 'sigmod'; "
                         "cho phép: identity, sigmoid, tanh, relu, leaky_relu, elu, swish, softmax, sign, prelu, relu6, "
-                        "softplus, mish, gelu")
+                        "softplus, mish, gelu, maxout")
     assert lines[1] == "bad.yaml:8: training.learning_rate: -1 nằm ngoài khoảng; cho phép: một số lớn hơn 0"
     assert english_lines[1] == "bad.yaml:8: training.learning_rate: -1 is out of range; allowed: a number greater than 0"
     assert [line.split(": ")[:2] for line in lines] == [line.split(": ")[:2] for line in english_lines]

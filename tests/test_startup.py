@@ -167,9 +167,12 @@ def test_run_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name)
 #: refuses (it reaches the loss through batch normalisation or training-mode dropout; see
 #: tests/test_lessons_layers.py), the first value it does derive
 EXPLAINED = {"batch-norm": "dL/dA1", "dropout": "dL/dZ2"}
+#: the lessons explain derives nothing of: it refuses every target of a network with a maxout
+#: layer, with the reason (tests/test_maxout.py), and a refusal keeps nothing
+NOT_EXPLAINED = {"maxout"}
 
 
-@pytest.mark.parametrize("name", CACHED)
+@pytest.mark.parametrize("name", [name for name in CACHED if name not in NOT_EXPLAINED])
 def test_explain_is_the_same_with_and_without_the_cache(monkeypatch, tmp_path, name):
     monkeypatch.setenv("TUTOR_CACHE_DIR", str(tmp_path))
     _same_with_and_without_cache(monkeypatch, tmp_path, ["explain", EXPLAINED.get(name, "dL/dW1"), "-s", name])

@@ -16,6 +16,8 @@ INIT_METHODS = ("normal", "xavier", "he", "uniform", "zeros", "constant", "xavie
 LAYER_TYPES = ("linear", "binary_linear")
 #: a layer's `bias`: one per unit, or one number shared by every unit of the layer
 BIAS_KINDS = ("own", "shared")
+#: most affine pieces per maxout unit
+MAX_PIECES = 16
 
 
 def activation(c: Checker, value: Any, path: Path, is_output: bool):
@@ -27,14 +29,17 @@ def activation(c: Checker, value: Any, path: Path, is_output: bool):
         cls = ACTIVATIONS[name]
         c.mapping(value, path, ("name",) + cls.parameters)
         params = {k: c.number(value[k], path + (k,)) for k in cls.parameters if k in value}
+        if "pieces" in params:
+            params["pieces"] = c.integer(value["pieces"], path + ("pieces",), 2, MAX_PIECES)
     else:
         name = c.choice(value, path, tuple(ACTIVATIONS), N_("activation"))
         cls = ACTIVATIONS[name]
         params = {}
-    if not cls.elementwise and not is_output:
+    if not cls.elementwise and not is_output and not getattr(cls, "hidden", False):
         c.fail(path, _("{name} is only allowed on the output layer; hidden layers take an element-wise "
                        "activation ({join})").format(
-                         name=name, join=', '.join(n for n, k in ACTIVATIONS.items() if k.elementwise)))
+                         name=name, join=', '.join(n for n, k in ACTIVATIONS.items()
+                                                   if k.elementwise or getattr(k, "hidden", False))))
     return cls(**params)
 
 
@@ -73,6 +78,9 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
     if is_output and dropout:
         c.note(p + ("dropout",), _("dropout applies to a hidden layer's activations; the output layer feeds "
                                    "the loss (allowed: 0 here)"))
+    if norm is not None and getattr(act, "pieces", 1) > 1:
+        c.note(p + ("batch_norm",), _("batch normalisation is not available on a maxout layer (its Z has "
+                                      "{pieces} pieces per unit); allowed here: false").format(pieces=act.pieces))
     if bias == "shared" and kind != "linear":
         c.note(p + ("bias",), _("a shared bias is for a `linear` layer (allowed here: own)"))
     if units is None or act is None or bias is None or dropout is None:
@@ -112,21 +120,24 @@ def _drop_probability(c: Checker, value: Any, p: Path) -> float:
     return rate
 
 
-def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset()):
+def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset(),
+               pieces: tuple = ()):
     """({W1: Table or None (drawn), b1: Table or None (zeros), ...}, init): checked, nothing
-    drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy)."""
+    drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy). `pieces`:
+    each layer's affine pieces per unit (maxout's k; 1 for the others, the default)."""
     n_layers = len(widths) - 1
+    widths = affine_widths(widths, pieces)
     names = {}
     for l in range(1, n_layers + 1):
-        names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1], value2=widths[l], l=l)
-        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l], l=l)
+        names[f"W{l}"] = _("the {value} x {value2} weight matrix of layer {l}").format(value=widths[l - 1][1], value2=widths[l][0], l=l)
+        names[f"b{l}"] = _("the {value} biases of layer {l}").format(value=1 if l in shared else widths[l][0], l=l)
     allowed = dict(names, init=_("an initialiser {method: normal|xavier|xavier_uniform|he|he_uniform|uniform|"
                                  "zeros|constant, seed: N, sigma: S, bias: B, layers: {L: {method: ...}}}"))
     d = c.mapping(raw if raw is not None else {}, path, allowed)
     init = _init(c, d["init"], path + ("init",), n_layers) if "init" in d else {}
     params = {}
     for l in range(1, n_layers + 1):
-        n_in, n_out = widths[l - 1], widths[l]
+        n_in, n_out = widths[l - 1][1], widths[l][0]
         w_key, b_key = f"W{l}", f"b{l}"
         with c.collect():
             if w_key in d:
@@ -137,20 +148,30 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: froz
                 c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
                                "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
         with c.collect():
-            params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init)
+            params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init,
+                                  widths[l][1] if widths[l][0] != widths[l][1] else None)
     if init:
         init["drawn"] = tuple(k for k, v in params.items() if v is None and k.startswith("W"))
     return params, init
 
 
-def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset()) -> dict:
+def affine_widths(widths: list[int], pieces: tuple = ()) -> list[tuple[int, int]]:
+    """Per layer (the inputs first): (width of its Z, width of its output). A maxout layer of
+    n units with k pieces has a Z of width n·k; every other layer's Z is as wide as its output."""
+    k = (1,) + tuple(pieces) + (1,) * (len(widths) - 1 - len(pieces))
+    return [(w * k[i], w) for i, w in enumerate(widths)]
+
+
+def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozenset = frozenset(),
+                     pieces: tuple = ()) -> dict:
     """The checked parameters as arrays: the missing weights drawn from the initialiser (every
     layer's draw made in turn, so that giving one matrix explicitly does not change the
     others), the missing biases the initialiser's `bias` (0 unless it says), a bias vector flat."""
     rng = np.random.default_rng(init.get("seed", 0))
     out = {}
+    widths = affine_widths(widths, pieces)
     for l in range(1, len(widths)):
-        n_in, n_out = widths[l - 1], widths[l]
+        n_in, n_out = widths[l - 1][1], widths[l][0]
         spec = layer_init(init, l)
         drawn_w = _draw(spec, rng, n_in, n_out) if init else None
         given_w, given_b = params[f"W{l}"], params[f"b{l}"]
@@ -168,9 +189,16 @@ def layer_init(init: dict, layer: int) -> dict:
     return {**{k: v for k, v in init.items() if k not in ("layers", "sigma", "limit", "value")}, **own}
 
 
-def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict):
+def _bias(c: Checker, d: dict, path: Path, b_key: str, l: int, n_out: int, init: dict, units: int | None = None):
+    """`units`: the units of a layer whose affine map gives several pieces per unit (maxout)."""
     if b_key in d:
         b = c.matrix(d[b_key], path + (b_key,), what=_("bias vector {name}").format(name=b_key))
+        if units is not None and (b.size != n_out or min(b.shape) != 1):
+            c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {units} maxout "
+                                      "units of {pieces} pieces; give a flat list of {n_out} numbers (piece p "
+                                      "of unit u at place u·{pieces} + p)").format(
+                                        b_key=b_key, size=b.size, l=l, units=units, pieces=n_out // units,
+                                        n_out=n_out))
         if b.size != n_out or min(b.shape) != 1:
             c.fail(path + (b_key,), _("wrong shape: {b_key} has {size} numbers, but layer {l} has {n_out} "
                                       "units; give a flat list of {n_out2} numbers").format(

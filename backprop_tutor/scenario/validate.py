@@ -96,9 +96,12 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
     if layers and x is not None:
         widths = [n_in] + [lay.units for lay in layers]
         with c.collect():
-            memory_budget(c, widths, batch_rows(training, x.shape[0]), ("network",))
+            pieces = tuple(getattr(lay.activation, "pieces", 1) for lay in layers)
+            # a maxout layer's Z is units x pieces wide (counted for the next layer's W too: an upper bound)
+            memory_budget(c, [n_in] + [lay.units * k for lay, k in zip(layers, pieces)],
+                          batch_rows(training, x.shape[0]), ("network",))
             shared = frozenset(l for l, lay in enumerate(layers, start=1) if lay.bias == "shared")
-            params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared)
+            params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared, pieces)
             if training is not None and training.frozen:
                 frozen_known(c, training.frozen, [f"{slot}{l}" for l, lay in enumerate(layers, start=1)
                                                   for slot in ("W", "b", *lay.activation.learnable,
@@ -106,7 +109,7 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
                              ("training", "frozen"))
     c.raise_errors()
     if arrays:
-        x, y, params = as_array(x), as_array(y), parameter_arrays(params, init, widths, shared)
+        x, y, params = as_array(x), as_array(y), parameter_arrays(params, init, widths, shared, pieces)
     return dict(inputs=x, targets=y, preprocess=pre, n_inputs=n_in, layers=layers, parameters=params,
                 loss=lossed[0], l2=lossed[1], training=training, notation=notation, init=init,
                 ste_threshold=threshold,

@@ -27,6 +27,12 @@ def refuse_unreached(scenario, target) -> None:
                 "of the batch, not one term per unit. The numbers are the steps of `tutor run` (μ{q}, "
                 "σ²{q}, X̂{q}, Y{q} and dL/dγ{q}, dL/dβ{q}, dL/dX̂{q}, dL/dσ²{q}, dL/dμ{q}, dL/dZ{q}); "
                 "a finite difference checks them in the tests").format(q=q))
+        if getattr(layer.activation, "pieces", 1) > 1:
+            raise UnsupportedError(_(
+                "the chain-rule derivation does not go through maxout (layer {q}): each unit is the largest "
+                "of its {k} pieces, not a function of one z, and dL/dZ{q} goes to the winning piece only. "
+                "The numbers are the steps A{q} and dL/dZ{q} of `tutor run`, `--json` and step mode").format(
+                    q=q, k=layer.activation.pieces))
     layer = scenario.layers[target.layer - 1]
     if target.kind == "b" and getattr(layer, "bias", "own") == "shared":
         raise UnsupportedError(_(
