@@ -86,6 +86,10 @@ def test_run_shows_the_term_and_explain_derives_sign():
     out = tutor("run", SCENARIO)
     assert "λ = 0.1: data loss 17.1225 + L1 penalty 0.1" in out
     assert "data loss + λ·‖W‖₁ = 17.1225 + 0.1 = 17.2225" in out
+    assert "∂L/∂W1 = X ⋅∂L/∂Z1 + λ·sign(W1)" in out  # the step's rule, not λW
+    assert "there sign(0) = 0 is taken (a subgradient)" in out
+    elastic = tutor("run", SCENARIO, "--set", "loss.penalty.type=elastic_net", "--set", "loss.penalty.beta=0.5")
+    assert "+ λ·(W1/2 + sign(W1))" in elastic and "-22.525" in elastic  # -22.65 + 0.1 (0.5/2 + 1)
     text = tutor("explain", "dL/dW1", "-s", SCENARIO)
     assert "λ⋅sign(wᵢⱼ⁽¹⁾)" in text
     assert "sign(0) = 0" in text

@@ -163,6 +163,8 @@ class Recorder:
         l = lay.layer
         gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.in_name(l - 1)
         extra = {"l2": l2, "penalty_of": penalty.spec()} if l2 and penalty is not None else {"l2": l2} if l2 else {}
+        if l2 and penalty is not None and penalty.absolute:
+            extra["subgradient"] = _("|w| has no derivative at w = 0; there sign(0) = 0 is taken (a subgradient).")
         if lay.affine.weight_op is not None:
             extra["straight_through"] = _("dL/d{value} is passed unchanged to the latent W{l}").format(value=self.wname[l], l=l)
         self.add(key=grad_key(f"W{l}"), phase="backward", symbol=self.gsym(f"W{l}"), op=lay.affine,

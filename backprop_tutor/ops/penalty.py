@@ -122,3 +122,15 @@ def _whole_text(self) -> str:
 
 
 Penalty.whole_text = _whole_text
+
+
+def _gradient_text(self, name: str) -> str:
+    """d(term)/dW entry by entry, as sympy derives it from `symbolic` and written over the
+    matrix `name` (e.g. λ·sign(W1)); w is real, so d|w|/dw = sign(w)."""
+    import sympy as sp
+    real = sp.Dummy("w", real=True)
+    derived = sp.diff(self.symbolic(sp, real, sp.Symbol("λ")), real).subs(real, sp.Symbol(name))
+    return sp.sstr(derived).replace("*", "·")
+
+
+Penalty.gradient_text = _gradient_text

@@ -65,6 +65,8 @@ def constants(step, digits: int) -> list[str]:
             l2=n(ex["l2"]), data_loss=n(ex["data_loss"]), penalty=n(ex["penalty"])))
     elif ex.get("l2") and "data_loss" not in ex:
         out.append(f"λ = {n(ex['l2'])}")
+    if ex.get("subgradient"):
+        out.append(ex["subgradient"])
     if "p" in ex and "mode" in ex:  # dropout
         out.append(_("p = {p}, mode {mode}: scale 1/(1 − p) = {scale}").format(
             p=n(ex["p"]), mode=ex["mode"], scale=n(ex["scale"])) if ex["mode"] == "train" else

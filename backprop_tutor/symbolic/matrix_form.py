@@ -207,9 +207,7 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
 def _penalty_rule(op, rule, W, shapes: str, reason):
     """+ the penalty's own derivative, taken by sympy from its term on one entry and written
     entrywise over W (sign(W): the sign of each entry, 0 at 0, the subgradient used)."""
-    real = sp.Dummy("w", real=True)
-    derived = sp.diff(op.symbolic(sp, real, sp.Symbol("λ")), real).subs(real, sp.Symbol(W.name))
-    term = sp.MatrixSymbol(sp.sstr(derived).replace("*", "·"), *W.shape)
+    term = sp.MatrixSymbol(op.gradient_text(W.name), *W.shape)
     shapes += f", + ({W.shape[0]}×{W.shape[1]})"
     reason += sentence("; plus {term}, the derivative of {title} {whole}, which depends on W directly",
                        term=Inline(term), title=_(op.title), whole=op.whole_text())

@@ -105,7 +105,11 @@ def weight_equation(step):
     rule = _rules(step, H, sp.MatrixSymbol("W", H.shape[1], G.shape[1]), G)["W"]
     if rest:
         (wname, wv), = rest
-        rule = rule + sp.Symbol("λ") * _mat(wname, wv)
+        spec = step.extra.get("penalty_of")
+        if spec and spec != {"type": "l2", "convention": "half"}:
+            rule = rule + sp.MatrixSymbol(penalty_of(spec).gradient_text(wname), *np.shape(_2d(wv)))
+        else:
+            rule = rule + sp.Symbol("λ") * _mat(wname, wv)
     return sp.Eq(_mat(step.symbol, step.value), rule, evaluate=False)
 
 
