@@ -11,7 +11,7 @@ L1 has no squared part, so both conventions give λ Σ |W|.
 
 from __future__ import annotations
 
-import numpy as np
+from ..lazy import numpy as np
 
 from .base import Op
 from ..i18n import N_
