@@ -109,6 +109,13 @@ def reference_loss(spec, params, x, y):
             / (k if o.get("outputs", "mean") == "mean" else 1)
         data = c * anp.sum((yhat - y) ** 2)
     penalty = 0.5 * spec["l2"] * sum(anp.sum(params[f"W{l}"] ** 2) for l in range(1, n + 1))
+    pen = spec.get("penalty")
+    if pen:  # loss.penalty: λ Σ (c W² + |W|-part), by type and convention; autograd's d|w|/dw is 0 at 0
+        sq = {"l1": 0.0, "l2": 1.0, "elastic_net": pen.get("beta", 1.0)}[pen["type"]]
+        sq = sq / 2 if pen.get("convention", "half") == "half" else sq
+        ab = 0.0 if pen["type"] == "l2" else 1.0
+        penalty = pen["lambda"] * sum(sq * anp.sum(params[f"W{l}"] ** 2) + ab * anp.sum(anp.abs(params[f"W{l}"]))
+                                      for l in range(1, n + 1))
     return data + penalty, values
 
 
@@ -161,6 +168,10 @@ def scenarios(draw):
         "step_batch": draw(st.integers(1, m)),
         "layers": layers, "loss": loss, "params": params, "x": x, "y": y, "alphas": alphas,
         "l2": draw(st.sampled_from([0.0, 0.0, 0.1])),
+        "penalty": draw(st.sampled_from([None, None, {"type": "l1", "lambda": 0.1},
+                                         {"type": "elastic_net", "lambda": 0.1, "beta": 0.5, "convention": "plain"},
+                                         {"type": "elastic_net", "lambda": 0.2, "beta": 2.0},
+                                         {"type": "l2", "lambda": 0.1, "convention": "plain"}])),
         "pre_x": draw(st.sampled_from(["none", "minmax", "standardize"])),
         "pre_y": draw(st.sampled_from(["none", "minmax", "standardize"])) if loss == "mse" else "none",
         "batch": draw(st.sampled_from(["full", "record", 2])),
@@ -189,7 +200,8 @@ def write(spec, tmp_path) -> str:
         "network": {"inputs": len(spec["x"][0]),
                     "layers": [{"units": u, "activation": act(l, a)} for l, (u, a) in enumerate(spec["layers"], 1)]},
         "parameters": spec["params"],
-        "loss": {"type": spec["loss"], **spec["mse"], **({"l2": spec["l2"]} if spec["l2"] else {})},
+        "loss": {"type": spec["loss"], **spec["mse"],
+                 **({"penalty": spec["penalty"]} if spec.get("penalty") else {"l2": spec["l2"]} if spec["l2"] else {})},
         "training": training,
     }
     path = tmp_path / "drawn.yaml"

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..ops import AFFINE, Frozen, L2Penalty, affine_of
+from ..ops import AFFINE, Frozen, affine_of
+from ..ops.penalty import L2Term
 from ..ops.dropout import Dropout
 from .lazy import Rowwise, is_lazy, wide
 from .norm import norm_backward, norm_forward, running_names
 
-PENALTY = L2Penalty()
 FROZEN = Frozen()
 
 
@@ -65,7 +65,7 @@ class Network:
 
     def __init__(self, kinds: list[str], activations: list, loss, l2: float = 0.0, clip: float = 1.0,
                  affines: list | None = None, drops: list | None = None, frozen=(),
-                 norms: list | None = None) -> None:
+                 norms: list | None = None, penalty=None) -> None:
         self.layers = []
         for l, (kind, act) in enumerate(zip(kinds, activations), start=1):
             affine = AFFINE[kind].of(clip) if affines is None else affines[l - 1]
@@ -75,7 +75,8 @@ class Network:
                 {slot: f"{slot}{l}" for slot in act.learnable}, None if drops is None else drops[l - 1],
                 norm, {slot: f"{slot}{l}" for slot in (norm.learnable if norm is not None else ())}))
         self.loss = loss
-        self.l2 = l2
+        self.l2 = l2  # λ of the penalty (0: none)
+        self.penalty = penalty if penalty is not None else L2Term()
         self.frozen = frozenset(frozen)
         self.params = [Param(name, lay.layer, slot, op) for lay in self.layers
                        for op, names in ((lay.affine, lay.affine_names), (lay.norm, lay.norm_names),
@@ -90,7 +91,7 @@ class Network:
         norms = [lay.norm.of_mode(t.mode) if lay.norm is not None else None for lay in scenario.layers]
         return cls([lay.kind for lay in scenario.layers], [lay.activation for lay in scenario.layers],
                    scenario.loss, scenario.l2, t.clip, [affine_of(lay, t.clip) for lay in scenario.layers],
-                   drops, t.frozen, norms)
+                   drops, t.frozen, norms, scenario.penalty)
 
     def for_inference(self) -> "Network":
         """The same network at inference: no dropout, batch normalisation from its running statistics."""
@@ -214,8 +215,8 @@ def loss_of(net: Network, params: dict, yhat, z_out, y, rec=None) -> tuple[float
     penalty = 0.0
     if net.l2:
         weights = [params[name] for lay in net.layers for slot, name in lay.affine_names.items()
-                   if PENALTY.applies_to(slot)]
-        penalty = PENALTY.forward(weights, net.l2)
+                   if net.penalty.applies_to(slot)]
+        penalty = net.penalty.forward(weights, net.l2)
     if rec is not None:
         rec.loss(net, yhat, y, data_loss, penalty)
     return data_loss + penalty, data_loss, penalty, one_minus
@@ -291,16 +292,16 @@ def _layer_backward(net, lay, params, hs, zs, ws, acts, g, result, rec, work, gi
     if fold_lr is not None:
         result.folded.add(lay.affine_names["W"])
     if net.l2 and lazy:
-        gw = Rowwise(lambda g, w: g + PENALTY.backward(w, net.l2), gw, W)
+        gw = Rowwise(lambda g, w: g + net.penalty.backward(w, net.l2), gw, W)
     elif net.l2:
-        gw += PENALTY.backward(W, net.l2)
+        gw += net.penalty.backward(W, net.l2)
     gw, gb = given(f"dL/d{lay.affine_names['W']}", gw), given(f"dL/d{lay.affine_names['b']}", gb)
     if gh is not None:
         gh = given(f"dL/d{'D' if net.layers[l - 2].drop is not None else 'A'}{l - 1}", gh)
     result.grads[lay.affine_names["W"]] = gw
     result.grads[lay.affine_names["b"]] = gb
     if rec is not None:
-        rec.affine_grads(lay, hs[i], gz, ws[i], W, gw, gb, gh, net.l2)
+        rec.affine_grads(lay, hs[i], gz, ws[i], W, gw, gb, gh, net.l2, net.penalty)
     return gh
 
 

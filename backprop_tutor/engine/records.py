@@ -81,7 +81,8 @@ class Recorder:
                  reuses=(f"A{self.n}",), quantity="L", slots=("yhat", "y"),
                  names={"yhat": self.act_name(self.n), "y": self.s.notation.targets},
                  extra={"scale": net.loss.scale(m, k), "m": m, "k": k, "data_loss": data_loss,
-                        "penalty": penalty, "l2": net.l2})
+                        "penalty": penalty, "l2": net.l2,
+                        **({"penalty_of": net.penalty.spec()} if net.l2 else {})})
 
     def dropout(self, lay, a, mask, d) -> None:
         l, name = lay.layer, self.act_name(lay.layer)
@@ -158,10 +159,12 @@ class Recorder:
                  slots=("g", "z"), extra={"slot": slot},
                  names={"g": self.act_name(l), "z": pre, "out": shown})
 
-    def affine_grads(self, lay, h, gz, w_used, W, gw, gb, gh, l2) -> None:
+    def affine_grads(self, lay, h, gz, w_used, W, gw, gb, gh, l2, penalty=None) -> None:
         l = lay.layer
         gz_sym, hname = self.gsym(self.s.notation.pre(l)), self.in_name(l - 1)
-        extra = {"l2": l2} if l2 else {}
+        extra = {"l2": l2, "penalty_of": penalty.spec()} if l2 and penalty is not None else {"l2": l2} if l2 else {}
+        if l2 and penalty is not None and penalty.absolute:
+            extra["subgradient"] = _("|w| has no derivative at w = 0; there sign(0) = 0 is taken (a subgradient).")
         if lay.affine.weight_op is not None:
             extra["straight_through"] = _("dL/d{value} is passed unchanged to the latent W{l}").format(value=self.wname[l], l=l)
         self.add(key=grad_key(f"W{l}"), phase="backward", symbol=self.gsym(f"W{l}"), op=lay.affine,

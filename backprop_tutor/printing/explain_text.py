@@ -58,7 +58,13 @@ def _locals_text(ex: Explanation, width: int | None) -> str:
             chain.append(f.output_form)
         how = (_("from {operation}, with a = f(z):") if len(chain) > 2 else _("from {operation}:")).format(
             operation=_(f.op))
-        if f is ex.penalty:
+        if f is ex.penalty and f.derived != sp.Symbol("λ") * f.wrt:  # not the λ/2 ‖W‖² of `loss.l2`
+            how = _("from the {operation}, a term of its own beside the chain: it depends on {weight} "
+                    "directly, not through the network:").format(
+                operation=_(f.op), weight=pretty(f.leibniz.variables[0]))
+            if f.form.has(sp.Abs):
+                how += " " + _("|w| has no derivative at w = 0; there sign(0) = 0 is taken (a subgradient).")
+        elif f is ex.penalty:
             how = _("from the {operation}, a term of its own beside the chain: λ/2 ‖W‖² depends on "
                     "{weight} directly, not through the network:").format(
                 operation=_(f.op), weight=pretty(f.leibniz.variables[0]))

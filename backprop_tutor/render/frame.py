@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from ..i18n import N_, _
+from ..ops.penalty import penalty_title
 from .ste import SignMaskView
 from .matrix import MatrixView
 from .steps import phase_name, title_of
@@ -55,11 +56,17 @@ def constants(step, digits: int) -> list[str]:
         out.append(f"η = {n(ex['learning_rate'])}")
     if "m" in ex:
         out.append(_("m = {m} samples, k = {k} outputs").format(m=ex["m"], k=ex["k"]))
-    if ex.get("l2") and "penalty" in ex:
+    if ex.get("l2") and "penalty" in ex and ex.get("penalty_of"):
+        out.append(_("λ = {l2}: data loss {data_loss} + {title} {penalty}").format(
+            l2=n(ex["l2"]), data_loss=n(ex["data_loss"]), title=penalty_title(ex["penalty_of"]),
+            penalty=n(ex["penalty"])))
+    elif ex.get("l2") and "penalty" in ex:
         out.append(_("λ = {l2}: data loss {data_loss} + L2 penalty {penalty}").format(
             l2=n(ex["l2"]), data_loss=n(ex["data_loss"]), penalty=n(ex["penalty"])))
     elif ex.get("l2") and "data_loss" not in ex:
         out.append(f"λ = {n(ex['l2'])}")
+    if ex.get("subgradient"):
+        out.append(ex["subgradient"])
     if "p" in ex and "mode" in ex:  # dropout
         out.append(_("p = {p}, mode {mode}: scale 1/(1 − p) = {scale}").format(
             p=n(ex["p"]), mode=ex["mode"], scale=n(ex["scale"])) if ex["mode"] == "train" else

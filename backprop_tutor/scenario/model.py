@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..ops import Activation, Loss, Preprocess
 
@@ -115,6 +115,8 @@ class Scenario:
     where: Callable[[tuple], str] | None = field(default=None, repr=False, compare=False)
     #: the file has a `run:` section (what `tutor run` shows differs from what `train` uses)
     run_section: bool = False
+    #: `loss.penalty`'s op (None: `loss.l2`, λ/2 ‖W‖², when l2 is not 0)
+    penalty: Any = None
 
     @property
     def depth(self) -> int:

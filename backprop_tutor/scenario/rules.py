@@ -10,6 +10,7 @@ from ..i18n import N_, _
 from ..ops import LOSSES
 from . import limits
 from .checker import Checker, Skip
+from .penalty_rules import penalty
 from .model import DTYPES, Notation, Training
 from .yamlsource import Path
 
@@ -26,15 +27,15 @@ def loss(c: Checker, raw: Any, path: Path, output_activation):
     name = c.attempt(c.choice, raw["type"], path + ("type",), tuple(LOSSES), N_("loss"))
     # with an unknown type, the other fields are checked against what any loss allows
     options = LOSSES[name].options if name else _any_loss_options()
-    c.mapping(raw, path, ("type", "l2") + tuple(options))
+    c.mapping(raw, path, ("type", "l2", "penalty") + tuple(options))
     opts = {key: c.attempt(c.choice, raw[key], path + (key,), allowed, key)
             for key, allowed in options.items() if key in raw}
-    l2 = c.attempt(lambda: c.number(raw.get("l2", 0.0), path + ("l2",), low=0))
+    l2, pen = c.attempt(penalty, c, raw, path, default=(None, None))
     if len(c.errors) > before:
         raise Skip
     if output_activation is not None:
         _output_feeds_loss(c, name, output_activation, path)
-    return LOSSES[name](**opts), l2
+    return LOSSES[name](**opts), l2, pen
 
 
 def _any_loss_options() -> dict:

@@ -111,7 +111,7 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
     if arrays:
         x, y, params = as_array(x), as_array(y), parameter_arrays(params, init, widths, shared, pieces)
     return dict(inputs=x, targets=y, preprocess=pre, n_inputs=n_in, layers=layers, parameters=params,
-                loss=lossed[0], l2=lossed[1], training=training, notation=notation, init=init,
+                loss=lossed[0], l2=lossed[1], penalty=lossed[2], training=training, notation=notation, init=init,
                 ste_threshold=threshold,
                 test_inputs=None if images is None else images.x_test,
                 test_targets=None if images is None else one_hot(images.y_test),

@@ -42,9 +42,10 @@ import numpy as np
 import sympy as sp
 
 from ..engine import Engine
-from ..ops import L2Penalty, affine_of
+from ..ops import affine_of
+from ..ops.penalty import L2Term
 
-L2 = L2Penalty()
+L2 = L2Term()
 from ..errors import UnsupportedError
 from .local import (A, B_J, H_I, JJ, JK, KK, W_IJ, YHAT, Y, Z, _flip_sign, activation_local, jacobian_local,
                     linear_form, linear_local, loss_local, output_block)
@@ -255,9 +256,16 @@ def _penalty(p: _Path) -> Factor | None:
     if p.target.kind != "W" or not p.scenario.l2:
         return None
     lam, w_pen = sp.Symbol("λ"), p.names.weight(p.target.layer, p.inp, p.unit)
-    form = L2.symbolic(sp, W_IJ, lam)
-    return Factor(sp.Derivative(sp.Symbol("(λ/2)‖W‖²"), w_pen), L2.title, form, sp.diff(form, W_IJ), None,
-                  sp.Mul(lam, w_pen, evaluate=False), W_IJ)
+    op = p.scenario.penalty or L2
+    real = sp.Dummy(W_IJ.name, real=True)  # d|w|/dw = sign(w) (0 at w = 0, the subgradient used)
+    form = op.symbolic(sp, real, lam)
+    derived = sp.diff(form, real)
+    if p.scenario.penalty is None:  # `loss.l2`
+        label, local = "(λ/2)‖W‖²", sp.Mul(lam, w_pen, evaluate=False)
+    else:
+        label, local = op.whole_text(), derived.subs(real, w_pen)
+    return Factor(sp.Derivative(sp.Symbol(label), w_pen), op.title, form.subs(real, W_IJ),
+                  derived.subs(real, W_IJ), None, local, W_IJ)
 
 
 def _summed(p: _Path, expr: sp.Expr) -> sp.Expr:

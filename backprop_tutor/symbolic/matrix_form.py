@@ -194,12 +194,24 @@ def _parameter_step(scenario, target: Target, m: int, below: str, G, grad) -> Ma
                            "prints)",
                            XT=Inline(H.T), HT=Inline(sp.MatrixSymbol("H", m, widths[l - 1]).T))
     rule, shapes = rules["W"], f"({widths[l - 1]}×{m}) · ({m}×{widths[l]}) → {widths[l - 1]}×{widths[l]}"
-    if scenario.l2:
+    if scenario.l2 and scenario.penalty is not None:
+        rule, shapes, reason = _penalty_rule(scenario.penalty, rules["W"], W, shapes, reason)
+    elif scenario.l2:
         rule = sp.MatAdd(rules["W"], sp.Symbol("λ") * W)
         shapes += f", + λ·({widths[l - 1]}×{widths[l]})"
         reason += sentence("; plus {term}, the L2 penalty's own derivative: λ/2 ‖W‖² depends on W directly",
                            term=Inline(sp.Symbol("λ") * sp.MatrixSymbol("W", *W.shape)))
     return MatrixStep(sp.Eq(grad(f"W{l}", (widths[l - 1], widths[l])), rule, evaluate=False), shapes, reason)
+
+
+def _penalty_rule(op, rule, W, shapes: str, reason):
+    """+ the penalty's own derivative, taken by sympy from its term on one entry and written
+    entrywise over W (sign(W): the sign of each entry, 0 at 0, the subgradient used)."""
+    term = sp.MatrixSymbol(op.gradient_text(W.name), *W.shape)
+    shapes += f", + ({W.shape[0]}×{W.shape[1]})"
+    reason += sentence("; plus {term}, the derivative of {title} {whole}, which depends on W directly",
+                       term=Inline(term), title=_(op.title), whole=op.whole_text())
+    return sp.MatAdd(rule, term), shapes, reason
 
 
 def _bias_note(scenario, target: Target, m: int, c) -> tuple:

@@ -12,9 +12,8 @@ from ..i18n import _
 from ..engine import lazy
 from ..engine.network import forward, run_pass
 from ..lazy import LazyModule
-from ..ops import L2Penalty, affine_of
-
-L2 = L2Penalty()
+from ..ops import affine_of
+from ..ops.penalty import L2Term
 from ..ops.binary import sign as binary_sign
 from .numeric import Sampled
 
@@ -32,6 +31,7 @@ sp = LazyModule("sympy")
 
 #: the functions a derived formula may call besides numpy's (lambdify's `modules`)
 OWN = {"sign": binary_sign}
+L2 = L2Term()
 
 
 class Derived:
@@ -85,8 +85,11 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value,
     result = value if lazy.is_lazy(value) else np.asarray(value, dtype=float)
     if kind == "W":
         ops = [("", f"{name(l - 1)}ᵀ", arr[("A", l - 1)].T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
-        if scenario.l2:
+        if scenario.l2 and scenario.penalty is None:
             ops += [("+", "λ", np.asarray(scenario.l2)), ("⋅", f"W{l}", params[f"W{l}"])]
+        elif scenario.l2:
+            ops += [("+", f"∂({scenario.penalty.whole_text()})/∂W{l}",
+                     scenario.penalty.backward(params[f"W{l}"], scenario.l2))]
     elif kind == "b":
         G = steps[f"dL/dZ{l}"].value
         ops = [("", f"(∂{Ls}/∂Z{l})ᵀ", G.T), ("⋅", "𝟙", np.ones((G.shape[0], 1)))]
@@ -177,11 +180,11 @@ def _value(scenario, target: Target, steps, data, factors_ops, derived: Derived 
         if target.index is None and lazy.wide((h.shape[1], g.shape[1])):  # as the pass keeps a wide layer's
             g = lazy.Product(h.T, g)
             if scenario.l2:
-                g = lazy.Rowwise(lambda a, w: a + L2.backward(w, scenario.l2), g, params[f"W{l}"])
+                g = lazy.Rowwise(lambda a, w: a + (scenario.penalty or L2).backward(w, scenario.l2), g, params[f"W{l}"])
             return g
         g = h.T @ g
         if scenario.l2:
-            g = g + L2.backward(params[f"W{l}"], scenario.l2)
+            g = g + (scenario.penalty or L2).backward(params[f"W{l}"], scenario.l2)
     elif target.kind == "b":
         g = g.sum(axis=0)
     elif target.parameter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ...ops.penalty import penalty_of
 from ..formulas import _mat
 from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _element, _Formula, _grad,
                         _linear_term, _linear_z, _loss_prefix, _weight_names)
@@ -48,7 +49,8 @@ def weight_elements(step, fmt, limit):
                 f.values.pop(sym, None)
         if "l2" in step.extra and len(step.inputs) > 2:
             lam = f.sym("λ", step.extra["l2"])
-            expr = expr + lam * f.sym(_weight_names(names["w"])(i, j), _2d(step.args["w"])[i, j])
+            w = f.sym(_weight_names(names["w"])(i, j), _2d(step.args["w"])[i, j])
+            expr = expr + penalty_gradient(step.extra.get("penalty_of"), w, lam)
         lines.add(f, _grad(prefix, _weight_names(wname)(i, j)), expr, out[i, j])
     return Lines(lines, omitted, total)
 
@@ -103,7 +105,11 @@ def weight_equation(step):
     rule = _rules(step, H, sp.MatrixSymbol("W", H.shape[1], G.shape[1]), G)["W"]
     if rest:
         (wname, wv), = rest
-        rule = rule + sp.Symbol("λ") * _mat(wname, wv)
+        spec = step.extra.get("penalty_of")
+        if spec and spec != {"type": "l2", "convention": "half"}:
+            rule = rule + sp.MatrixSymbol(penalty_of(spec).gradient_text(wname), *np.shape(_2d(wv)))
+        else:
+            rule = rule + sp.Symbol("λ") * _mat(wname, wv)
     return sp.Eq(_mat(step.symbol, step.value), rule, evaluate=False)
 
 
@@ -121,3 +127,10 @@ def input_equation(step):
     G, W = _mat(g, gv), _mat(w, wv)
     rule = _rules(step, sp.MatrixSymbol("H", G.shape[0], W.shape[0]), W, G)["H"]
     return sp.Eq(_mat(step.symbol, step.value), rule, evaluate=False)
+
+
+def penalty_gradient(spec, w, lam):
+    """d(penalty)/dw on one entry, derived by sympy from the penalty's symbolic form (w taken
+    real, so d|w|/dw = sign(w), 0 at w = 0: the subgradient the pass uses)."""
+    real = sp.Dummy("w", real=True)
+    return sp.diff(penalty_of(spec).symbolic(sp, real, lam), real).subs(real, w)

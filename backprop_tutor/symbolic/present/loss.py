@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ...i18n import _
+from ...ops.penalty import penalty_of
 from ..formulas import loss_element
 from ..elements import (Lines, _2d, _cells, _Collected, _element, _Formula, _grad,
                         _loss_prefix)
@@ -40,7 +41,12 @@ def loss_elements(step, fmt, limit):
         scale = op.scale_symbolic(sp, sp.Integer(m), sp.Integer(k))
         names = "ℓ[1] + … + ℓ[m]".replace("m", str(m)) if k == 1 else "Σ ℓ"
         lines.append(f"{loss_symbol} = {scale} * ({names}) = {fmt(step.extra['data_loss'])}")
-    if step.extra.get("penalty"):
+    spec = step.extra.get("penalty_of")
+    if step.extra.get("penalty") and spec and spec != {"type": "l2", "convention": "half"}:
+        lines.append(_("{loss_symbol} = data loss + {term} = {fmt} + {fmt2} = {fmt3}").format(
+            loss_symbol=loss_symbol, term=penalty_of(spec).whole_text(), fmt=fmt(step.extra['data_loss']),
+            fmt2=fmt(step.extra['penalty']), fmt3=fmt(step.value)))
+    elif step.extra.get("penalty"):
         lines.append(_("{loss_symbol} = data loss + λ/2 ‖W‖² = {fmt} + {fmt2} = {fmt3}").format(loss_symbol=loss_symbol, fmt=fmt(step.extra['data_loss']), fmt2=fmt(step.extra['penalty']), fmt3=fmt(step.value)))
     return Lines(lines, omitted, total + (1 if m * k > 1 else 0))
 
@@ -69,7 +75,7 @@ def grad_elements(step, fmt, limit):
 def loss_equation(step):
     total, _grad = loss_element(step.op, step.extra["m"], step.extra["k"])
     if step.extra.get("l2"):
-        total = total + sp.Symbol("λ") / 2 * sp.Symbol("‖W‖²")
+        total = total + penalty_of(step.extra.get("penalty_of")).whole(sp)
     return sp.Eq(sp.Symbol(step.symbol), total, evaluate=False)
 
 
