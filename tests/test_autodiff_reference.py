@@ -391,14 +391,21 @@ def test_explain_through_and_of_a_learnable_parameter(tmp_path, target):
     onp.testing.assert_allclose(ex.finite_difference, grads[name], rtol=1e-7)
 
 
+def _smooth_penalty(spec) -> bool:
+    """No |W| term: at W = 0 the subgradient of |W| jumps from 0 to ±λ, so a gradient of 1e-27
+    (0 in float32, not in float64) decides between a weight staying at 0 and moving by ηλ."""
+    return not spec.get("penalty") or spec["penalty"]["type"] == "l2"
+
+
 @SETTINGS
-@given(spec=scenarios().filter(lambda s: s["batch"] == 2))
+@given(spec=scenarios().filter(lambda s: s["batch"] == 2 and _smooth_penalty(s)))
 def test_float32_epoch_training_tracks_autodiff(spec, tmp_path_factory):
     """The float32 fast path (its folded learning rate, its buffers) against the same
     extended-precision reference, to float32's precision: each entry within 1e-3 relative,
     down to a floor of 1e-4 x the size of the terms summed. Outputs saturated up to |z| = 80
     are drawn: as `representable` says for float64 at about 745, beyond about 100 a
-    probability of exp(-|z|) is 0 in float32."""
+    probability of exp(-|z|) is 0 in float32. L1 and elastic-net penalties are checked in
+    float64 by the tests above (see `_smooth_penalty`)."""
     from backprop_tutor.api import load
 
     path = write(spec, tmp_path_factory.mktemp("s"))
