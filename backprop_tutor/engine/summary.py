@@ -75,7 +75,9 @@ def block_stats(blocks) -> Stats:
 
 class Accumulator:
     """Statistics gathered a block at a time: each block's own mean and sum of squared
-    deviations, merged (Chan et al.), so the std keeps its digits."""
+    deviations, merged (Chan et al.), so the std keeps its digits. A block whose mean is
+    small beside its spread (a weight matrix, a gradient) gets its sum of squared deviations
+    as Σx² − k·mean² from one dot product; any other as Σ(x − mean)²."""
 
     def __init__(self) -> None:
         self.n, self.lo, self.hi, self.mean, self.m2 = 0, np.inf, -np.inf, 0.0, 0.0
@@ -85,14 +87,13 @@ class Accumulator:
         k = b.size
         if not k:
             return
-        if self._scratch.shape != b.shape:
-            self._scratch = np.empty(b.shape)
-        d = self._scratch
         with np.errstate(invalid="ignore", over="ignore"):
-            bmean = float(b.mean())
-            np.subtract(b, bmean, out=d)
-            np.multiply(d, d, out=d)
-            bm2 = float(d.sum())
+            flat = b.reshape(-1)
+            bmean = float(flat.sum()) / k
+            squares = float(np.dot(flat, flat))
+            bm2 = squares - k * bmean * bmean
+            if not bm2 > 0.5 * squares:  # mean² near the mean square (or nan, inf): deviations first
+                bm2 = self._deviations(b, bmean)
             delta = bmean - self.mean
             total = self.n + k
             self.mean += delta * k / total
@@ -100,6 +101,16 @@ class Accumulator:
             self.n = total
             # as numpy's min and max: a nan anywhere makes them nan
             self.lo, self.hi = float(np.minimum(self.lo, b.min())), float(np.maximum(self.hi, b.max()))
+
+    def _deviations(self, b: np.ndarray, bmean: float) -> float:
+        """The block's sum of squared deviations from its mean, taken entry by entry (the sum
+        of squares less k·mean² would lose digits where the mean outweighs the spread)."""
+        if self._scratch.shape != b.shape:
+            self._scratch = np.empty(b.shape)
+        d = self._scratch
+        np.subtract(b, bmean, out=d)
+        np.multiply(d, d, out=d)
+        return float(d.sum())
 
     def stats(self) -> Stats:
         if not self.n:
