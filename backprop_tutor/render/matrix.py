@@ -7,13 +7,12 @@ keep their full shape in the caption, never wrapped into an unreadable block.
 from __future__ import annotations
 
 import numpy as np
-from rich import box
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from ..engine import summary
 from ..i18n import _
+from .grid import Grid
 
 
 def number(x: float, digits: int = 6) -> str:
@@ -105,11 +104,7 @@ class MatrixView:
         if len(show_r) < rows or len(show_c) < cols:
             caption = _("{shape} (cut to fit)").format(shape=caption) + "\n" + \
                 self._left_out(v, len(show_r), rows, len(show_c), cols)
-        table = Table(box=box.SQUARE, show_header=False, title=self.title or None, caption=caption,
-                      padding=(0, 1), style=self.style, title_style="bold", caption_style=self.caption_style,
-                      min_width=max(len(line) for line in caption.split("\n")) + 2)
-        for _column in range(len(show_c) + (1 if len(show_c) < cols else 0)):
-            table.add_column(justify="right")
+        ncols = len(show_c) + (1 if len(show_c) < cols else 0)
 
         def cell(k, c):  # row k of those shown, column c (-1: the last)
             return self._cell(sub[k, c if c >= 0 else -1], show_r[k] % rows, c % cols)
@@ -119,11 +114,14 @@ class MatrixView:
                 return [cell(k, c) for c in show_c[:-1]] + ["…", cell(k, -1)]
             return [cell(k, c) for c in show_c]
 
+        grid = []
         for idx in range(len(show_r)):
             if len(show_r) < rows and idx == len(show_r) - 1:
-                table.add_row(*["⋮"] * (len(show_c) + (1 if len(show_c) < cols else 0)))
-            table.add_row(*cells(idx))
-        return table
+                grid.append(["⋮"] * ncols)
+            grid.append(cells(idx))
+        widest = max(len(line) for line in caption.split("\n"))
+        return Grid(grid, title=self.title or None, caption=caption, style=self.style, title_style="bold",
+                    caption_style=self.caption_style, min_width=widest + 2, columns=ncols)
 
     def _left_out(self, v, shown_rows: int, rows: int, shown_cols: int, cols: int) -> str:
         """What a cut view leaves out, and the statistics of every entry."""
