@@ -103,6 +103,10 @@ def reference_loss(spec, params, x, y):
     elif loss == "cross_entropy":  # one-hot rows: -log yhat_c = log(1 + sum over k != c of exp(z_k - z_c))
         zc = anp.sum(y * z, axis=1, keepdims=True)
         data = anp.sum(anp.log1p(anp.sum((1 - y) * anp.exp(z - zc), axis=1))) / m
+    elif loss == "hinge":  # sum over j != c of max(0, s_j - s_c + margin); 0 at a margin of exactly 0
+        o = spec["hinge"]
+        margins = (1 - y) * (yhat - anp.sum(y * yhat, axis=1, keepdims=True) + o["margin"])
+        data = anp.sum(anp.where(margins > 0, margins, 0.0 * margins)) / (m if o["samples"] == "mean" else 1)
     else:
         o = spec.get("mse", {})
         c = (0.5 if o.get("half") else 1.0) / (m if o.get("samples", "mean") == "mean" else 1) \
@@ -134,10 +138,10 @@ def preprocess(method, table):
 def scenarios(draw):
     n_in = draw(st.integers(1, 3))
     depth = draw(st.integers(1, 3))
-    loss = draw(st.sampled_from(["binary_cross_entropy", "cross_entropy", "mse"]))
+    loss = draw(st.sampled_from(["binary_cross_entropy", "cross_entropy", "mse", "hinge"]))
     layers = [(draw(st.integers(1, 3)), draw(st.sampled_from(HIDDEN))) for _ in range(depth - 1)]
     k = 1 if loss == "binary_cross_entropy" else draw(st.integers(2, 3))
-    out = ({"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax"}.get(loss)
+    out = ({"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax", "hinge": "identity"}.get(loss)
            or draw(st.sampled_from(HIDDEN + ["softmax"])))
     layers.append((k, out))
     m = draw(st.integers(2, 4))
@@ -152,7 +156,7 @@ def scenarios(draw):
     x = [[draw(num) * 3 for _ in range(n_in)] for _ in range(m)]
     if loss == "mse":
         y = [[draw(num) for _ in range(k)] for _ in range(m)]
-    elif loss == "cross_entropy":
+    elif loss in ("cross_entropy", "hinge"):
         y = [[1.0 if j == draw(st.integers(0, k - 1)) else 0.0 for j in range(k)] for _ in range(m)]
         y = [row if sum(row) == 1 else [1.0] + [0.0] * (k - 1) for row in y]
     else:
@@ -165,6 +169,8 @@ def scenarios(draw):
            "half": draw(st.booleans())} if loss == "mse" else {}
     return {
         "act_params": act_params, "mse": mse,
+        "hinge": {"samples": draw(st.sampled_from(["mean", "sum"])), "margin": draw(st.sampled_from([1.0, 0.5]))}
+        if loss == "hinge" else {},
         "step_batch": draw(st.integers(1, m)),
         "layers": layers, "loss": loss, "params": params, "x": x, "y": y, "alphas": alphas,
         "l2": draw(st.sampled_from([0.0, 0.0, 0.1])),
@@ -200,7 +206,7 @@ def write(spec, tmp_path) -> str:
         "network": {"inputs": len(spec["x"][0]),
                     "layers": [{"units": u, "activation": act(l, a)} for l, (u, a) in enumerate(spec["layers"], 1)]},
         "parameters": spec["params"],
-        "loss": {"type": spec["loss"], **spec["mse"],
+        "loss": {"type": spec["loss"], **spec["mse"], **spec.get("hinge", {}),
                  **({"penalty": spec["penalty"]} if spec.get("penalty") else {"l2": spec["l2"]} if spec["l2"] else {})},
         "training": training,
     }
@@ -265,6 +271,16 @@ SETTINGS = settings(max_examples=int(__import__("os").environ.get("AUTODIFF_EXAM
 @SETTINGS
 @given(spec=scenarios())
 def test_run_matches_autodiff(spec, tmp_path_factory):
+    compare_run(spec, tmp_path_factory)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(spec=scenarios().filter(lambda s: s["loss"] == "hinge"))
+def test_the_hinge_loss_matches_autodiff(spec, tmp_path_factory):
+    compare_run(spec, tmp_path_factory)
+
+
+def compare_run(spec, tmp_path_factory):
     path = write(spec, tmp_path_factory.mktemp("s"))
     steps = {s.key: s for s in Engine(load_file(path)).steps()}
     x, y = tables(spec)

@@ -82,7 +82,7 @@ class Recorder:
                  names={"yhat": self.act_name(self.n), "y": self.s.notation.targets},
                  extra={"scale": net.loss.scale(m, k), "m": m, "k": k, "data_loss": data_loss,
                         "penalty": penalty, "l2": net.l2,
-                        **({"penalty_of": net.penalty.spec()} if net.l2 else {})})
+                        **({"penalty_of": net.penalty.spec()} if net.l2 else {}), **net.loss.step_extra(yhat, y)})
 
     def dropout(self, lay, a, mask, d) -> None:
         l, name = lay.layer, self.act_name(lay.layer)
@@ -138,7 +138,8 @@ class Recorder:
         out = self.act_name(self.n)
         self.add(key=grad_key(f"A{self.n}"), phase="backward", symbol=self.gsym(out), op=net.loss,
                  role="loss_grad", layer=self.n, value=g, inputs={out: yhat, self.s.notation.targets: y},
-                 reuses=(f"A{self.n}",), extra={"scale": net.loss.scale(m, k), "m": m, "k": k},
+                 reuses=(f"A{self.n}",), extra={"scale": net.loss.scale(m, k), "m": m, "k": k,
+                                                **net.loss.step_extra(yhat, y)},
                  quantity="A", grad=True, of_symbol=out, slots=("yhat", "y"),
                  names={"yhat": out, "y": self.s.notation.targets, "out": out})
 

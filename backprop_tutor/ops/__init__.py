@@ -8,6 +8,7 @@ from .linear import Linear
 from .losses import LOSSES, Loss
 from .preprocess import PREPROCESSING, Preprocess
 from .prelu import PReLU  # registers `prelu`
+from . import hinge  # noqa: F401  (registers the `hinge` loss)
 from . import moreacts  # registers relu6, softplus, mish, gelu  # noqa: F401
 from . import maxout  # registers maxout  # noqa: F401
 from . import scaling  # noqa: F401  (registers center, scale255, pixels_stages, ...)

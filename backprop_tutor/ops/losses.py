@@ -90,6 +90,10 @@ class Loss(Op):
         n = int(np.size(step.args["yhat"]))
         return n + 1 if step.role == "loss" else n
 
+    def step_extra(self, yhat: np.ndarray, y: np.ndarray) -> dict:
+        """What the loss and its gradient's steps show besides the constants (none here)."""
+        return {}
+
     def log_edges(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray | None:
         """Where the loss takes the log of (almost) 0; None for a loss without a log."""
         return None

@@ -107,7 +107,11 @@ def one_hot(labels):
 
 
 def targets_fit_loss(c: Checker, loss, y, method) -> None:
-    """Cross-entropies read targets as probabilities: 0 <= y <= 1 once preprocessed."""
+    """Cross-entropies read targets as probabilities: 0 <= y <= 1 once preprocessed; a loss
+    that reads class labels (`one_hot`) needs each row of targets to be one-hot."""
+    if getattr(loss, "one_hot", False):
+        _targets_one_hot(c, loss, y, method)
+        return
     if loss.name not in ("binary_cross_entropy", "cross_entropy"):
         return
     if method is None and isinstance(y, Table):  # a table as written: no numpy needed
@@ -122,3 +126,14 @@ def targets_fit_loss(c: Checker, loss, y, method) -> None:
                _("{title} needs targets between 0 and 1, but {where}they run from {low} to {high}; scale "
                  "them (data.preprocess: {{targets: minmax}}) or use loss type mse").format(
                    title=loss.title, where=where, low=format(low, "g"), high=format(high, "g")))
+
+
+def _targets_one_hot(c: Checker, loss, y, method) -> None:
+    y = as_array(y)
+    y = method.forward(y, method.fit(y)) if method is not None else y
+    rows = (y.ndim == 2 and y.shape[1] > 1 and bool(((y == 0) | (y == 1)).all())
+            and bool((y.sum(axis=1) == 1).all()))
+    if not rows:
+        c.fail(("data", "targets"),
+               _("{title} needs one-hot targets (one 1 per row, every other entry 0, at least two "
+                 "classes), one row per sample").format(title=_(loss.title)))

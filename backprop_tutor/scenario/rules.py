@@ -28,7 +28,7 @@ def loss(c: Checker, raw: Any, path: Path, output_activation):
     # with an unknown type, the other fields are checked against what any loss allows
     options = LOSSES[name].options if name else _any_loss_options()
     c.mapping(raw, path, ("type", "l2", "penalty") + tuple(options))
-    opts = {key: c.attempt(c.choice, raw[key], path + (key,), allowed, key)
+    opts = {key: _option(c, raw[key], path + (key,), allowed, key)
             for key, allowed in options.items() if key in raw}
     l2, pen = c.attempt(penalty, c, raw, path, default=(None, None))
     if len(c.errors) > before:
@@ -38,16 +38,31 @@ def loss(c: Checker, raw: Any, path: Path, output_activation):
     return LOSSES[name](**opts), l2, pen
 
 
+def _option(c: Checker, value: Any, path: Path, allowed, key: str):
+    """A loss option: one of its allowed names, or a number where the loss takes one (`low` or more)."""
+    if hasattr(allowed, "low"):
+        return c.attempt(lambda: c.number(value, path, low=allowed.low))
+    return c.attempt(c.choice, value, path, allowed, key)
+
+
 def _any_loss_options() -> dict:
     merged: dict = {}
     for cls in LOSSES.values():
         for key, allowed in cls.options.items():
+            if hasattr(allowed, "low"):
+                merged.setdefault(key, allowed)
+                continue
             merged[key] = tuple(dict.fromkeys(merged.get(key, ()) + tuple(allowed)))
     return merged
 
 
 def _output_feeds_loss(c: Checker, name: str, output, path: Path) -> None:
     """The loss declares what its output must give (`Loss.needs`), the activation what it gives."""
+    outputs = getattr(LOSSES[name], "outputs", ())
+    if outputs and output.name not in outputs:
+        c.fail(path + ("type",), _("{name} reads raw class scores, but the last layer's activation is {act}; "
+                                   "allowed output activations: {allowed}").format(
+                                     name=name, act=output.name, allowed=", ".join(outputs)))
     need = LOSSES[name].needs
     if not need or getattr(output, need, False):
         return

@@ -53,6 +53,9 @@ class ElementPrinter(StrPrinter):
     def _print_Dummy(self, expr):
         return expr.name
 
+    def _print_Heaviside(self, expr):  # the step 1[u > 0]; where it is used, θ(0) = 0 is said beside it
+        return f"θ({self._print(expr.args[0])})"
+
     def _print_Add(self, expr, order=None):
         terms = sorted(expr.args, key=self._term_key)
         out = ""

@@ -41,14 +41,19 @@ def loss_elements(step, fmt, limit):
         scale = op.scale_symbolic(sp, sp.Integer(m), sp.Integer(k))
         names = "ℓ[1] + … + ℓ[m]".replace("m", str(m)) if k == 1 else "Σ ℓ"
         lines.append(f"{loss_symbol} = {scale} * ({names}) = {fmt(step.extra['data_loss'])}")
-    spec = step.extra.get("penalty_of")
+    penalty_lines(step, fmt, lines)
+    return Lines(lines, omitted, total + (1 if m * k > 1 else 0))
+
+
+def penalty_lines(step, fmt, lines) -> None:
+    """The loss as data loss plus the weight penalty, when there is one."""
+    loss_symbol, spec = step.symbol, step.extra.get("penalty_of")
     if step.extra.get("penalty") and spec and spec != {"type": "l2", "convention": "half"}:
         lines.append(_("{loss_symbol} = data loss + {term} = {fmt} + {fmt2} = {fmt3}").format(
             loss_symbol=loss_symbol, term=penalty_of(spec).whole_text(), fmt=fmt(step.extra['data_loss']),
             fmt2=fmt(step.extra['penalty']), fmt3=fmt(step.value)))
     elif step.extra.get("penalty"):
         lines.append(_("{loss_symbol} = data loss + λ/2 ‖W‖² = {fmt} + {fmt2} = {fmt3}").format(loss_symbol=loss_symbol, fmt=fmt(step.extra['data_loss']), fmt2=fmt(step.extra['penalty']), fmt3=fmt(step.value)))
-    return Lines(lines, omitted, total + (1 if m * k > 1 else 0))
 
 
 def grad_elements(step, fmt, limit):
@@ -74,9 +79,14 @@ def grad_elements(step, fmt, limit):
 
 def loss_equation(step):
     total, _grad = loss_element(step.op, step.extra["m"], step.extra["k"])
+    return sp.Eq(sp.Symbol(step.symbol), with_penalty(step, total), evaluate=False)
+
+
+def with_penalty(step, total):
+    """The data loss's formula, plus the weight penalty's when there is one."""
     if step.extra.get("l2"):
-        total = total + penalty_of(step.extra.get("penalty_of")).whole(sp)
-    return sp.Eq(sp.Symbol(step.symbol), total, evaluate=False)
+        return total + penalty_of(step.extra.get("penalty_of")).whole(sp)
+    return total
 
 
 def grad_equation(step):
