@@ -141,3 +141,20 @@ def test_iteration_training_samples_dead_units_against_numpy():
     data = json.loads(tutor("train", "logistic-4x2", "-n", "100", "--set", "network.layers.0.activation=relu",
                             "--json"))
     assert [u["dead_units"] for u in data["units"]] == [d for _n, d, _s in result.units]
+
+
+def test_the_epoch_table_shows_the_validation_and_test_loss_of_each_epoch(relu_net):
+    settings = ("--set", "training.epochs=2", "--set", "training.validation=0.2")
+    records = json.loads(tutor("train", "mlp-digits", *settings, "--json"))["epochs"]
+    for columns in (60, 120):
+        out = tutor("train", "mlp-digits", *settings, columns=columns)
+        assert max(len(line) for line in out.splitlines()) <= columns
+        assert "val loss" in out and "test loss" in out
+        rows = [line.split("│") for line in out.splitlines() if line.strip()[:1].isdigit() and "│" in line]
+        for r in records:  # epoch, loss, val loss, test loss, ...: the numbers of --json, to 4 digits
+            cells = next(row for row in rows if row[0].strip() == str(r["epoch"]))
+            assert [c.strip() for c in cells[1:4]] == [f"{r[k]:.4g}" for k in ("loss", "validation_loss", "test_loss")]
+    held = tutor("train", str(relu_net), "--set", "training.validation=0.25")
+    assert "val loss" in held and "test loss" not in held  # no test rows: no test column
+    plain = tutor("train", str(relu_net))
+    assert "val loss" not in plain and "test loss" not in plain

@@ -20,6 +20,10 @@ def percent(x: float | None) -> str:
     return _("no test set") if x is None else f"{100 * x:.2f}%"
 
 
+def _loss(x: float | None) -> str:
+    return "–" if x is None else f"{x:.4g}"
+
+
 def epoch_line(record) -> str:
     """One epoch as one line, in the notes' words."""
     sat = "  ".join(_("saturated sign {i}: {percent}").format(i=i, percent=percent(s)) for i, s in enumerate(record.saturation, 1))
@@ -37,13 +41,19 @@ class EpochTable:
         table = Table(title=self.title or None, title_justify="left", show_edge=False)
         table.add_column("epoch", justify="right")
         table.add_column("loss", justify="right")
+        # the validation and test losses, evaluated at the end of each epoch, where there are such rows
+        held = [(name, field) for name, field in ((_("val loss"), "validation_loss"), (_("test loss"), "test_loss"))
+                if any(getattr(r, field, None) is not None for r in self.records)]
+        for name, _field in held:
+            table.add_column(name, justify="right")
         table.add_column(_("train acc"), justify="right")
         table.add_column(_("test acc"), justify="right")
         n_sign = len(self.records[0].saturation) if self.records else 0
         for i in range(n_sign):
             table.add_column(_("saturated sign {value}").format(value=i + 1), justify="right")
         for r in self.records:
-            table.add_row(str(r.epoch), f"{r.loss:.4g}", percent(r.train_accuracy), percent(r.test_accuracy),
+            losses = [_loss(getattr(r, field, None)) for _name, field in held]
+            table.add_row(str(r.epoch), f"{r.loss:.4g}", *losses, percent(r.train_accuracy), percent(r.test_accuracy),
                           *[percent(s) for s in r.saturation])
         yield table
         if not all(math.isfinite(r.loss) for r in self.records):
