@@ -169,7 +169,7 @@ def forward(net: Network, params: dict, x: np.ndarray, rec=None, work: dict | No
     hs, zs, ws, acts, normed = [x], [], [], [], {}
     for lay in net.layers:
         l = lay.layer
-        W, b = params[lay.affine_names["W"]], params[lay.affine_names["b"]]
+        W, b = params[lay.affine_names["W"]], params.get(lay.affine_names.get("b"))  # b: None without a bias
         buf = None if work is None else _buffer(work, f"w{l}", W)
         # the in-place update of the last batch may have written this W's weights into buf already
         ready = work is not None and work.pop(f"w{l} ready", None) is W
@@ -295,11 +295,13 @@ def _layer_backward(net, lay, params, hs, zs, ws, acts, g, result, rec, work, gi
         gw = Rowwise(lambda g, w: g + net.penalty.backward(w, net.l2), gw, W)
     elif net.l2:
         gw += net.penalty.backward(W, net.l2)
-    gw, gb = given(f"dL/d{lay.affine_names['W']}", gw), given(f"dL/d{lay.affine_names['b']}", gb)
+    gw = given(f"dL/d{lay.affine_names['W']}", gw)
+    gb = None if gb is None else given(f"dL/d{lay.affine_names['b']}", gb)
     if gh is not None:
         gh = given(f"dL/d{'D' if net.layers[l - 2].drop is not None else 'A'}{l - 1}", gh)
     result.grads[lay.affine_names["W"]] = gw
-    result.grads[lay.affine_names["b"]] = gb
+    if gb is not None:
+        result.grads[lay.affine_names["b"]] = gb
     if rec is not None:
         rec.affine_grads(lay, hs[i], gz, ws[i], W, gw, gb, gh, net.l2, net.penalty)
     return gh

@@ -57,11 +57,13 @@ class Recorder:
         l = lay.layer
         wname = self.wname.setdefault(l, f"W{l}")
         wreuse = (self.wkey[l],) if l in self.wkey else ()
+        bias = {} if b is None else {f"b{l}": b}  # a layer without a bias (bias: none) reads none
         self.add(key=f"Z{l}", phase="forward", symbol=self.s.notation.pre(l), op=lay.affine, role="forward",
-                 layer=l, value=z, inputs={self.in_name(l - 1): h, wname: w_used, f"b{l}": b},
+                 layer=l, value=z, inputs={self.in_name(l - 1): h, wname: w_used, **bias},
                  reuses=((self.keys[l - 1],) if l > 1 else ()) + wreuse, quantity="Z",
-                 slots=("h", "w", "b"),
-                 names={"h": self.in_name(l - 1), "w": wname, "b": f"b{l}", "out": self.s.notation.pre(l)})
+                 slots=("h", "w", "b")[:2 + len(bias)],
+                 names={"h": self.in_name(l - 1), "w": wname, **({"b": f"b{l}"} if bias else {}),
+                        "out": self.s.notation.pre(l)})
 
     def activation(self, lay, z, a, theta) -> None:
         l = lay.layer
@@ -174,10 +176,11 @@ class Recorder:
                  reuses=(self.keys[l - 1], grad_key(f"Z{l}")), extra=extra, quantity="W", grad=True,
                  param=f"W{l}", of_symbol=f"W{l}", slots=("h", "g", "w"),
                  names={"h": hname, "g": self.s.notation.pre(l), "w": f"W{l}", "out": f"W{l}"})
-        self.add(key=grad_key(f"b{l}"), phase="backward", symbol=self.gsym(f"b{l}"), op=lay.affine,
-                 role="bias_grad", layer=l, value=gb, inputs={gz_sym: gz}, reuses=(grad_key(f"Z{l}"),),
-                 quantity="b", grad=True, param=f"b{l}", of_symbol=f"b{l}", slots=("g",),
-                 names={"g": self.s.notation.pre(l), "out": f"b{l}"})
+        if gb is not None:  # a layer without a bias has no dL/db
+            self.add(key=grad_key(f"b{l}"), phase="backward", symbol=self.gsym(f"b{l}"), op=lay.affine,
+                     role="bias_grad", layer=l, value=gb, inputs={gz_sym: gz}, reuses=(grad_key(f"Z{l}"),),
+                     quantity="b", grad=True, param=f"b{l}", of_symbol=f"b{l}", slots=("g",),
+                     names={"g": self.s.notation.pre(l), "out": f"b{l}"})
         if gh is not None:
             self.add(key=grad_key(self.keys[l - 1]), phase="backward", symbol=self.gsym(hname), op=lay.affine,
                      role="input_grad", layer=l, value=gh, inputs={gz_sym: gz, self.wname[l]: w_used},

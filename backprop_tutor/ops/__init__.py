@@ -2,7 +2,7 @@
 (sympy) form and human name in one place. Nothing here imports sympy, rich or typer."""
 
 from .activations import ACTIVATIONS, Activation, register
-from .bias import Frozen, SharedBiasLinear
+from .bias import Frozen, NoBiasLinear, SharedBiasLinear
 from .binary import BinaryLinear, ClippedGradientDescent, SignSTE  # registers `sign`
 from .linear import Linear
 from .losses import LOSSES, Loss
@@ -20,9 +20,11 @@ AFFINE = {"linear": Linear, "binary_linear": BinaryLinear}
 
 def affine_of(layer, clip: float = 1.0) -> Linear:
     """The affine op of a scenario's layer (Linear, or BinaryLinear for `type: binary_linear`;
-    SharedBiasLinear for `bias: shared`)."""
+    SharedBiasLinear for `bias: shared`, NoBiasLinear for `bias: none`)."""
     if getattr(layer, "bias", "own") == "shared" and layer.kind == "linear":
         return SharedBiasLinear()
+    if getattr(layer, "bias", "own") == "none" and layer.kind == "linear":
+        return NoBiasLinear()
     return AFFINE[layer.kind].of(clip)
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "affine_of",
     "Frozen",
     "SharedBiasLinear",
+    "NoBiasLinear",
     "ACTIVATIONS",
     "Activation",
     "register",

@@ -1,4 +1,4 @@
-"""A layer's bias shared by its units, and frozen parameters.
+"""A layer's bias shared by its units, a layer without a bias, and frozen parameters.
 
 `bias: shared` (the widely used 2-2-2 worked example writes one bias per layer):
 
@@ -47,6 +47,41 @@ class SharedBiasLinear(Linear):
 
 presents(SharedBiasLinear, "forward", rule="shared.forward")
 presents(SharedBiasLinear, "bias_grad", rule="shared.bias")
+
+
+class NoBiasLinear(Linear):
+    """Z = H W: a layer without a bias (`bias: none`, the notebook's z = W⁽¹⁾x). There is no
+    b to read, draw, update or differentiate by: W is its only parameter."""
+
+    name = "linear_no_bias"
+    learnable = ("W",)
+    #: the layer has no bias parameter
+    has_bias = False
+    title = N_("linear map, no bias")
+
+    def forward(self, h, w, b=None):
+        return h @ w
+
+    def apply(self, h, w_used, b=None):
+        return h @ w_used
+
+    def backward_used(self, grad_z, h, w, need_input=True, out=None, scale=None, lazy=False):
+        grad_h, grad_w, _grad_b = super().backward_used(grad_z, h, w, need_input, out, scale, lazy)
+        return grad_h, grad_w, None
+
+    def symbolic(self, sp, h, w_column, b=None):
+        return sp.Add(*[hi * wi for hi, wi in zip(h, w_column)])
+
+    def matrix_forward(self, sp, H, W, b=None):
+        return sp.MatMul(H, W)
+
+    def matrix_rules(self, sp, H, W, b, G):
+        rules = super().matrix_rules(sp, H, W, b, G)
+        del rules["b"]
+        return rules
+
+
+presents(NoBiasLinear, "forward", rule="nobias.forward")
 
 
 class Frozen(GradientDescent):

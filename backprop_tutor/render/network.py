@@ -157,10 +157,15 @@ weights or no weight columns until it fits the width.
             out.append(self._picked(Text(self._num(W[i, j]), sw), "W", l, (i, j)))
         if n_in > self.fit.max_in:
             out.append(" …", sw)
+        if not self._has_bias(l):  # a layer without a bias (bias: none)
+            return out
         out.append(f" {pb}b ", self.theme.strong)
         jb = j if np.size(B) > 1 else 0  # a bias shared by the layer's units: the one number on every row
         out.append(self._picked(Text(self._num(np.ravel(B)[jb]), sb), "b", l, (jb,)))
         return out
+
+    def _has_bias(self, l: int) -> bool:
+        return not self.params or f"b{l}" in self.params
 
     def _label(self, p: str) -> str:
         stage = self._stage(p)[0]
@@ -184,7 +189,7 @@ weights or no weight columns until it fits the width.
         for l in range(len(self.layers)):
             if l > 0 and self.fit.weights:
                 touched = {f"W{l}", f"b{l}", f"dL/dW{l}", f"dL/db{l}"} & self.touched
-                label = ", ".join(self._label(p) for p in (f"W{l}", f"b{l}"))
+                label = ", ".join(self._label(p) for p in (f"W{l}", f"b{l}") if p[0] == "W" or self._has_bias(l))
                 table.add_column(MARK + label if touched else label, style=hot if touched else "",
                                  no_wrap=True, overflow="ellipsis")
                 columns.append(lambda j, l=l: self._weights(l, j))

@@ -43,7 +43,8 @@ def notes(init: dict, widths: list[int]) -> list[dict]:
         out.append({"param": name, "method": method, "law": LAWS[method], "n_in": n_in, "n_out": n_out,
                     "variance": variance, "sigma": math.sqrt(variance), "limit": limit,
                     "value": scale if method in ("zeros", "constant") else None,
-                    "bias": float(spec.get("bias", 0.0)), "seed": init.get("seed", 0)})
+                    "bias": None if l in init.get("no_bias", ()) else float(spec.get("bias", 0.0)),
+                    "seed": init.get("seed", 0)})
     return out
 
 
@@ -52,7 +53,8 @@ def line(note: dict) -> str:
     4096 x 4096, seed 0); b1 = 0`: the law, the law with the layer's sizes, the numbers."""
     g = lambda v: format(v, ".3g")  # noqa: E731
     name, n_in, n_out = note["param"], note["n_in"], note["n_out"]
-    bias = _("b{layer} = {bias}").format(layer=name[1:], bias=g(note["bias"]))
+    bias = _("b{layer} = {bias}").format(layer=name[1:], bias=g(note["bias"])) if note["bias"] is not None else \
+        _("no b{layer} (bias: none)").format(layer=name[1:])
     method = note["method"]
     if method in ("zeros", "constant"):
         return _("{name} = {value} in every entry (nothing drawn: every unit of the layer starts the same); "

@@ -15,7 +15,7 @@ from .yamlsource import Path
 INIT_METHODS = ("normal", "xavier", "he", "uniform", "zeros", "constant", "xavier_uniform", "he_uniform")
 LAYER_TYPES = ("linear", "binary_linear")
 #: a layer's `bias`: one per unit, or one number shared by every unit of the layer
-BIAS_KINDS = ("own", "shared")
+BIAS_KINDS = ("own", "shared", "none")
 #: most affine pieces per maxout unit
 MAX_PIECES = 16
 
@@ -83,6 +83,9 @@ def _layer(c: Checker, lay: Any, p: Path, is_output: bool) -> Layer:
                                       "{pieces} pieces per unit); allowed here: false").format(pieces=act.pieces))
     if bias == "shared" and kind != "linear":
         c.note(p + ("bias",), _("a shared bias is for a `linear` layer (allowed here: own)"))
+    if bias == "none" and (kind != "linear" or norm is not None or getattr(act, "pieces", 1) > 1):
+        c.note(p + ("bias",), _("a layer without a bias is a `linear` layer without batch normalisation "
+                                "or maxout (allowed here: own)"))
     if units is None or act is None or bias is None or dropout is None:
         raise Skip
     return Layer(units, act, kind, bias, float(dropout), norm)
@@ -121,7 +124,7 @@ def _drop_probability(c: Checker, value: Any, p: Path) -> float:
 
 
 def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: frozenset = frozenset(),
-               pieces: tuple = ()):
+               pieces: tuple = (), nobias: frozenset = frozenset()):
     """({W1: Table or None (drawn), b1: Table or None (zeros), ...}, init): checked, nothing
     drawn yet (`parameter_arrays` draws, so that checking a file needs no numpy). `pieces`:
     each layer's affine pieces per unit (maxout's k; 1 for the others, the default)."""
@@ -147,11 +150,17 @@ def parameters(c: Checker, raw: Any, path: Path, widths: list[int], shared: froz
             else:
                 c.fail(path, _("missing {w_key} ({value}); give it, or add `init: {{method: xavier, seed: "
                                "0}}` to draw the missing parameters").format(w_key=w_key, value=names[w_key]))
+        if l in nobias:  # `bias: none`: no b is read, drawn or kept
+            if b_key in d:
+                c.note(path + (b_key,), _("layer {l} has no bias (bias: none); remove {b_key}, or set "
+                                          "network.layers[{index}].bias: own").format(l=l, b_key=b_key, index=l - 1))
+            continue
         with c.collect():
             params[b_key] = _bias(c, d, path, b_key, l, 1 if l in shared else n_out, init,
                                   widths[l][1] if widths[l][0] != widths[l][1] else None)
     if init:
         init["drawn"] = tuple(k for k, v in params.items() if v is None and k.startswith("W"))
+        init["no_bias"] = tuple(sorted(nobias))  # layers without a bias: no b drawn or said
     return params, init
 
 
@@ -174,8 +183,11 @@ def parameter_arrays(params: dict, init: dict, widths: list[int], shared: frozen
         n_in, n_out = widths[l - 1][1], widths[l][0]
         spec = layer_init(init, l)
         drawn_w = _draw(spec, rng, n_in, n_out) if init else None
-        given_w, given_b = params[f"W{l}"], params[f"b{l}"]
+        given_w = params[f"W{l}"]
         out[f"W{l}"] = drawn_w if given_w is None else as_array(given_w)
+        if f"b{l}" not in params:  # a layer without a bias
+            continue
+        given_b = params[f"b{l}"]
         out[f"b{l}"] = (np.full(1 if l in shared else n_out, float(spec.get("bias", 0.0))) if given_b is None
                         else as_array(given_b).reshape(-1))
     return out

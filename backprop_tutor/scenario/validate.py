@@ -101,10 +101,13 @@ def _model(c: Checker, d: dict, arrays: bool = True) -> dict:
             memory_budget(c, [n_in] + [lay.units * k for lay, k in zip(layers, pieces)],
                           batch_rows(training, x.shape[0]), ("network",))
             shared = frozenset(l for l, lay in enumerate(layers, start=1) if lay.bias == "shared")
-            params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared, pieces)
+            nobias = frozenset(l for l, lay in enumerate(layers, start=1) if lay.bias == "none")
+            params, init = parameters_section(c, d.get("parameters"), ("parameters",), widths, shared, pieces,
+                                              nobias)
             if training is not None and training.frozen:
                 frozen_known(c, training.frozen, [f"{slot}{l}" for l, lay in enumerate(layers, start=1)
-                                                  for slot in ("W", "b", *lay.activation.learnable,
+                                                  for slot in ("W", *(("b",) if lay.bias != "none" else ()),
+                                                               *lay.activation.learnable,
                                                                *(lay.norm.learnable if lay.norm is not None else ()))],
                              ("training", "frozen"))
     c.raise_errors()

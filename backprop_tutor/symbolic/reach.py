@@ -34,6 +34,11 @@ def refuse_unreached(scenario, target) -> None:
                 "The numbers are the steps A{q} and dL/dZ{q} of `tutor run`, `--json` and step mode").format(
                     q=q, k=layer.activation.pieces))
     layer = scenario.layers[target.layer - 1]
+    if target.kind == "b" and getattr(layer, "bias", "own") == "none":
+        raise UnsupportedError(_(
+            "layer {l} has no bias (bias: none): z = Σ h w, so there is no b{l} and no dL/db{l}; ask for "
+            "dL/dW{l}, or give the layer a bias (network.layers.{index}.bias: own, and parameters.b{l})").format(
+                l=target.layer, index=target.layer - 1))
     if target.kind == "b" and getattr(layer, "bias", "own") == "shared":
         raise UnsupportedError(_(
             "b{l} is one bias shared by the {units} units of layer {l}: dL/db{l} is the sum of dL/dZ{l} over "
