@@ -171,6 +171,20 @@ def _verdict(path, raw: bytes | None) -> str | None:
     return cache.key("validate", str(path), hashlib.blake2b(raw, digest_size=20).hexdigest())
 
 
+def _sweep_errors(path) -> list:
+    """The values of the file's own `compare` sweep that the scenario refuses."""
+    from ..scenario import ScenarioError
+    from ..scenario.comparespec import sweep_errors
+    from ..scenario.yamlsource import decode, load_text
+
+    try:
+        raw = open(path, "rb").read()
+        source = load_text(decode(raw, str(path)), str(path))
+    except (OSError, ScenarioError):  # read and refused as the file itself was: nothing more to say
+        return []
+    return sweep_errors(path, source)
+
+
 def _validated(path) -> tuple[str, str | None]:
     """Every check of the file, as validate has always made them."""
     from ..scenario import ScenarioError, load_file
@@ -183,6 +197,7 @@ def _validated(path) -> tuple[str, str | None]:
             path=path, name=model.name, network=model.shape_text(), loss=model.loss.describe())
         up_close = model.run_section
         del model  # one scenario's data in memory at a time
+        found += _sweep_errors(path)
     except ScenarioError as err:
         found.append(err)
         up_close = getattr(err, "run_section", False)  # a file YAML cannot read fails the same way twice

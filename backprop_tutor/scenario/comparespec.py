@@ -38,3 +38,29 @@ def sweep(raw: dict) -> tuple[str, list[tuple[str, str]]] | None:
         text = value if isinstance(value, str) else json.dumps(value, separators=(", ", ": "))
         out.append((text, f"{field}={text}"))
     return field, out
+
+
+def sweep_errors(path, source) -> list:
+    """Each value of the file's `compare` sweep applied as `--set FIELD=VALUE` and checked
+    (nothing drawn): a ScenarioError per value the scenario refuses, at the value's line
+    (`tutor validate` reports them; `tutor compare` would refuse them one run at a time)."""
+    from . import ScenarioError, load_file
+
+    planned = sweep(source.data)
+    if planned is None:
+        return []
+    field, runs = planned
+    found = []
+    for i, (value, setting) in enumerate(runs):
+        try:
+            load_file(path, [setting], arrays=False)
+        except ScenarioError as err:
+            inner = "; ".join(f"{e.field}: {e.message}" if e.field else e.message
+                              for e in getattr(err, "errors", [err]))
+            found.append((i, value, inner))
+    if len(found) == len(runs) > 1 and len({why for _i, _v, why in found}) == 1:  # the field itself
+        return [ScenarioError(source.where(("compare", "vary")), "compare.vary",
+                              _("{field} is refused for every value: {why}").format(field=field, why=found[0][2]))]
+    return [ScenarioError(source.where(("compare", "values", i)), f"compare.values[{i}]",
+                          _("{field}={value} is refused: {why}").format(field=field, value=value, why=why))
+            for i, value, why in found]
