@@ -66,3 +66,21 @@ def test_compare_fits_the_width(columns):
                 columns=columns)
     assert max(len(line) for line in out.splitlines()) <= columns
     assert "= 0.1" in out and "= 0.5" in out and "= 1" in out
+
+
+def test_a_value_too_long_for_a_panel_title_is_shown_whole_inside_the_panel():
+    from typer.testing import CliRunner
+
+    from backprop_tutor.cli import app
+
+    result = CliRunner().invoke(app, ["compare", "mlp-sweep-depth"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # each panel's text, read down its own column, holds its whole value
+    for left, width in ((0, 39), (40, 40)):
+        column = " ".join(line[left:left + width].strip("│ ") for line in lines)
+        joined = " ".join(column.split())
+        assert 'network.layers = [{"units": 256, "activation": "relu"},' in joined
+    assert '{"units": 128, "activation": "relu"}, {"units": 10, "activation": "softmax"}]' in " ".join(
+        " ".join(line[40:80].strip("│ ") for line in lines).split())

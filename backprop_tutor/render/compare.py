@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..i18n import _
-from .epochs import Curves, EpochTable
+from .epochs import Curves, EpochTable, fitted_title
 from .matrix import number
 from .train import sparkline
 
@@ -36,7 +36,8 @@ class LossRun:
             from .train import NOT_FINITE
 
             lines.append(Text(NOT_FINITE, style="bold yellow"))
-        yield Panel(Group(*lines), title=self.label, title_align="left",
+        title, head = fitted_title(self.label, options.max_width)
+        yield Panel(Group(*head, *lines), title=title, title_align="left",
                     subtitle=Text(self.subtitle) if self.subtitle else None, subtitle_align="left")
 
 

@@ -20,6 +20,17 @@ def percent(x: float | None) -> str:
     return _("no test set") if x is None else f"{100 * x:.2f}%"
 
 
+def fitted_title(label, width: int) -> tuple[str | None, list]:
+    """(a panel's title, lines to put first inside it): the label as the title where it fits
+    the border, else whole and wrapped on the panel's first lines (a value is never cut)."""
+    from rich.cells import cell_len
+
+    plain = label.plain if isinstance(label, Text) else str(label)
+    if cell_len(plain) + 6 <= width:
+        return label, []
+    return None, [label if isinstance(label, Text) else Text(label, style="bold")]
+
+
 def _loss(x: float | None) -> str:
     return "–" if x is None else f"{x:.4g}"
 
@@ -87,7 +98,8 @@ class Curves:
         for i in range(len(rs[0].saturation) if rs else 0):
             row(_("saturated sign {value}").format(value=i + 1), [r.saturation[i] for r in rs])
         parts = lines + ([EpochTable(rs)] if self.with_table else [])
-        yield Panel(Group(*parts), title=self.label, title_align="left")
+        title, head = fitted_title(self.label, options.max_width)
+        yield Panel(Group(*head, *parts), title=title, title_align="left")
 
 
 class SideBySide:
