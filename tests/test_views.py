@@ -144,6 +144,14 @@ def test_stats_only_is_the_statistics_without_the_steps(deep_tanh):
     assert both.startswith(head) and len(head.splitlines()) >= 3
 
 
+def test_stats_only_json_is_the_statistics_without_the_steps(deep_tanh):
+    full = json.loads(tutor("run", str(deep_tanh), "--json").stdout)
+    only = tutor("run", str(deep_tanh), "--stats-only", "--json")
+    assert only.returncode == 0, only.stderr
+    data = json.loads(only.stdout)
+    assert "steps" not in data and data["layers"] == full["layers"] and data["scenario"] == full["scenario"]
+
+
 def test_step_mode_s_shows_the_statistics_beside_the_step_and_closes():
     sys.path.insert(0, str(Path(__file__).parent))
     from appkit import drive, make_app
@@ -178,3 +186,14 @@ def test_a_histogram_leaves_out_nan_and_inf_and_widens_a_single_value_as_numpy_d
     counts, edges = np.histogram(same, BINS)
     assert list(h.counts) == counts.tolist() and (h.lo, h.hi) == (edges[0], edges[-1])
     assert h.as_json()["edges"] == pytest.approx(edges.tolist())
+
+
+@pytest.mark.parametrize("values", [[-1e308, 1e308, 0.0], [1e16, 1e16 + 2, 1e16]])
+def test_a_histogram_over_a_range_numpy_cannot_cut_counts_every_entry(values):
+    import numpy as np
+
+    from backprop_tutor.engine import layerstats, summary
+
+    v = np.array([values])
+    h = layerstats.histogram(v, summary.stats(v))
+    assert sum(h.counts) == 3 and h.counts[0] >= 1 and h.counts[-1] >= 1  # the min first, the max last

@@ -86,7 +86,9 @@ def run(
                   keep=(file_digest(model.path), settings, sample, digits, view))
         return
     if as_json:
-        print_json(run_json(model, steps))
+        data = run_json(model, steps)
+        # --stats-only: the statistics of each layer without the steps, in JSON as in print
+        print_json({k: v for k, v in data.items() if k != "steps"} if stats_only else data)
         return
     _print_run(it, (settings, sample, digits, view), stats, stats_only)
 

@@ -93,8 +93,21 @@ def histogram(value, st: summary.Stats, bins: int = BINS) -> Histogram:
     for block in summary.row_blocks(value):
         b = np.asarray(block, dtype=float)
         finite = np.isfinite(b)
-        counts += np.histogram(b if finite.all() else b[finite], bins, span)[0]
+        counts += _counts(b if finite.all() else b[finite], bins, span)
     return Histogram(*span, tuple(int(c) for c in counts))
+
+
+def _counts(b: np.ndarray, bins: int, span: tuple) -> np.ndarray:
+    """numpy's histogram counts; for a range numpy cannot cut into bins (wider than the largest
+    float, as from -1e308 to 1e308, or too narrow for distinct edges) each entry's bin is worked
+    out from halves of the numbers (no overflow), the last bin holding the maximum."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.histogram(b, bins, span)[0]
+    except ValueError:
+        lo, hi = span[0] / 2, span[1] / 2
+        at = np.clip(np.floor((np.ravel(b) / 2 - lo) / (hi - lo) * bins), 0, bins - 1).astype(np.int64)
+        return np.bincount(at, minlength=bins)[:bins]
 
 
 def value_stats(step) -> ValueStats:
