@@ -197,3 +197,12 @@ def test_a_histogram_over_a_range_numpy_cannot_cut_counts_every_entry(values):
     v = np.array([values])
     h = layerstats.histogram(v, summary.stats(v))
     assert sum(h.counts) == 3 and h.counts[0] >= 1 and h.counts[-1] >= 1  # the min first, the max last
+
+
+def test_a_histogram_of_one_huge_value_counts_it_once():
+    import numpy as np
+
+    from backprop_tutor.engine import layerstats, summary
+
+    v = np.array([[1e300, 1e300]])
+    assert sum(layerstats.histogram(v, summary.stats(v)).counts) == 2

@@ -106,8 +106,12 @@ def _counts(b: np.ndarray, bins: int, span: tuple) -> np.ndarray:
             return np.histogram(b, bins, span)[0]
     except ValueError:
         lo, hi = span[0] / 2, span[1] / 2
-        at = np.clip(np.floor((np.ravel(b) / 2 - lo) / (hi - lo) * bins), 0, bins - 1).astype(np.int64)
-        return np.bincount(at, minlength=bins)[:bins]
+        counts = np.zeros(bins, dtype=np.int64)
+        if not hi > lo:  # one value so large that widening by 0.5 left it one value: the middle bin
+            counts[bins // 2] = np.size(b)
+            return counts
+        at = np.floor((np.ravel(b) / 2 - lo) / (hi - lo) * bins)
+        return np.bincount(np.clip(np.nan_to_num(at), 0, bins - 1).astype(np.int64), minlength=bins)[:bins]
 
 
 def value_stats(step) -> ValueStats:
