@@ -228,7 +228,7 @@ def _own_factor(p: _Path) -> Factor | None:
     op_l = affine_of(p.scenario.layers[l - 1])
     lin, zform = linear_local(op_l), linear_form(op_l)
     if kind == "W":
-        w, h = names.weight(l, p.inp, p.unit), names.act(l - 1, p.s_ix, p.inp)
+        w, h = names.weight(l, p.inp, p.unit), names.fed(l - 1, p.s_ix, p.inp)
         return Factor(sp.Derivative(z_l, w), op_l.title, zform, lin["w"], None,
                       lin["w"].subs({H_I: h, W_IJ: w}), W_IJ)
     if kind == "b":

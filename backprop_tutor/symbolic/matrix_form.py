@@ -134,7 +134,10 @@ def _matrix_form(scenario, target: Target, m: int, c, block=None) -> list[Matrix
         else:
             G = Gz
     if target.kind in ("W", "b"):
-        out.append(_parameter_step(scenario, target, m, act_name[l - 1], G, grad))
+        from .reach import dropped
+
+        below = f"D{l - 1}" if dropped(scenario, l - 1) else act_name[l - 1]  # the dropped inputs, read as numbers
+        out.append(_parameter_step(scenario, target, m, below, G, grad))
     elif target.parameter:
         out.append(_activation_parameter_step(scenario, target, m, act_name[l], G))
     return out

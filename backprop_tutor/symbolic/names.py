@@ -71,6 +71,14 @@ class _Names:
         letter = self.s.notation.activation.lower()
         return self._make(letter, letter, str(q), self._sample(s) + [str(u)], ("A", q, s, u))
 
+    def fed(self, q: int, s, u) -> sp.Symbol:
+        """What layer q + 1 reads: a_j^(q), or d_j^(q) where layer q's activations are dropped."""
+        from .reach import dropped
+
+        if q and dropped(self.s, q):
+            return self._make("d", "d", str(q), self._sample(s) + [str(u)], ("D", q, s, u))
+        return self.act(q, s, u)
+
     def target(self, s, u) -> sp.Symbol:
         return self._make("y", "y", "", self._sample(s) + [str(u)], ("Y", 0, s, u))
 

@@ -8,13 +8,19 @@ from ..errors import UnsupportedError
 from ..i18n import _
 
 
+def dropped(scenario, q: int) -> bool:
+    """Whether layer q's activations go on through training-mode dropout (as D_q)."""
+    return 1 <= q <= len(scenario.layers) and bool(getattr(scenario.layers[q - 1], "dropout", 0)) and \
+        scenario.training.mode == "train"
+
+
 def refuse_unreached(scenario, target) -> None:
     """Raise UnsupportedError, saying why, when the derivation cannot follow the target's path."""
     l = target.layer
     for q, layer in enumerate(scenario.layers, start=1):
-        # dropout of layer q sits after A_q; dL/dW_l also reads D_(l-1), the dropped inputs
-        if getattr(layer, "dropout", 0) and scenario.training.mode == "train" and (
-                q >= l or (q == l - 1 and target.kind == "W")):
+        # dropout of layer q sits after A_q: a chain from above crosses it; dL/dW_(q+1) only reads
+        # D_q, the dropped inputs, as numbers (named d in the derivation)
+        if dropped(scenario, q) and q >= l:
             raise UnsupportedError(_(
                 "the chain-rule derivation does not go through dropout (layer {q}); the mask multiplies "
                 "dL/dD{q} in the step dL/dA{q} of `tutor run`; with --set training.mode=inference dropout "
@@ -27,7 +33,7 @@ def refuse_unreached(scenario, target) -> None:
                 "of the batch, not one term per unit. The numbers are the steps of `tutor run` (μ{q}, "
                 "σ²{q}, X̂{q}, Y{q} and dL/dγ{q}, dL/dβ{q}, dL/dX̂{q}, dL/dσ²{q}, dL/dμ{q}, dL/dZ{q}); "
                 "a finite difference checks them in the tests").format(q=q))
-        if getattr(layer.activation, "pieces", 1) > 1:
+        if getattr(layer.activation, "pieces", 1) > 1 and q >= l:  # below the target: its output is read as numbers
             raise UnsupportedError(_(
                 "the chain-rule derivation does not go through maxout (layer {q}): each unit is the largest "
                 "of its {k} pieces, not a function of one z, and dL/dZ{q} goes to the winning piece only. "

@@ -84,7 +84,8 @@ def _matrix_numbers(scenario, target: Target, steps, data, matrix: list, value,
 
     result = value if lazy.is_lazy(value) else np.asarray(value, dtype=float)
     if kind == "W":
-        ops = [("", f"{name(l - 1)}ᵀ", arr[("A", l - 1)].T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
+        fed, shown = _fed(arr, l - 1), f"D{l - 1}" if ("D", l - 1) in arr else name(l - 1)
+        ops = [("", f"{shown}ᵀ", fed.T), ("⋅", f"∂{Ls}/∂Z{l}", steps[f"dL/dZ{l}"].value)]
         if scenario.l2 and scenario.penalty is None:
             ops += [("+", "λ", np.asarray(scenario.l2)), ("⋅", f"W{l}", params[f"W{l}"])]
         elif scenario.l2:
@@ -118,7 +119,14 @@ def _arrays(scenario, steps, data) -> dict:
     for q in range(1, n + 1):
         arr[("A", q)] = steps[f"A{q}"].value
         arr[("Z", q)] = steps[f"Z{q}"].value
+        if f"D{q}" in steps:  # training-mode dropout: what the next layer reads
+            arr[("D", q)] = steps[f"D{q}"].value
     return arr
+
+
+def _fed(arr: dict, q: int):
+    """What layer q + 1 reads: D_q where layer q's activations are dropped, else A_q."""
+    return arr.get(("D", q), arr[("A", q)])
 
 
 def _lambda(fn):
@@ -176,7 +184,7 @@ def _value(scenario, target: Target, steps, data, factors_ops, derived: Derived 
         if q > l:
             g = g @ dz_dh(q).T
     if target.kind == "W":
-        h = arr[("A", l - 1)]
+        h = _fed(arr, l - 1)
         if target.index is None and lazy.wide((h.shape[1], g.shape[1])):  # as the pass keeps a wide layer's
             g = lazy.Product(h.T, g)
             if scenario.l2:
