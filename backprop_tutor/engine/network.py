@@ -335,6 +335,11 @@ def update(net: Network, params: dict, grads: dict, lr: float, rec=None, inplace
             new[name] = given(name, op.forward(params[name], grads[name], lr))
         if rec is not None:
             rec.update(p, op, params[name], grads[name], new[name], lr)
+    if rec is not None and running:
+        for lay in net.layers:
+            for which, name in zip(("mean", "var"), running_names(lay.layer)):
+                if name in running:
+                    rec.running(lay, which, name, params[name], running[name])
     new.update(running or {})  # batch normalisation's running statistics (PassResult.running)
     return new
 

@@ -26,6 +26,7 @@ class Recorder:
         self.wkey: dict[int, str] = {}
         self.dropped: dict[int, str] = {}  # layer -> the name of its activations after dropout
         self.normed: set[int] = set()  # the batch-normalised layers
+        self.batch_stats: dict = {}  # layer -> (μ_B, σ²_B) of this pass
 
     # names --------------------------------------------------------------------
     def act_name(self, l: int) -> str:
@@ -104,6 +105,7 @@ class Recorder:
         """μ_B, σ²_B, X̂ and Y of a batch-normalised layer, one step each."""
         l, op, pre = lay.layer, lay.norm, self.s.notation.pre(lay.layer)
         self.normed.add(l)
+        self.batch_stats[l] = (parts["mu"], parts["var"])  # what the running statistics move toward
         extra = {**op.extra(), "bn": {"z": z, **parts, **theta}, "running": running}
         inputs = {"mu": {pre: z}, "var": {pre: z, f"μ{l}": parts["mu"]},
                   "xhat": {pre: z, f"μ{l}": parts["mu"], f"σ²{l}": parts["var"]},
@@ -189,6 +191,16 @@ class Recorder:
                      names={"g": self.s.notation.pre(l), "w": self.wname[l], "out": hname})
 
     # update -------------------------------------------------------------------
+    def running(self, lay, which: str, name: str, old, new) -> None:
+        """A batch-normalised layer's running mean or variance after a training pass."""
+        l, op = lay.layer, lay.norm
+        batch, batch_key = (self.batch_stats[l][0], f"mu{l}") if which == "mean" else (self.batch_stats[l][1], f"var{l}")
+        shown = f"μ{l}" if which == "mean" else f"σ²{l}"
+        self.add(key=name, phase="update", symbol=name, op=op, role="running", layer=l, value=new,
+                 inputs={name: old, shown: batch}, reuses=(batch_key,), quantity="running", slots=("old", "batch"),
+                 extra={**op.extra(), "title": op.TITLES[f"running_{which}"]},
+                 names={"old": name, "batch": shown, "out": name})
+
     def update(self, param, op, theta, grad, new, lr) -> None:
         name, shown = param.name, param.shown
         self.add(key=name, phase="update", symbol=shown, op=op, role="update", layer=param.layer, value=new,

@@ -135,7 +135,14 @@ class BatchNorm(Op):
               "grad_xhat": N_("back through y = γ x̂ + β"),
               "grad_var": N_("gradient of the batch variance σ²_B"),
               "grad_mu": N_("gradient of the batch mean μ_B"),
-              "z": N_("back through batch normalisation to Z")}
+              "z": N_("back through batch normalisation to Z"),
+              "running_mean": N_("running mean, kept for inference (momentum)"),
+              "running_var": N_("running variance, kept for inference (momentum)")}
+
+    def symbolic_running(self, sp, running, batch):
+        """running′ = momentum · running + (1 − momentum) · the batch's statistic."""
+        m = sp.Float(self.momentum) if not float(self.momentum).is_integer() else sp.Integer(int(self.momentum))
+        return m * running + (1 - m) * batch
 
     def extra(self) -> dict:
         return {"eps": self.eps, "momentum": self.momentum, "mode": self.mode}
@@ -145,3 +152,4 @@ for _part, _role in FORWARD:
     presents(BatchNorm, _role, rule=f"batchnorm.{_part}")
 for _part in ("gamma", "beta", "xhat", "var", "mu", "z"):
     presents(BatchNorm, f"bn_grad_{_part}", rule="batchnorm.grad")
+presents(BatchNorm, "running", rule="batchnorm.running")

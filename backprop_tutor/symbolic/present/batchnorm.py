@@ -178,3 +178,24 @@ def grad_equation(step):
     if part == "z" and step.extra["mode"] != "train":
         return _eq(lhs, sp.Symbol("∂L/∂x̂_sj") / sp.sqrt(sp.Symbol("var_j") + sp.Symbol("ε")))
     return _eq(lhs.replace("L", step.names["loss"], 1), rhs())
+
+
+def running_equation(step):
+    # `running mean1`: sympy's printer would set what follows an underscore as a subscript
+    old, batch = (sp.Symbol(step.names[k].replace("_", " ")) for k in ("old", "batch"))
+    return sp.Eq(sp.Symbol(step.symbol.replace("_", " ") + "′"), step.op.symbolic_running(sp, old, batch),
+                 evaluate=False)
+
+
+def running_elements(step, fmt, limit):
+    """running′_j = momentum · running_j + (1 − momentum) · statistic_j, unit by unit."""
+    old, batch, new = (np.ravel(v) for v in (step.args["old"], step.args["batch"], step.value))
+    k = new.size
+    cells, omitted, total = _cells((1, k), limit)
+    lines = _Collected()
+    for _s, j in cells:
+        f = _Formula(fmt)
+        expr = step.op.symbolic_running(sp, f.sym(_element(step.names["old"], j, k, 0, 1), old[j]),
+                                        f.sym(_element(step.names["batch"], j, k, 0, 1), batch[j]))
+        lines.add(f, _element(step.symbol, j, k, 0, 1) + "′", expr, new[j])
+    return Lines(lines, omitted, total)
