@@ -39,3 +39,34 @@ def test_a_chain_through_the_mask_is_still_refused_with_the_reason():
     assert result.exit_code == 2 and "does not go through dropout (layer 1)" in result.output
     inference = runner.invoke(app, ["explain", "dL/dW1", "-s", "dropout", "--set", "training.mode=inference"])
     assert inference.exit_code == 0, inference.output
+
+
+KINK = """name: kink
+title: kink
+data:
+  inputs: [[1.0, -1.0], [2.0, 1.0]]
+  targets: [[1.0], [0.0]]
+network:
+  inputs: 2
+  layers:
+    - {units: 2, activation: relu6}
+    - {units: 1, activation: sigmoid}
+parameters:
+  W1: [[1.0, 2.0], [1.0, 2.0]]
+  b1: [0.0, 0.0]
+  W2: [[0.5], [-0.3]]
+  b2: [0.0]
+loss: {type: binary_cross_entropy}
+training: {learning_rate: 0.1, batch: full, max_iterations: 1}
+"""
+
+
+def test_a_finite_difference_across_a_kink_says_why_it_differs(tmp_path):
+    path = tmp_path / "kink.yaml"
+    path.write_text(KINK, encoding="utf-8")  # z = 0 on record 1 and z = 6 on record 2: both kinks of ReLU6
+    for cache in ("off", "on", "on"):  # printed fresh, kept, read back
+        out = runner.invoke(app, ["explain", "dL/dW1", "-s", str(path)], env={"TUTOR_CACHE": cache, "COLUMNS": "200"})
+        assert out.exit_code == 0 and "exactly at a kink of ReLU6 (z = 0, 6)" in out.stdout
+    smooth = runner.invoke(app, ["explain", "dL/dW1", "-s", str(path), "--set", "parameters.W1=[[1.0, 2.0], [0.5, 2.5]]"],
+                           env={"COLUMNS": "200"})
+    assert smooth.exit_code == 0 and "kink" not in smooth.stdout.replace("kink  explain", "")

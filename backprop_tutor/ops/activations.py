@@ -33,6 +33,9 @@ class Activation(Op):
     activation without learnable parameters has them as `forward` / `backward`.
     """
 
+    #: the z where the derivative jumps and the rule takes a subgradient (none for a smooth one)
+    kinks: tuple = ()
+
     name: str = ""
     title: str = ""
     elementwise = True
@@ -171,6 +174,8 @@ class Tanh(Activation):
 class ReLU(Activation):
     name = "relu"
     title = "ReLU"
+    #: where the derivative jumps (a subgradient is taken there)
+    kinks = (0.0,)
 
     def forward(self, z):
         return np.maximum(z, 0.0)
@@ -189,6 +194,7 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     name = "leaky_relu"
     title = "LeakyReLU"
+    kinks = (0.0,)
     parameters = ("slope",)
 
     def __init__(self, slope: float = 0.01) -> None:

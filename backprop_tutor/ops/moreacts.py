@@ -41,6 +41,7 @@ def erf(z):
 class ReLU6(Activation):
     name = "relu6"
     title = "ReLU6"
+    kinks = (0.0, 6.0)
 
     def forward(self, z):
         return np.clip(z, 0.0, 6.0).astype(real(z), copy=False)

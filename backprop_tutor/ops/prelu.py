@@ -17,6 +17,7 @@ from .activations import Activation, register
 
 @register
 class PReLU(Activation):
+    kinks = (0.0,)
     name = "prelu"
     title = "PReLU"
     parameters = ("alpha",)

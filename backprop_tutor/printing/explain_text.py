@@ -86,7 +86,7 @@ def _simplified_text(ex: Explanation, width: int | None) -> str:
 
 
 def _value_text(ex: Explanation, width: int | None) -> str:
-    return value_text(title(ex), ex.value, ex.engine_value, ex.finite_difference, ex.surrogates, width)
+    return value_text(title(ex), ex.value, ex.engine_value, ex.finite_difference, ex.surrogates, width, ex.kinks)
 
 
 def _jacobian_text(f: Factor, width: int | None = None) -> str:

@@ -52,7 +52,8 @@ def _from_entry(p, entry: dict | None, width: int | None):
     if value_warnings(value, engine_value) != entry["check"]:  # not the verdict it was kept with
         return None
     sections = [tuple(s) for s in entry["sections"]]
-    sections.append((_("value"), value_text(entry["title"], value, engine_value, fd, surrogates, width)))
+    sections.append((_("value"), value_text(entry["title"], value, engine_value, fd, surrogates, width,
+                                            getattr(p, "kinks", []))))
     return entry["title"], sections
 
 

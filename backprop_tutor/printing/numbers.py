@@ -34,7 +34,7 @@ def wrap(text: str, width: int | None, indent: str = "") -> str:
 
 
 def value_text(head: str, value, engine_value, finite_difference, surrogates: list[str],
-               width: int | None) -> str:
+               width: int | None, kinks: list[str] = ()) -> str:
     """The value section: the value chained from the derived formulas, the engine's, the
     finite difference (or why none applies), and the self-check's warnings."""
     if finite_difference is None:
@@ -53,7 +53,7 @@ def value_text(head: str, value, engine_value, finite_difference, surrogates: li
         check = _("central finite difference:") + f"\n{fmt(finite_difference, width)}"
     text = (f"{head} =\n{fmt(value, width)}\n"
             + _("engine (tutor run):") + f"\n{fmt(engine_value, width)}\n{check}")
-    for warning in value_warnings(value, engine_value):
+    for warning in [*value_warnings(value, engine_value), *kinks]:
         text += "\n" + wrap("⚠ " + warning, width)
     return text
 

@@ -362,4 +362,5 @@ def explain(scenario, target: Target, record: int | None = None, derived: Derive
         sums=[(name, what) for name, _sym, _count, what in p.sums], numbers=numbers,
         matrix=matrix, bias_reason=_bias_note(scenario, target, p.m, c),
         value=value, engine_value=engine_value, finite_difference=fd, latex_names=p.names.latex,
-        surrogates=surrogates, penalty=penalty, matrix_numbers=mat_numbers, loss=L)
+        surrogates=surrogates, penalty=penalty, matrix_numbers=mat_numbers, loss=L,
+        kinks=getattr(p, "kinks", []))

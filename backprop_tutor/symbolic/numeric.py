@@ -99,7 +99,32 @@ def checks(p) -> tuple:
         engine_value = np.asarray(engine_value, dtype=float)
     surrogates = straight_through(scenario, target)
     fd = None if surrogates else _finite_difference(p.engine, scenario, target, p.data)
+    p.kinks = kink_notes(p, engine_value, fd)
     return engine_value, fd, surrogates
+
+
+def kink_notes(p, engine_value, fd) -> list[str]:
+    """Why a central difference may differ from the rule: a pre-activation exactly at a kink of
+    its activation (ReLU's z = 0, ReLU6's 0 and 6), where the rule takes a subgradient and the
+    difference straddles the jump, averaging the slopes on both sides."""
+    if fd is None or isinstance(fd, Sampled) or hasattr(engine_value, "take_rows"):
+        return []
+    fd, engine = np.asarray(fd, dtype=float), np.asarray(engine_value, dtype=float)
+    scale = float(np.abs(engine).max()) if engine.size else 0.0
+    if np.allclose(fd, engine, rtol=1e-5, atol=1e-7 * max(scale, 1.0)):
+        return []
+    out = []
+    for q, layer in enumerate(p.scenario.layers, start=1):
+        key = f"Y{q}" if f"Y{q}" in p.steps else f"Z{q}"
+        z = np.asarray(p.steps[key].value, dtype=float)
+        at = [k for k in getattr(layer.activation, "kinks", ()) if (z == k).any()]
+        if at:
+            out.append(_("a pre-activation of layer {q} is exactly at a kink of {act} (z = {at}): there the rule "
+                         "takes a subgradient, while the central difference straddles the jump and averages "
+                         "the slopes on its two sides, so the two differ by design").format(
+                             q=q, act=layer.activation.title or layer.activation.name,
+                             at=", ".join(format(k, "g") for k in at)))
+    return out
 
 
 def value_warnings(value, engine_value) -> list[str]:

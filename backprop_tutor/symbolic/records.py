@@ -115,11 +115,13 @@ class Explanation:
     penalty: Factor | None = None  # the L2 penalty's own derivative, a term beside the chain
     matrix_numbers: MatrixNumbers | None = None  # a whole matrix: its rule with the numbers
     loss: sp.Symbol = sp.Symbol("L")  # the scenario's name for the loss (L, J)
+    kinks: list = field(default_factory=list)  # why the central difference differs at a kink
 
     @property
     def warnings(self) -> list[str]:
-        """What a student must know about the numbers: a value that is not finite."""
-        return value_warnings(self.value, self.engine_value)
+        """What a student must know about the numbers: a value that is not finite, a central
+        difference taken across a kink."""
+        return value_warnings(self.value, self.engine_value) + list(self.kinks)
 
     @property
     def bias_note(self) -> str:
