@@ -109,6 +109,7 @@ OUTPUTS = [  # (output activation, loss spec, target kind)
     ("identity", {"type": "mse"}, "real"),
     ("tanh", {"type": "mse", "samples": "sum", "outputs": "sum", "half": True}, "real"),
     ("softmax", {"type": "mse", "outputs": "sum"}, "onehot"),
+    ("identity", {"type": "hinge"}, "onehot"),
 ]
 HIDDEN = ELEMENTWISE + ["leaky_relu", "elu", "swish", "prelu", "maxout"]
 PIECES = {"maxout": 2}  # a maxout layer of n units: Z (and W, b) n·2 wide

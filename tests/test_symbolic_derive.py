@@ -53,7 +53,10 @@ def test_output_forms_are_the_textbook_ones():
     assert local_derivs.activation_local(ACTIVATIONS["relu"]())[2] is None  # cannot be inverted: stays in z
 
 
-LOSS_CASES = [(name, {}) for name in LOSSES] + [
+#: the losses written as one element term per output (the hinge loss reads a whole row: its lines
+#: are derived row by row, tests/test_hinge.py)
+ELEMENTWISE_LOSSES = [name for name in LOSSES if not getattr(LOSSES[name], "one_hot", False)]
+LOSS_CASES = [(name, {}) for name in ELEMENTWISE_LOSSES] + [
     ("mse", {"samples": "sum", "outputs": "sum", "half": True}),
     ("binary_cross_entropy", {"samples": "sum"}),
 ]
@@ -115,3 +118,11 @@ def test_a_new_activation_with_a_symbolic_form_just_works():
         z = RNG.uniform(-3, 3, size=20)
         np.testing.assert_allclose(np.broadcast_to(sp.lambdify(local_derivs.Z, d, "numpy")(z), z.shape),
                                    op.derivative(z, op.forward(z)), rtol=1e-9)
+
+
+def test_a_row_coupled_loss_says_it_has_no_element_term():
+    from backprop_tutor.errors import UnsupportedError
+
+    assert set(LOSSES) - set(ELEMENTWISE_LOSSES) == {"hinge"}
+    with pytest.raises(UnsupportedError, match="whole row"):
+        local_derivs.loss_local(LOSSES["hinge"](), 4, 3)
