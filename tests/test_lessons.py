@@ -225,3 +225,13 @@ def test_mlp_digits_trains_on_mnist_idx_files_from_a_folder(tmp_path):
     epochs = json.loads(result.stdout)["epochs"]
     assert len(epochs) == 30 and epochs[-1]["loss"] < epochs[0]["loss"] - 0.4  # it learns from the IDX files
     assert epochs[-1]["train_accuracy"] >= 0.5  # chance is 0.1
+
+
+def test_at_learning_rate_1_5_the_small_bias_leaves_fewer_dead_but_a_larger_one_more():
+    counts = {}
+    for bias in ("0.0", "0.01", "0.1"):
+        model = load("dead-relu-bias", ["training.learning_rate=1.5", f"parameters.init.bias={bias}"])
+        counts[bias] = dead_units(model, train(model, 30).params)
+    assert counts == {"0.0": [19], "0.01": [14], "0.1": [21]}  # the lesson's description
+    text = " ".join(load("dead-relu-bias").description.split())
+    assert "14 against 19 with b = 0, but b = 0.1 leaves 21" in text
