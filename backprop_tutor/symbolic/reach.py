@@ -33,7 +33,7 @@ def refuse_unreached(scenario, target) -> None:
                 "of the batch, not one term per unit. The numbers are the steps of `tutor run` (μ{q}, "
                 "σ²{q}, X̂{q}, Y{q} and dL/dγ{q}, dL/dβ{q}, dL/dX̂{q}, dL/dσ²{q}, dL/dμ{q}, dL/dZ{q}); "
                 "a finite difference checks them in the tests").format(q=q))
-        if getattr(layer.activation, "pieces", 1) > 1 and q >= l:  # below the target: its output is read as numbers
+        if getattr(layer.activation, "pieces", 1) > 1:  # the derivation reads each layer's activation as f(z)
             raise UnsupportedError(_(
                 "the chain-rule derivation does not go through maxout (layer {q}): each unit is the largest "
                 "of its {k} pieces, not a function of one z, and dL/dZ{q} goes to the winning piece only. "
