@@ -18,6 +18,11 @@ import types
 # 4096-wide demo: 11 s of CPU with two threads, 5 s with one). Set before numpy loads BLAS.
 for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# Ordinary pages for numpy's large arrays unless the user says otherwise: the tutor allocates
+# its few large matrices once per command, and a kernel that compacts memory on a huge-page
+# fault (defrag=madvise) made the 4096-wide demo's `tutor run` spend 0.7-1.7 s in the kernel
+# against 0.4 s (benchmarks/wide.py). numpy reads this when it loads.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
 class _Package(types.ModuleType):
