@@ -58,7 +58,9 @@ def imported(args: list[str], **env) -> dict:
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["list"],
-                                  ["validate", str(SCENARIOS / "logistic-4x2.yaml")]], ids=" ".join)
+                                  ["validate", str(SCENARIOS / "logistic-4x2.yaml")],
+                                  ["validate", str(SCENARIOS / "hinge-svm.yaml"), str(SCENARIOS / "bias-free.yaml")]],
+                         ids=" ".join)
 def test_light_commands_import_neither_numpy_nor_sympy(args):
     found = imported(args)
     assert found["code"] in (0, None)

@@ -129,10 +129,13 @@ def targets_fit_loss(c: Checker, loss, y, method) -> None:
 
 
 def _targets_one_hot(c: Checker, loss, y, method) -> None:
-    y = as_array(y)
-    y = method.forward(y, method.fit(y)) if method is not None else y
-    rows = (y.ndim == 2 and y.shape[1] > 1 and bool(((y == 0) | (y == 1)).all())
-            and bool((y.sum(axis=1) == 1).all()))
+    if method is None and isinstance(y, Table):  # a table as written: no numpy needed
+        rows = y.shape[1] > 1 and all(all(v in (0, 1) for v in row) and sum(row) == 1 for row in y.rows)
+    else:
+        y = as_array(y)
+        y = method.forward(y, method.fit(y)) if method is not None else y
+        rows = (y.ndim == 2 and y.shape[1] > 1 and bool(((y == 0) | (y == 1)).all())
+                and bool((y.sum(axis=1) == 1).all()))
     if not rows:
         c.fail(("data", "targets"),
                _("{title} needs one-hot targets (one 1 per row, every other entry 0, at least two "
