@@ -23,8 +23,9 @@ KIND = "help"
 SHELL_BOOKKEEPING = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
 
 
-def entry_key() -> str | None:
-    """The key of the help for this setting, or None when the cache is off."""
+def entry_key(kind: str = KIND, extra=()) -> str | None:
+    """The key of the help (or, with `kind` and `extra`, of another text drawn the same way:
+    `tutor list`) for this setting, or None when the cache is off."""
     from .. import cache
 
     if cache.directory() is None:
@@ -49,15 +50,15 @@ def entry_key() -> str | None:
     main = sys.modules.get("__main__")
     stream = [getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None),
               sys.stdout.isatty() if hasattr(sys.stdout, "isatty") else None]
-    return cache.key(KIND, sys.argv, getattr(main, "__package__", None), sorted(item for item in os.environ.items() if item[0] not in SHELL_BOOKKEEPING),
-                     terminals, stream, libraries)
+    return cache.key(kind, sys.argv, getattr(main, "__package__", None), sorted(item for item in os.environ.items() if item[0] not in SHELL_BOOKKEEPING),
+                     terminals, stream, libraries, list(extra))
 
 
-def replay(key: str) -> bool:
-    """Write the help kept under `key`; False when there is none."""
+def replay(key: str, kind: str = KIND) -> bool:
+    """Write the help (or the `kind` of text) kept under `key`; False when there is none."""
     from .. import cache
 
-    entry = cache.read(KIND, key)
+    entry = cache.read(kind, key)
     if not (isinstance(entry, dict) and isinstance(entry.get("text"), str) and entry["text"]):
         return False
     sys.stdout.write(entry["text"])
@@ -100,11 +101,11 @@ def recording() -> Recorder:
     return recorder
 
 
-def stop(recorder: Recorder, key: str | None = None) -> None:
+def stop(recorder: Recorder, key: str | None = None, kind: str = KIND) -> None:
     """Stop noting; with `key` (typer drew the help and ended with status 0), keep it."""
     from .. import cache
 
     sys.stdout = recorder._stream
     text = "".join(recorder.written)
     if key is not None and text and not recorder.failed:
-        cache.write(KIND, key, {"text": text})
+        cache.write(kind, key, {"text": text})

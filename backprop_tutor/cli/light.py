@@ -31,7 +31,36 @@ def simple(argv: list[str]):
 
 def list_scenarios() -> None:
     """List the built-in scenarios with their network, loss and source, grouped by source
-    document (a heading per document, in the documents' order); at most MAX_LIST_ROWS rows."""
+    document (a heading per document, in the documents' order); at most MAX_LIST_ROWS rows.
+    The list as drawn is kept, as `--help` is (cli/helptext.py), under a key that also holds
+    each built-in file's size and time: drawing its tables costs more than starting up."""
+    from . import helptext
+
+    key = helptext.entry_key("list", _builtin_files())
+    if key is not None and helptext.replay(key, "list"):
+        return
+    recorder, drawn = helptext.recording(), False
+    try:
+        _draw_list()
+        drawn = True
+    finally:
+        helptext.stop(recorder, key if drawn else None, "list")
+
+
+def _builtin_files() -> list:
+    from ..scenario import catalog
+
+    out = []
+    for path in sorted(catalog.builtin_dir().glob("*.yaml")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append([path.name, st.st_size, st.st_mtime_ns])
+    return out
+
+
+def _draw_list() -> None:
     from rich.text import Text
 
     from ..output import console
