@@ -19,6 +19,12 @@ from __future__ import annotations
 
 from ..errors import MissingRuleError
 
+def exact_number(sp, x: float):
+    """A constant of an op's symbolic form: an Integer where it is whole (so 1, not 1.0, is
+    printed), else a Float."""
+    return sp.Integer(int(x)) if float(x).is_integer() else sp.Float(x)
+
+
 #: (op class, step role) -> the presentation rule for such a step
 _PRESENTERS: dict[tuple[type, str], str] = {}
 

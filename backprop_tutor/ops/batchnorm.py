@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from ..lazy import numpy as np
 
-from .base import Op, presents
+from .base import Op, exact_number, presents
 from .update import GradientDescent
 from ..i18n import N_
 
@@ -141,7 +141,7 @@ class BatchNorm(Op):
 
     def symbolic_running(self, sp, running, batch):
         """running′ = momentum · running + (1 − momentum) · the batch's statistic."""
-        m = sp.Float(self.momentum) if not float(self.momentum).is_integer() else sp.Integer(int(self.momentum))
+        m = exact_number(sp, self.momentum)
         return m * running + (1 - m) * batch
 
     def extra(self) -> dict:

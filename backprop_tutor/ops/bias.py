@@ -55,8 +55,6 @@ class NoBiasLinear(Linear):
 
     name = "linear_no_bias"
     learnable = ("W",)
-    #: the layer has no bias parameter
-    has_bias = False
     title = N_("linear map, no bias")
 
     def forward(self, h, w, b=None):
@@ -79,9 +77,6 @@ class NoBiasLinear(Linear):
         rules = super().matrix_rules(sp, H, W, b, G)
         del rules["b"]
         return rules
-
-
-presents(NoBiasLinear, "forward", rule="nobias.forward")
 
 
 class Frozen(GradientDescent):

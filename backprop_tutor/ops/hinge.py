@@ -21,14 +21,7 @@ from ..lazy import numpy as np
 from ..errors import UnsupportedError
 from ..i18n import N_, _
 from .base import presents
-from .losses import LOSSES, REDUCTIONS, Loss
-
-
-class Number:
-    """An option that takes a number (at least `low`) instead of a choice among names."""
-
-    def __init__(self, low: float) -> None:
-        self.low = low
+from .losses import LOSSES, REDUCTIONS, Loss, Number
 
 
 class Hinge(Loss):

@@ -21,6 +21,13 @@ from ..i18n import N_, _
 REDUCTIONS = ("mean", "sum")
 
 
+class Number:
+    """A loss option that takes a number (at least `low`) instead of a choice among names."""
+
+    def __init__(self, low: float) -> None:
+        self.low = low
+
+
 def _log(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """log(p), given q = 1 - p as exactly known: near p = 1, log1p(-q) keeps the digits that
     log(p) has rounded away (p's own rounding), so a tiny loss is not rounded to 0."""

@@ -12,8 +12,11 @@ from ..elements import (Lines, _2d, _base, _bias_name, _cells, _Collected, _elem
 
 
 def forward_elements(step, fmt, limit):
-    (hname, H), (wname, W), (bname, B) = step.inputs.items()
-    H, W, B, Z = _2d(H), _2d(W), np.ravel(B), _2d(step.value)
+    (hname, H), (wname, W), *bias = step.inputs.items()
+    Z = _2d(step.value)
+    # a layer without a bias (bias: none) reads none; its op's symbolic form has no b term
+    bname, B = bias[0] if bias else ("b", np.zeros(Z.shape[1]))
+    H, W, B = _2d(H), _2d(W), np.ravel(B)
     cells, omitted, total = _cells(Z.shape, limit)
     lines = _Collected()
     for s, j in cells:
@@ -88,8 +91,9 @@ def input_elements(step, fmt, limit):
 
 
 def forward_equation(step):
-    (h, hv), (w, wv), (b, bv) = step.inputs.items()
-    return sp.Eq(_mat(step.symbol, step.value), step.op.matrix_forward(sp, _mat(h, hv), _mat(w, wv), _mat(b, bv)),
+    (h, hv), (w, wv), *bias = step.inputs.items()
+    b = _mat(*bias[0]) if bias else None  # None: a layer without a bias, Z = H W
+    return sp.Eq(_mat(step.symbol, step.value), step.op.matrix_forward(sp, _mat(h, hv), _mat(w, wv), b),
                  evaluate=False)
 
 

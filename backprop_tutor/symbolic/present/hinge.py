@@ -12,12 +12,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ...ops.base import exact_number
 from ..elements import Lines, _2d, _cells, _Collected, _element, _Formula, _grad, _loss_prefix
 from .loss import penalty_lines, with_penalty
-
-
-def _number(x: float):
-    return sp.Integer(int(x)) if float(x).is_integer() else sp.Float(x)
 
 
 def _row(op, f: _Formula, name: str, Yh, Y, s: int):
@@ -25,7 +22,7 @@ def _row(op, f: _Formula, name: str, Yh, Y, s: int):
     m, k = Yh.shape
     t = int(np.argmax(Y[s]))
     syms = [f.sym(_element(name, j, k, s, m), Yh[s, j]) for j in range(k)]
-    delta = _number(op.margin)
+    delta = exact_number(sp, op.margin)
     return sp.Add(*[sp.Max(0, syms[j] - syms[t] + delta) for j in range(k) if j != t]), syms
 
 
@@ -77,7 +74,7 @@ def _margin(yh, y, i, j, delta):
 
 def hinge_equation(step):
     i, j, _l, yh, y, m, k = _symbols()
-    delta, c = _number(step.op.margin), step.op.scale_symbolic(sp, m, k)
+    delta, c = exact_number(sp, step.op.margin), step.op.scale_symbolic(sp, m, k)
     term = (1 - sp.KroneckerDelta(j, y[i])) * sp.Max(0, _margin(yh, y, i, j, delta))
     total = sp.Mul(c, sp.Sum(term, (j, 1, k), (i, 1, m)), evaluate=False)
     return sp.Eq(sp.Symbol(step.symbol), with_penalty(step, total), evaluate=False)
