@@ -35,3 +35,18 @@ def drive(app, script, size=(100, 30)):
             return await script(app, pilot)
 
     return asyncio.run(main())
+
+
+def walk(name: str, size=(110, 60)) -> str:
+    """Every frame of a built-in lesson as step mode shows it, pressing → from the first to the
+    last, as one text."""
+    async def script(app, pilot):
+        seen = []
+        for _ in range(app.lesson.total):
+            await settle(app, pilot)
+            seen.append("\n".join(app.shown))
+            await pilot.press("right")
+            await pilot.pause()
+        return "\n".join(seen)
+
+    return drive(make_app(name), script, size=size)

@@ -4,7 +4,7 @@ batch normalisation's six backward steps, a shared bias, a frozen update."""
 from __future__ import annotations
 
 import pytest
-from appkit import drive, make_app, settle
+from appkit import walk
 
 
 @pytest.mark.parametrize("name, wanted", [
@@ -14,15 +14,6 @@ from appkit import drive, make_app, settle
     ("bias-gradient-sum", ("∂L/∂b1",)),
 ])
 def test_step_mode_walks_every_frame(name, wanted):
-    async def script(app, pilot):
-        seen = []
-        for _ in range(app.lesson.total):
-            await settle(app, pilot)
-            seen.append("\n".join(app.shown))
-            await pilot.press("right")
-            await pilot.pause()
-        return "\n".join(seen)
-
-    text = drive(make_app(name), script, size=(110, 60))
+    text = walk(name, size=(110, 60))
     for word in wanted:
         assert word in text, word

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from appkit import drive, make_app, settle
+from appkit import walk
 from typer.testing import CliRunner
 
 from backprop_tutor.cli import app
@@ -44,15 +44,6 @@ def test_the_unit_never_dies_its_other_piece_learns():
 
 
 def test_step_mode_walks_the_maxout_frames():
-    async def script(app_, pilot):
-        seen = []
-        for _ in range(app_.lesson.total):
-            await settle(app_, pilot)
-            seen.append("\n".join(app_.shown))
-            await pilot.press("right")
-            await pilot.pause()
-        return "\n".join(seen)
-
-    text = drive(make_app("maxout"), script, size=(110, 60))
+    text = walk("maxout", size=(110, 60))
     for word in ("max(-3, 0) = 0", "∂L/∂z2⁽¹⁾[2] = ∂L/∂a1⁽¹⁾[2] = -0.5", "is the largest piece of unit 1"):
         assert word in text, word

@@ -4,7 +4,7 @@ network picture without a b for a layer that has none, each step's formula on it
 from __future__ import annotations
 
 import pytest
-from appkit import drive, make_app, settle
+from appkit import walk
 
 
 @pytest.mark.parametrize("name, words", [
@@ -13,16 +13,7 @@ from appkit import drive, make_app, settle
                    "J = data loss + λ/2 ‖W‖²")),
 ])
 def test_step_mode_walks_every_frame(name, words):
-    async def script(app_, pilot):
-        seen = []
-        for _ in range(app_.lesson.total):
-            await settle(app_, pilot)
-            seen.append("\n".join(app_.shown))
-            await pilot.press("right")
-            await pilot.pause()
-        return "\n".join(seen)
-
-    text = drive(make_app(name), script, size=(120, 60))
+    text = walk(name, size=(120, 60))
     for word in words:
         assert word in text, word
     if name == "bias-free":  # the picture's weight columns name W only, and no unit's row shows a b
