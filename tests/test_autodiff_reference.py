@@ -1,7 +1,7 @@
 """The engine against an independent autodiff (the `autograd` package).
 
-Hypothesis draws small scenarios covering every activation, every loss, the
-preprocessing of inputs and targets, L2, full-batch / record / minibatch training
+Hypothesis draws small scenarios covering every activation, every loss, layers without a
+bias (`bias: none`), the preprocessing of inputs and targets, L2, full-batch / record / minibatch training
 and saturated outputs. A reference written here with autograd.numpy (nothing from
 the tutor but the drawn numbers) gives the forward values, the loss, every
 gradient and every updated parameter; `tutor run`'s steps, `train` (record and full
@@ -92,7 +92,7 @@ def reference_loss(spec, params, x, y):
     h, values = x, []
     n = len(spec["layers"])
     for l, (units, act) in enumerate(spec["layers"], start=1):
-        z = anp.dot(h, params[f"W{l}"]) + params[f"b{l}"]
+        z = anp.dot(h, params[f"W{l}"]) + (params[f"b{l}"] if f"b{l}" in params else 0.0)  # bias: none
         h = act_ref(act, z, params.get(f"alpha{l}"), spec.get("act_params", {}).get(l))
         values.append((z, h))
     z, yhat = values[-1]
@@ -153,6 +153,9 @@ def scenarios(draw):
     for l in range(1, len(widths)):
         params[f"W{l}"] = [[draw(num) * scale for _ in range(widths[l])] for _ in range(widths[l - 1])]
         params[f"b{l}"] = [draw(num) for _ in range(widths[l])]
+    nobias = [l for l in range(1, len(widths)) if draw(st.integers(0, 3)) == 0]  # `bias: none` layers
+    for l in nobias:
+        del params[f"b{l}"]
     x = [[draw(num) * 3 for _ in range(n_in)] for _ in range(m)]
     if loss == "mse":
         y = [[draw(num) for _ in range(k)] for _ in range(m)]
@@ -204,7 +207,8 @@ def write(spec, tmp_path) -> str:
         "data": {"inputs": spec["x"], "targets": spec["y"],
                  "preprocess": {"inputs": spec["pre_x"], "targets": spec["pre_y"]}},
         "network": {"inputs": len(spec["x"][0]),
-                    "layers": [{"units": u, "activation": act(l, a)} for l, (u, a) in enumerate(spec["layers"], 1)]},
+                    "layers": [{"units": u, "activation": act(l, a), **({} if f"b{l}" in spec["params"] else {"bias": "none"})}
+                               for l, (u, a) in enumerate(spec["layers"], 1)]},
         "parameters": spec["params"],
         "loss": {"type": spec["loss"], **spec["mse"], **spec.get("hinge", {}),
                  **({"penalty": spec["penalty"]} if spec.get("penalty") else {"l2": spec["l2"]} if spec["l2"] else {})},
