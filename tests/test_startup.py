@@ -87,6 +87,36 @@ def test_a_warm_run_or_explain_imports_no_sympy(tmp_path, args):
     assert "sympy" not in imported(args, **env)["modules"]
 
 
+#: runs `tutor ARGS` in this process, then writes whether the heap's thresholds were set
+HEAP_PROBE = """
+import json, sys
+from backprop_tutor.cli import main
+sys.argv = ["tutor"] + json.loads(sys.argv[1])
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+heap = sys.modules.get("backprop_tutor.cli.heap")
+sys.stderr.write("\\nHEAP " + json.dumps({"code": code, "set": bool(heap and heap._done)}))
+"""
+
+
+def test_a_command_that_computes_sets_the_heap_to_reuse_freed_memory():
+    """glibc's thresholds are set by the commands that compute (here `run`), once, and not by
+    the light ones; elsewhere than glibc nothing is set and nothing fails."""
+    import platform
+
+    glibc = platform.libc_ver()[0] == "glibc"
+    for args, expected in ((["run", "logistic-4x2"], glibc), (["list"], False)):
+        done = subprocess.run([sys.executable, "-c", HEAP_PROBE, json.dumps(args)], capture_output=True, text=True,
+                              timeout=120)
+        found = json.loads(done.stderr.rpartition("HEAP ")[2])
+        assert found == {"code": found["code"], "set": expected} and found["code"] in (0, None), args
+    from backprop_tutor.cli import heap
+
+    assert heap.reuse_freed_memory() == glibc and heap.reuse_freed_memory() == glibc
+
+
 runner = CliRunner()
 
 
