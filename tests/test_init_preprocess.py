@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 
 import numpy as np
 import pytest
@@ -43,6 +44,31 @@ def test_existing_methods_draw_the_same_numbers_as_before(tmp_path):
             expected = rng.standard_normal((widths[l - 1], widths[l])) * scale(widths[l - 1], widths[l])
             assert np.array_equal(model.parameters[f"W{l}"], expected), init
             assert not model.parameters[f"b{l}"].any()
+
+
+def test_a_normal_draw_made_in_blocks_of_rows_is_the_one_draw_of_the_whole(monkeypatch):
+    """Rows drawn and scaled a block at a time (the last block short), into pages mapped at
+    once for a large layer: the numbers of scale * standard_normal((n_in, n_out)), and the
+    generator left where one draw of the whole leaves it."""
+    from backprop_tutor.scenario import network
+
+    monkeypatch.setattr(network, "POPULATE_BYTES", 8 * 70 * 50)  # this 70x50 layer gets mapped pages
+    for n_in, n_out, init, scale in ((70, 50, {"method": "normal", "sigma": 0.01}, 0.01),
+                                     (33, 7, {"method": "he"}, math.sqrt(2 / 33)),
+                                     (2, 3, {"method": "xavier"}, math.sqrt(2 / 5))):
+        rng, ref = np.random.default_rng(7), np.random.default_rng(7)
+        drawn = network._draw(init, rng, n_in, n_out)
+        assert np.array_equal(drawn, ref.standard_normal((n_in, n_out)) * scale)
+        assert rng.standard_normal() == ref.standard_normal()
+        assert drawn.dtype == np.float64 and drawn.flags.writeable and drawn.flags.c_contiguous
+    big = network.pages((70, 50))
+    big[:] = 1.5
+    assert big.shape == (70, 50) and big.sum() == 1.5 * 3500
+    base = big
+    while getattr(base, "base", None) is not None:
+        base = base.base
+    if hasattr(mmap, "MAP_POPULATE"):  # Linux: the pages were mapped at once
+        assert isinstance(getattr(base, "obj", None), mmap.mmap)
 
 
 def test_new_methods_and_a_per_layer_override_and_a_bias(tmp_path):
