@@ -13,7 +13,7 @@ import sys
 import types
 
 # One BLAS thread unless the user sets another count: the tutor's matrix products are small
-# (a batch of 16-64 rows, a wide layer's gradient a block of 64 rows at a time), and on a
+# (a batch of 16-64 rows, a wide layer's gradient a block of 16 rows at a time), and on a
 # busy 2-core machine a second thread spins instead of helping (`tutor run` of the slides'
 # 4096-wide demo: 11 s of CPU with two threads, 5 s with one). Set before numpy loads BLAS.
 for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
