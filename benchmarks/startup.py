@@ -10,9 +10,13 @@
        tutor run logistic-4x2 (warm cache)      <= 1.3 x  python -c "import typer, rich.console, numpy, sympy"
        tutor explain dL/dW1 -s logistic-4x2     <= 1.3 x  (the same)
 
+   The baselines run with one BLAS thread, as the tutor does.
+
    `--old PATH` runs an older checkout's tutor (e.g. a `git worktree` of main) beside this
    one, interleaved with it, for a before/after table. The cache lives in a temporary
-   folder (TUTOR_CACHE_DIR) warmed by one run of each command first.
+   folder (TUTOR_CACHE_DIR) warmed by one run of each command first. `--cold`: every run
+   of the tutor gets an empty cache folder of its own instead, as the first run after
+   installing (or in a new terminal setting, for --help and list) finds it.
 2. `--depth`: how `tutor explain dL/dW1` grows with depth, 2 to 10 layers of 3 sigmoid
    units, and explain dL/dW1 of 6 layers in one process with sympy's caches warm.
 """
@@ -70,10 +74,14 @@ def tutor_command(args: list[str], checkout: Path) -> tuple[list[str], Path, dic
     return [PY, "-c", LAUNCH, *args], checkout, env
 
 
-def measure(runs: int, old: Path | None, cache_dir: str) -> dict:
-    """Every command (baselines, this tutor, the old one), `runs` times, interleaved."""
+def measure(runs: int, old: Path | None, cache_dir: str, cold: bool = False) -> dict:
+    """Every command (baselines, this tutor, the old one), `runs` times, interleaved;
+    `cold`: each run of the tutor with an empty cache folder of its own."""
     os.environ["TUTOR_CACHE_DIR"] = cache_dir
-    jobs = {f"base {key}": (cmd, None, None) for key, (_, cmd) in BASELINES.items()}
+    # the baselines with the BLAS threads the tutor runs with (cli/__init__.py): numpy's import
+    # otherwise starts a thread per core, whose start-up adds a third to the stack's CPU time
+    alike = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    jobs = {f"base {key}": (cmd, None, alike) for key, (_, cmd) in BASELINES.items()}
     for label, args, _, _ in TARGETS:
         jobs[f"new {label}"] = tutor_command(args, HERE)
         if old is not None:
@@ -81,16 +89,19 @@ def measure(runs: int, old: Path | None, cache_dir: str) -> dict:
     for cmd, cwd, env in jobs.values():  # warm: the file cache, and the formula cache
         timed(cmd, cwd, env)
     found: dict = {name: [] for name in jobs}
-    for _ in range(runs):
+    for k in range(runs):
         for name, (cmd, cwd, env) in jobs.items():
+            if cold and name.startswith(("new ", "old ")):
+                env = dict(env, TUTOR_CACHE_DIR=tempfile.mkdtemp(prefix=f"cold-{k}-", dir=cache_dir))
             found[name].append(timed(cmd, cwd, env))
     return {name: (statistics.median(c for c, _ in times), statistics.median(w for _, w in times))
             for name, times in found.items()}
 
 
-def report(result: dict, runs: int, old: Path | None) -> None:
+def report(result: dict, runs: int, old: Path | None, cold: bool = False) -> None:
     print(f"median of {runs} interleaved runs, CPU time (user+system) and wall time; python "
-          f"{sys.version.split()[0]}, {os.cpu_count()} cores")
+          f"{sys.version.split()[0]}, {os.cpu_count()} cores; "
+          + ("cold: an empty cache for every run" if cold else "the cache warm"))
     print("baselines:")
     for key, (label, _) in BASELINES.items():
         cpu, wall = result[f"base {key}"]
@@ -168,9 +179,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--old", type=Path, help="an older checkout to run beside this one (before/after)")
     parser.add_argument("--depth", action="store_true", help="also: explain by depth")
+    parser.add_argument("--cold", action="store_true", help="every run of the tutor with an empty cache")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tutor-cache-bench-") as cache_dir:
-        report(measure(args.runs, args.old, cache_dir), args.runs, args.old)
+        report(measure(args.runs, args.old, cache_dir, args.cold), args.runs, args.old, args.cold)
     if args.depth:
         depth_report(args.runs)
 
