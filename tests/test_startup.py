@@ -101,17 +101,26 @@ sys.stderr.write("\\nHEAP " + json.dumps({"code": code, "set": bool(heap and hea
 """
 
 
+#: the same command through the typer application in this process, as a test runner runs it
+HEAP_IN_PROCESS = HEAP_PROBE.replace("from backprop_tutor.cli import main", "from typer.testing import CliRunner\n"
+                                     "from backprop_tutor.cli import app").replace(
+    "try:\n    main()\nexcept SystemExit as done:\n    code = done.code",
+    "code = CliRunner().invoke(app, sys.argv[1:]).exit_code")
+
+
 def test_a_command_that_computes_sets_the_heap_to_reuse_freed_memory():
-    """glibc's thresholds are set by the commands that compute (here `run`), once, and not by
-    the light ones; elsewhere than glibc nothing is set and nothing fails."""
+    """glibc's thresholds are set by the command line for the commands that compute (here
+    `run`), once, and not for the light ones, nor when another program (a test runner) runs
+    the typer application in its own process; elsewhere than glibc nothing is set and nothing fails."""
     import platform
 
     glibc = platform.libc_ver()[0] == "glibc"
-    for args, expected in ((["run", "logistic-4x2"], glibc), (["list"], False)):
-        done = subprocess.run([sys.executable, "-c", HEAP_PROBE, json.dumps(args)], capture_output=True, text=True,
+    for probe, args, expected in ((HEAP_PROBE, ["run", "logistic-4x2"], glibc), (HEAP_PROBE, ["list"], False),
+                                  (HEAP_IN_PROCESS, ["run", "logistic-4x2"], False)):
+        done = subprocess.run([sys.executable, "-c", probe, json.dumps(args)], capture_output=True, text=True,
                               timeout=120)
         found = json.loads(done.stderr.rpartition("HEAP ")[2])
-        assert found == {"code": found["code"], "set": expected} and found["code"] in (0, None), args
+        assert found == {"code": found["code"], "set": expected} and found["code"] in (0, None), (args, done.stderr)
     from backprop_tutor.cli import heap
 
     assert heap.reuse_freed_memory() == glibc and heap.reuse_freed_memory() == glibc

@@ -153,6 +153,10 @@ def _run(argv: list[str]) -> int:
     app = _application()
     if "--help" in argv or not argv:  # help, printed through typer's rich helpers
         _help_console_quiet_on_a_closed_pipe()
+    else:  # a command that computes: this process's heap keeps freed memory for reuse (cli/heap.py)
+        from .heap import reuse_freed_memory
+
+        reuse_freed_memory()
     if help_key is None:
         app()
         return 0

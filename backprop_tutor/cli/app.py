@@ -193,14 +193,12 @@ def load(name_or_path: str, settings: list[str] | None = None, sample: int | Non
     operation, so it must be small enough for that (run, explain and step mode; not `run --json`);
     `trainable`: it is trained, so its copies must fit the training memory budget (train, compare)."""
     from ..api import load as load_scenario
-    from .heap import reuse_freed_memory
 
     import numpy as np
 
     # a log(0) or an overflow is the lesson, not a crash: the tutor shows such values itself
     # (as inf / nan, a warning on the step, null in JSON), so numpy's own messages stay quiet
     np.seterr(all="ignore")
-    reuse_freed_memory()
     with scenario_errors():
         return load_scenario(name_or_path, settings, sample, up_close, shown, trainable)
 

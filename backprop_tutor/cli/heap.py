@@ -1,4 +1,6 @@
-"""The C heap's settings for a command that computes (run, explain, train, ...).
+"""The C heap's settings for a command that computes (run, explain, train, ...), set by the
+command line's entry point (`cli.main`) for its own process: not by the typer application
+run in another program's process (a test runner) nor by the Python API.
 
 glibc gives each allocation of 128 KiB or more pages of its own and hands them back when
 it is freed (raising that limit only as far as the largest freed block, and trimming the
@@ -6,7 +8,7 @@ heap's top above twice it). The tutor's wide layers are read in blocks of a few 
 block's temporaries allocated and freed in turn: every one of them came as fresh pages, and
 the kernel faulted and zeroed each page again (the slides' 4096-wide demo, `tutor run`:
 0.5 s of system time, 0.3 s with these settings). Blocks under 32 MiB now come from the
-heap and its freed memory is kept up to 256 MiB, so the pages are reused; the weight
+heap and its freed memory is kept up to 64 MiB, so the pages are reused; the weight
 matrices themselves (128 MiB each in the demo) still get pages of their own and give them
 back. Elsewhere than glibc (no `mallopt`), nothing changes.
 """
@@ -18,7 +20,7 @@ M_MMAP_THRESHOLD = -3
 #: allocations below this come from the heap (glibc's largest allowed value on 64-bit)
 MMAP_THRESHOLD = 32 << 20
 #: freed heap memory kept for reuse before the heap's top is handed back
-TRIM_THRESHOLD = 256 << 20
+TRIM_THRESHOLD = 64 << 20
 
 _done = False
 
