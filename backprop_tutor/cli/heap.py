@@ -4,8 +4,9 @@ run in another program's process (a test runner) nor by the Python API.
 
 glibc gives each allocation of 128 KiB or more pages of its own and hands them back when
 it is freed (raising that limit only as far as the largest freed block, and trimming the
-heap's top above twice it). The tutor's wide layers are read in blocks of a few MiB, each
-block's temporaries allocated and freed in turn: every one of them came as fresh pages, and
+heap's top above twice it). The tutor's wide layers are read in blocks of rows (512 KiB
+each in the demo), each block's temporaries allocated and freed in turn, and the heap's
+top was handed back and taken again between them: each time as fresh pages, and
 the kernel faulted and zeroed each page again (the slides' 4096-wide demo, `tutor run`:
 0.5 s of system time, 0.3 s with these settings). Blocks under 32 MiB now come from the
 heap and its freed memory is kept up to 64 MiB, so the pages are reused; the weight
