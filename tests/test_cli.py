@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -29,6 +30,27 @@ def test_help_explains_the_commands():
     assert result.exit_code == 0
     for command in ("list", "run", "train", "validate"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "train", "validate", "check", "quiz", "compare", "explain", "export",
+                                     "plot"])
+def test_help_names_what_an_option_takes_not_its_python_type(command):
+    """A flag shows no type (`--json`, not `--json <bool>`), an option what it takes
+    (`--set KEY=VALUE`, `--sample N`), and no Python type (`<list[str]>`) is shown anywhere."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = {found[1]: found[2].split() for found in (re.match(r"│\s+\*?\s*(--[\w-]+)\s+(.*)", line)
+                                                     for line in result.stdout.splitlines()) if found}
+    assert "--help" in rows and rows["--help"][:2] == ["Show", "this"]
+    for python_type in ("<bool>", "<str>", "<int", "<float", "list[", "<Path>"):
+        assert python_type not in result.stdout, (command, python_type)
+    takes = {"--set": "NAME=VALUE" if command == "plot" else "KEY=VALUE", "--sample": "-k", "--digits": "N",
+             "--iterations": "-n", "--epochs": "N", "--dtype": "float32|float64", "--from": "Z", "--at": "Z"}
+    for option, first in takes.items():
+        if option in rows:
+            assert rows[option][0] == first, (command, option, rows[option][:3])
+    if "--sample" in rows:
+        assert rows["--sample"][1] == "N"
 
 
 def test_list_shows_both_worked_examples():

@@ -16,12 +16,12 @@ from backprop_tutor.scenario import yamlwords
 
 PROG = "python -m backprop_tutor"  # as test_i18n.tutor runs the program
 #: what a user types or a program reads, kept as written in both languages: the commands,
-#: the values of options (--view element, --format json, --only forward,loss, --dtype
+#: the values of options (--view element, --background dark, --format json, --only forward,loss, --dtype
 #: float32), the keys of --json's output; and, beyond test_i18n's ALLOWED, the loanwords and
 #: names the Vietnamese help keeps (terminal, epoch, LaTeX, ...) and Vietnamese syllables
 #: written without diacritics
 TYPED = {"list", "train", "validate", "check", "quiz", "compare", "explain", "export",
-         "auto", "element", "matrix", "table", "json", "gradescope", "forward", "loss", "backward",
+         "auto", "light", "dark", "element", "matrix", "table", "json", "gradescope", "forward", "loss", "backward",
          "update", "float", "runs", "value", "epochs", "align",
          "plot", "sigmoid", "tanh", "relu", "relu6", "softplus", "mish", "gelu", "swish", "beta", "slope"}
 KEPT = {"terminal", "locale", "tab", "epoch", "latex", "markdown", "pdflatex", "stderr",

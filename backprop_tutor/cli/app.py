@@ -70,6 +70,34 @@ def _plain_parameters() -> None:
 _plain_parameters()
 
 
+def _plain_types() -> None:
+    """typer (0.29) writes each parameter's Python type in help: `--step <bool>` reads as if
+    the flag took a value, `--set <list[str]>` speaks Python to a student. In the tutor's help
+    a flag shows no type, a parameter with a metavar shows it (`--set KEY=VALUE`, `--sample N`),
+    and an argument without one shows only its name."""
+    try:
+        from typer import core
+    except ImportError:  # pragma: no cover - typer is a dependency
+        return
+    for cls, arguments in ((getattr(core, "TyperOption", None), False), (getattr(core, "TyperArgument", None), True)):
+        show = getattr(cls, "display_type_rich", None)
+        if show is None or getattr(show, "plain", False):
+            continue
+
+        def display_type_rich(self, ctx, _show=show, _arguments=arguments):
+            if getattr(self, "metavar", None) is not None:
+                return self.metavar
+            if _arguments or (getattr(self, "is_flag", False) and not getattr(self, "count", False)):
+                return None
+            return _show(self, ctx)
+
+        display_type_rich.plain = True
+        cls.display_type_rich = display_type_rich
+
+
+_plain_types()
+
+
 class OutputError(TutorError):
     """The output could not be written (a full disk, a closed terminal)."""
 

@@ -35,15 +35,15 @@ def check(
                                                    "e.g. `dL/dw12^(1): 0.0215`. Several mark a class.")),
     template: bool = typer.Option(False, "--template", help=_("Print the blank answer sheet of the scenario "
                                                             "(every value, in step order) instead.")),
-    sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
+    sample: Optional[int] = typer.Option(None, "--sample", "-k", metavar="N", min=0,
                                          help=_("Use this one record (0-based) instead of the scenario's "
                                                 "batch.")),
-    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help=_("Print the marks as one JSON object (as --format "
                                                          "json).")),
-    fmt: str = typer.Option("table", "--format", help=_("table, json, or gradescope (the results.json of "
+    fmt: str = typer.Option("table", "--format", metavar="table|json|gradescope", help=_("table, json, or gradescope (the results.json of "
                                                       "Gradescope's autograder; one sheet).")),
-    digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
+    digits: int = typer.Option(1, "--digits", metavar="N", min=1, max=15, help=DIGITS_HELP),
 ) -> None:
     from ..check.world import Truth
 
@@ -127,16 +127,16 @@ def _print(name: str, markings: list, fmt: str) -> None:
 def quiz(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),
-    sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
+    sample: Optional[int] = typer.Option(None, "--sample", "-k", metavar="N", min=0,
                                          help=_("Use this one record (0-based) instead of the scenario's "
                                                 "batch.")),
-    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    only: Optional[str] = typer.Option(None, "--only", help=_("Ask these phases only, e.g. forward,loss "
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=SET_HELP),
+    only: Optional[str] = typer.Option(None, "--only", metavar=_("PHASES"), help=_("Ask these phases only, e.g. forward,loss "
                                                             "(forward, loss, backward, update).")),
     as_json: bool = typer.Option(False, "--json", help=_("At the end, print the record (every question, "
                                                        "attempt and the score) as JSON; the quiz itself "
                                                        "goes to stderr.")),
-    digits: int = typer.Option(1, "--digits", min=1, max=15, help=DIGITS_HELP),
+    digits: int = typer.Option(1, "--digits", metavar="N", min=1, max=15, help=DIGITS_HELP),
 ) -> None:
     from ..check.quiz import Quiz
     from ..check.sheet import PHASES

@@ -50,22 +50,22 @@ def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str, b
 def run(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),
-    sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
+    sample: Optional[int] = typer.Option(None, "--sample", "-k", metavar="N", min=0,
                                          help=_("Train on this one record (0-based) instead of the "
                                                 "scenario's batch.")),
-    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with every step, nothing else.")),
     step: bool = typer.Option(False, "--step", help=_("One operation per screen, moved through with the keys (→ next, ← back, g N go to, f/r forward/backward, Tab pick and e explain a value, ? keys, q quit).")),
     projector: bool = typer.Option(False, "--projector", help=_("With --step: high contrast, fewer digits, more space, for a classroom projector.")),
-    digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15,
+    digits: Optional[int] = typer.Option(None, "--digits", metavar="N", min=1, max=15,
                                          help=_("Significant digits shown (default 6, or 3 with "
                                                 "--projector).")),
-    view: str = typer.Option("auto", "--view", help=_("How each step is shown, printed or with --step: "
+    view: str = typer.Option("auto", "--view", metavar="element|matrix|auto", help=_("How each step is shown, printed or with --step: "
                                                       "element (entry by "
                              "entry, numbers put in), matrix (whole matrices) or auto (element for small layers).")),
-    auto: Optional[float] = typer.Option(None, "--auto", min=0.1,
+    auto: Optional[float] = typer.Option(None, "--auto", metavar=_("SECONDS"), min=0.1,
                                          help=_("With --step: play the steps by themselves, SECONDS apart (any key pauses).")),
-    background: str = typer.Option("auto", "--background", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
+    background: str = typer.Option("auto", "--background", metavar="auto|light|dark", help=_("With --step: the colours for a light or a dark terminal (auto: the terminal's COLORFGBG, else dark; t switches).")),
     stats: bool = typer.Option(False, "--stats", help=_("After the steps, the statistics of each layer: mean, std and histogram of A, dL/dZ and dL/dW, dead and saturated units (in step mode: the s key; --json always carries them).")),
     stats_only: bool = typer.Option(False, "--stats-only", help=_("The statistics of each layer without the steps: a wide network's collapse or saturation at a glance.")),
 ) -> None:
@@ -131,16 +131,16 @@ def _print_run(it, options: tuple, stats: bool, stats_only: bool) -> None:
                     "stops early on its loss and keeps the best epoch's parameters."))
 def train(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
-    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
+    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", metavar="N", min=1, max=MAX_ITERATIONS,
                                              help=_("Number of iterations (default: the scenario's "
                                                     "max_iterations).")),
-    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=SET_HELP),
     as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object with the losses and final "
                                                          "norms.")),
-    epochs: Optional[int] = typer.Option(None, "--epochs", min=1,
+    epochs: Optional[int] = typer.Option(None, "--epochs", metavar="N", min=1,
                                          help=_("Epochs, for a scenario trained by minibatch "
                                                 "(training.batch: N).")),
-    dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="float32|float64", help=DTYPE_HELP),
 ) -> None:
     from ..engine import train as run_training
 

@@ -91,18 +91,18 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
                     "widths and depth (when the parameters are drawn by parameters.init, not given)."))
 def compare(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
-    vary: Optional[str] = typer.Option(None, "--vary", help=VARY_HELP + " " + _(
+    vary: Optional[str] = typer.Option(None, "--vary", metavar="FIELD=V1,V2,...", help=VARY_HELP + " " + _(
         "Without it, the sweep of the scenario's own compare field.")),
-    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help=_("Epochs per run (default: the scenario's).")),
-    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=MAX_ITERATIONS,
+    epochs: Optional[int] = typer.Option(None, "--epochs", metavar="N", min=1, help=_("Epochs per run (default: the scenario's).")),
+    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", metavar="N", min=1, max=MAX_ITERATIONS,
                                              help=_("Iterations per run, for a scenario trained by iterations "
                                                     "(default: its max_iterations).")),
-    settings: list[str] = typer.Option([], "--set", help=_("Override another field for every run "
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=_("Override another field for every run "
                                                            "(repeatable).")),
     as_json: bool = typer.Option(False, "--json", help=_("Print one JSON object: {\"runs\": [...], ...}: "
                                                          "one run per value, each as `tutor train "
                                                          "--json` prints it, with its value.")),
-    dtype: Optional[str] = typer.Option(None, "--dtype", help=DTYPE_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="float32|float64", help=DTYPE_HELP),
 ) -> None:
     from .comparing import print_runs, train_run
 

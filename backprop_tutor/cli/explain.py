@@ -19,12 +19,12 @@ def explain(
     target: str = typer.Argument(..., help=_("The gradient to explain, as you would write it: dL/dW1, "
                                              "dJ/dW^(1), "
                                              "∂L/∂b2, dL/dZ1, dL/dA1, dL/dw12^(1), dL/dW1[0,1] (0-based) ...")),
-    scenario: str = typer.Option(DEFAULT_SCENARIO, "--scenario", "-s",
+    scenario: str = typer.Option(DEFAULT_SCENARIO, "--scenario", "-s", metavar=_("NAME|FILE"),
                                  help=_("A built-in scenario name (see `tutor list`) or a .yaml file.")),
-    sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
+    sample: Optional[int] = typer.Option(None, "--sample", "-k", metavar="N", min=0,
                                          help=_("Use this one record (0-based) instead of the scenario's "
                                                 "batch.")),
-    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=SET_HELP),
     as_latex: bool = typer.Option(False, "--latex", help=_("Print the derivation as LaTeX (an align* block).")),
     as_json: bool = typer.Option(False, "--json", help=_("Print the factors, the simplified expression and "
                                                          "the value as JSON.")),

@@ -17,17 +17,17 @@ from .commands import SET_HELP
 def export_handout(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),
-    output: str = typer.Option(..., "--output", "-o", help=_("The file to write; its extension chooses the "
+    output: str = typer.Option(..., "--output", "-o", metavar=_("FILE"), help=_("The file to write; its extension chooses the "
                                                              "format: "
                                  ".md (Markdown with $...$ math), .tex (a LaTeX document for pdflatex) or .html "
                                  "(one offline page: ← / → step through it).")),
-    steps: Optional[str] = typer.Option(None, "--steps", help=_("Only these steps, FIRST-LAST as step mode "
+    steps: Optional[str] = typer.Option(None, "--steps", metavar="FIRST-LAST", help=_("Only these steps, FIRST-LAST as step mode "
                                           "numbers them (e.g. 5-12, 5-, 7).")),
-    sample: Optional[int] = typer.Option(None, "--sample", "-k", min=0,
+    sample: Optional[int] = typer.Option(None, "--sample", "-k", metavar="N", min=0,
                                          help=_("Train on this one record (0-based) instead of the "
                                                 "scenario's batch.")),
-    settings: list[str] = typer.Option([], "--set", help=SET_HELP),
-    digits: Optional[int] = typer.Option(None, "--digits", min=1, max=15, help=_("Significant digits shown (default 6).")),
+    settings: list[str] = typer.Option([], "--set", metavar=_("KEY=VALUE"), help=SET_HELP),
+    digits: Optional[int] = typer.Option(None, "--digits", metavar="N", min=1, max=15, help=_("Significant digits shown (default 6).")),
 ) -> None:
     from .. import api
     from ..export import ExportError, format_of
