@@ -123,16 +123,20 @@ def test_help_in_another_setting_or_from_a_damaged_entry_is_drawn_again(tmp_path
     same(tutor(["--help"], **env), redrawn)
 
 
-def test_help_is_replayed_in_another_folder_or_a_nested_shell(tmp_path):
+def test_help_is_replayed_in_another_folder_a_nested_shell_or_a_new_window(tmp_path):
     """The shell's bookkeeping (the folder, the last folder, the nesting level, the last
-    command) is not part of the help's key: a `cd` does not make typer draw it again; any
-    other variable does."""
+    command, a terminal window's or login's own ids) is not part of the help's key: a `cd` or a
+    new window does not make typer draw it again; any other variable does."""
     env = {"TUTOR_CACHE_DIR": str(tmp_path / "cache"), "PWD": "/", "OLDPWD": "/tmp", "SHLVL": "1", "_": "/bin/ls"}
     first = tutor(["--help"], **env)
     assert "typer.rich_utils" in first["modules"]
     moved = tutor(["--help"], **{**env, "PWD": str(tmp_path), "OLDPWD": "/", "SHLVL": "3", "_": "/usr/bin/tutor"})
     assert "typer" not in moved["modules"]
     same(moved, first)
+    window = tutor(["--help"], **env, WINDOWID="81788934", SSH_CONNECTION="10.0.0.2 52114 10.0.0.1 22",
+                   TERM_SESSION_ID="w0t0p0:4F1C", TMUX_PANE="%3")  # another terminal window, another login
+    assert "typer" not in window["modules"]
+    same(window, first)
     other = tutor(["--help"], **env, SOME_SETTING="1")
     assert "typer.rich_utils" in other["modules"]
     same(other, first)

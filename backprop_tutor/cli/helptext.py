@@ -7,7 +7,8 @@ sealed, written whole) under a key of everything the drawing reads: the tutor's 
 module's size and time) and version, typer's and rich's, Python's, the command line and
 program name, the whole environment (NO_COLOR, FORCE_COLOR, TERM, COLUMNS, ...) but for the
 shell's own bookkeeping (`SHELL_BOOKKEEPING`: the folder, the last folder, the nesting level,
-the last command: none is read in drawing help, and each changes with every `cd`), which of
+the last command, and what is new in each terminal window or login: none is read in drawing
+help, and each changes with every `cd` or window), which of
 stdin, stdout and stderr are terminals and their sizes, and stdout's encoding. Any change
 gives another key, and typer draws the help again.
 """
@@ -18,9 +19,14 @@ import os
 import sys
 
 KIND = "help"
-#: set by the shell as it goes (`cd`, a nested shell, the command just run), read by none of
-#: typer, click, rich or the tutor in drawing the help
-SHELL_BOOKKEEPING = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
+#: set by the shell as it goes (`cd`, a nested shell, the command just run), or new in each
+#: terminal window and login (the window's id, the terminal's session, the SSH connection and
+#: its agent), read by none of typer, click, rich or the tutor in drawing the help: a teacher's
+#: new terminal window finds the help kept by the last one
+SHELL_BOOKKEEPING = frozenset({"PWD", "OLDPWD", "SHLVL", "_",
+                               "WINDOWID", "WINDOWPATH", "TERM_SESSION_ID", "ITERM_SESSION_ID",
+                               "GNOME_TERMINAL_SCREEN", "KONSOLE_DBUS_SESSION", "KONSOLE_DBUS_WINDOW",
+                               "TMUX_PANE", "XDG_SESSION_ID", "SSH_CLIENT", "SSH_CONNECTION", "SSH_AUTH_SOCK"})
 
 
 def entry_key(kind: str = KIND, extra=()) -> str | None:
