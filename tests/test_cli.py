@@ -53,6 +53,24 @@ def test_help_names_what_an_option_takes_not_its_python_type(command):
         assert rows["--sample"][1] == "N"
 
 
+def test_another_typer_application_keeps_typers_own_help():
+    """The tutor's help drawing is its own: a typer application beside it in the same process
+    (a notebook's, a test runner's) still shows typer's types for its flags and arguments."""
+    import typer
+
+    other = typer.Typer()
+
+    @other.command()
+    def greet(name: str, loud: bool = False, times: int = 1):
+        """Greet."""
+
+    tutor("run", "--help")  # the tutor's help drawn first, in this process
+    result = runner.invoke(other, ["--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "<str>" in result.stdout and "<int>" in result.stdout
+    assert re.search(r"--loud\s+--no-loud", result.stdout)
+
+
 def test_list_shows_both_worked_examples():
     result = tutor("list")
     assert result.exit_code == 0

@@ -74,7 +74,9 @@ def _plain_types() -> None:
     """typer (0.29) writes each parameter's Python type in help: `--step <bool>` reads as if
     the flag took a value, `--set <list[str]>` speaks Python to a student. In the tutor's help
     a flag shows no type, a parameter with a metavar shows it (`--set KEY=VALUE`, `--sample N`),
-    and an argument without one shows only its name."""
+    and an argument without one shows only its name. typer builds every parameter from its
+    own classes, so the method is replaced on them; it draws as typer does for a parameter
+    of any other application (one whose root command is not the tutor's Group)."""
     try:
         from typer import core
     except ImportError:  # pragma: no cover - typer is a dependency
@@ -85,6 +87,8 @@ def _plain_types() -> None:
             continue
 
         def display_type_rich(self, ctx, _show=show, _arguments=arguments):
+            if not isinstance(getattr(ctx.find_root(), "command", None), Group):
+                return _show(self, ctx)
             if getattr(self, "metavar", None) is not None:
                 return self.metavar
             if _arguments or (getattr(self, "is_flag", False) and not getattr(self, "count", False)):
