@@ -218,3 +218,15 @@ def test_a_pass_of_too_much_work_is_refused_for_showing(tmp_path):
     assert 900 * 784 * 4096 > MAX_SHOWN_WORK
     with pytest.raises(ScenarioError, match="multiply-adds a pass"):
         check_shown(model)
+
+
+def test_a_network_bigger_than_the_memory_allowed_is_refused_with_a_message():
+    """The slides' 4096-wide demo where the process may map only 700 MB: the tutor says it ran
+    out of memory, with status 2 and no traceback (its draws need 800 MB)."""
+    from hostile import tutor
+
+    done = tutor("run", "init-small-collapse", "--stats-only", address_bytes=700 * 2**20, timeout=60)
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    assert "Traceback" not in done.stderr and "During handling" not in done.stderr
+    assert done.stderr.startswith("tutor: not enough memory for this command (Unable to allocate "), done.stderr
+    assert done.stderr.count("\n") == 1

@@ -114,6 +114,8 @@ def main() -> None:
         status = err.exit_status
     except KeyboardInterrupt:  # Ctrl-C before or after a command ran: the shell's 130
         status = 130
+    except MemoryError as err:  # a network too big for the memory this process may use (ulimit -v)
+        status = _out_of_memory(err)
     except BrokenPipeError:  # --help or --version into a closed pipe: quiet, as a command
         quiet_stdout()
     except OSError as exc:  # --help or --version that cannot be written (a command says so itself)
@@ -132,6 +134,17 @@ def main() -> None:
             sys.stderr.write(_("tutor: cannot write the output ({reason})").format(reason=exc.strerror or exc) + "\n")
             status = status or 2
     sys.exit(status)
+
+
+def _out_of_memory(err: MemoryError) -> int:
+    """A command that ran out of memory says so on stderr and ends with status 2."""
+    from ..i18n import _
+    from ..textsafe import visible
+
+    reason = visible(str(err)) if str(err) else _("the memory this process may use is used up")
+    sys.stderr.write(_("tutor: not enough memory for this command ({reason}); a smaller network, batch or data "
+                       "set needs less").format(reason=reason) + "\n")
+    return 2
 
 
 def _run(argv: list[str]) -> int:

@@ -304,6 +304,8 @@ def pages(shape: tuple[int, int]):
     try:
         memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | flags)
     except OSError:  # no memory to map at once: numpy's own allocation gives the error or the pages
+        memory = None
+    if memory is None:  # outside the handler: numpy's MemoryError is not chained to the mmap's
         return np.empty(shape)
     return np.frombuffer(memory, dtype=float).reshape(shape)
 
