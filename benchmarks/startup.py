@@ -40,14 +40,14 @@ BASELINES = {
     "cli": ("import typer, rich.console", [PY, "-c", "import typer, rich.console"]),
     "stack": ("import typer, rich.console, numpy, sympy", [PY, "-c", "import typer, rich.console, numpy, sympy"]),
 }
-#: (label, tutor arguments, baseline, target ratio)
+#: (label, tutor arguments, baseline, target ratio, whether the issue asks it of a warm cache only)
 TARGETS = [
-    ("--version", ["--version"], "print", 1.5),
-    ("--help", ["--help"], "cli", 1.3),
-    ("list", ["list"], "cli", 1.3),
-    ("validate logistic-4x2.yaml", ["validate", str(HERE / "scenarios" / "logistic-4x2.yaml")], "cli", 1.3),
-    ("run logistic-4x2", ["run", "logistic-4x2"], "stack", 1.3),
-    ("explain dL/dW1 -s logistic-4x2", ["explain", "dL/dW1", "-s", "logistic-4x2"], "stack", 1.3),
+    ("--version", ["--version"], "print", 1.5, False),
+    ("--help", ["--help"], "cli", 1.3, False),
+    ("list", ["list"], "cli", 1.3, False),
+    ("validate logistic-4x2.yaml", ["validate", str(HERE / "scenarios" / "logistic-4x2.yaml")], "cli", 1.3, False),
+    ("run logistic-4x2", ["run", "logistic-4x2"], "stack", 1.3, True),
+    ("explain dL/dW1 -s logistic-4x2", ["explain", "dL/dW1", "-s", "logistic-4x2"], "stack", 1.3, True),
 ]
 
 
@@ -82,7 +82,7 @@ def measure(runs: int, old: Path | None, cache_dir: str, cold: bool = False) -> 
     # otherwise starts a thread per core, whose start-up adds a third to the stack's CPU time
     alike = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     jobs = {f"base {key}": (cmd, None, alike) for key, (_, cmd) in BASELINES.items()}
-    for label, args, _, _ in TARGETS:
+    for label, args, *_ in TARGETS:
         jobs[f"new {label}"] = tutor_command(args, HERE)
         if old is not None:
             jobs[f"old {label}"] = tutor_command(args, old)
@@ -110,10 +110,12 @@ def report(result: dict, runs: int, old: Path | None, cold: bool = False) -> Non
     if old is not None:
         head += f" | {'before cpu':>10} {'ratio':>6} {'wall':>8} {'ratio':>6}"
     print(head)
-    for label, _, base, limit in TARGETS:
+    for label, _, base, limit, warm_only in TARGETS:
         bcpu, bwall = result[f"base {base}"]
         cpu, wall = result[f"new {label}"]
         ok = "ok" if cpu / bcpu <= limit else "OVER"
+        if cold and warm_only:  # the issue's limit is for a warm cache: a first run is shown, not judged
+            ok = "(target is for a warm cache)"
         line = (f"  {label:<34} {'<=' + format(limit, '.1f'):>7} {cpu * 1000:6.0f}ms {cpu / bcpu:5.2f}x "
                 f"{wall * 1000:6.0f}ms {wall / bwall:5.2f}x")
         if old is not None:
