@@ -71,6 +71,35 @@ def test_another_typer_application_keeps_typers_own_help():
     assert re.search(r"--loud\s+--no-loud", result.stdout)
 
 
+#: the installed `tutor` script: the command line's own process, named tutor
+LAUNCH = "import sys; from backprop_tutor.cli import main; sys.argv[0] = 'tutor'; main()"
+
+
+def _help_through_the_command_line(args: list[str], columns: int) -> str:
+    import os
+
+    done = subprocess.run([sys.executable, "-c", LAUNCH, *args, "--help"], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1",
+                                            "TUTOR_CACHE": "off"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["compare"], ["explain"]], ids=["top", "run", "compare", "explain"])
+def test_help_folds_a_long_word_instead_of_cutting_it(command):
+    """At 60 columns a word longer than its column (`training.learning_rate=0.1,0.5`) is
+    folded onto the next line, never cut with "…"; at 150 the help is typer's own, unchanged."""
+    narrow = _help_through_the_command_line(command, 60)
+    assert "…" not in narrow
+    squashed = "".join(line.strip(" │") for line in narrow.splitlines())
+    if command:
+        assert "training.learning_rate=" in squashed.replace(" ", "")
+    if command == ["compare"]:
+        assert "network.layers.0.activation=relu,tanh" in squashed
+    wide = _help_through_the_command_line(command, 150)
+    assert wide == runner.invoke(app, [*command, "--help"], env={"COLUMNS": "150", "NO_COLOR": "1"}).stdout
+
+
 def test_list_shows_both_worked_examples():
     result = tutor("list")
     assert result.exit_code == 0

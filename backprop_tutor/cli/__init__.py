@@ -165,7 +165,7 @@ def _run(argv: list[str]) -> int:
             return 0
     app = _application()
     if "--help" in argv or not argv:  # help, printed through typer's rich helpers
-        _help_console_quiet_on_a_closed_pipe()
+        _help_drawing()
     else:  # a command that computes: this process's heap keeps freed memory for reuse (cli/heap.py)
         from .heap import reuse_freed_memory
 
@@ -184,13 +184,16 @@ def _run(argv: list[str]) -> int:
     return 0
 
 
-def _help_console_quiet_on_a_closed_pipe() -> None:
+def _help_drawing() -> None:
     """typer prints --help through a rich Console of its own, which exits with status 1
-    when the reader has gone; the tutor's console ends quietly with 0 instead."""
+    when the reader has gone; the tutor's console ends quietly with 0 instead. A word too
+    long for its column is folded, not cut (cli/helpfold.py)."""
     try:
         from typer import rich_utils
 
         from ..output import TutorConsole
+        from .helpfold import install
     except ImportError:  # typer without rich: click's help, which raises BrokenPipeError
         return
     rich_utils.Console = TutorConsole
+    install()
