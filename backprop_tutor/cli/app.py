@@ -21,6 +21,7 @@ from ..errors import TutorError
 from ..i18n import LANGUAGES, LanguageError, _, language, set_language
 from ..output import WRITE_ERRORS, quiet_stdout
 from ..textsafe import visible
+from .words import app_help, lang_help, version_help
 
 
 
@@ -147,12 +148,7 @@ class Group(TyperGroup):
 app = typer.Typer(
     cls=Group,
     name="tutor",
-    help=_(
-        "Teach neural-network backpropagation one operation at a time.\n\n"
-        "Load a scenario (a small network with given weights and data), run it forward and "
-        "backward step by step, and see every z, a, loss, gradient and update with its formula "
-        "and numbers. Start with `tutor list`, then `tutor run logistic-4x2`."
-    ),
+    help=app_help(),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -194,11 +190,10 @@ def _help_words() -> None:
 @app.callback()
 def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help=_("Show the version and exit.")),
+                                 help=version_help()),
     lang: Optional[str] = typer.Option(None, "--lang", callback=_language, is_eager=True, envvar="TUTOR_LANG",
                              show_envvar=False, metavar="en|vi",
-                             help=_("The language of every message: en (English) or vi (Vietnamese), "
-                                    "anywhere on the command line; also TUTOR_LANG or a vi_* locale.")),
+                             help=lang_help()),
 ) -> None:
     """Teach backpropagation one operation at a time (the help is the application's)."""
 

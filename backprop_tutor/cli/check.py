@@ -9,6 +9,7 @@ import typer
 from ..i18n import _
 from ..textsafe import visible
 from .app import EXIT_BAD_INPUT, app, console, fail, load, print_json, scenario_errors
+from .words import command_help
 from .commands import SET_HELP
 
 FORMATS = ("table", "json", "gradescope")
@@ -24,10 +25,7 @@ def _options(sample: Optional[int], settings: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@app.command(help=_(
-    "Mark a hand calculation: each value right or wrong (the digits written decide), right "
-    "from the student's own earlier numbers (follow-through), and the classic mistake behind "
-    "a wrong one. Exit status 0: all right; 1: some wrong or blank; 2: a bad file."))
+@app.command(help=command_help("check"))
 def check(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),
@@ -120,10 +118,7 @@ def _print(name: str, markings: list, fmt: str) -> None:
         out.print(summary_view(summary(markings)))
 
 
-@app.command(help=_(
-    "Predict each value before it is revealed: a wrong answer gets a hint (the formula with "
-    "the numbers put in), then the answer. Enter a number; empty line or s skips, b goes "
-    "back, q ends. Without a terminal, answers are read line by line from standard input."))
+@app.command(help=command_help("quiz"))
 def quiz(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),

@@ -10,6 +10,7 @@ from ..scenario.limits import MAX_ITERATIONS
 from ..i18n import _
 from ..textsafe import literal
 from .app import app, console, fail, load, print_json
+from .words import command_help
 from .light import _list_row  # noqa: F401  (a row of `tutor list`, read by tests)
 
 SET_HELP = _("Override a scenario field for a what-if, e.g. --set training.learning_rate=0.5 (repeatable).")
@@ -22,8 +23,7 @@ def dtype_setting(dtype: str | None) -> list:
     return [] if dtype is None else [(f"--dtype {dtype}", f"training.dtype={dtype}")]
 
 
-@app.command("list", help=_("List the built-in scenarios, grouped by source document, with their network, loss "
-                                         "and source."))
+@app.command("list", help=command_help("list"))
 def list_scenarios() -> None:
     from .light import list_scenarios as listed
 
@@ -46,7 +46,7 @@ def _step_options(step: bool, as_json: bool, projector: bool, auto, view: str, b
         fail(_("--view shapes the printed steps; --json always holds whole matrices"))
 
 
-@app.command(help=_("Run one iteration (forward, loss, backward, update), printing every operation."))
+@app.command(help=command_help("run"))
 def run(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),
@@ -122,13 +122,7 @@ def _print_run(it, options: tuple, stats: bool, stats_only: bool) -> None:
         print_stats(out, model, steps)
 
 
-@app.command(help=_("Train until the stopping rule holds, then show the loss curve, the gradient norms and "
-                    "the parameters.\n\n"
-                    "A scenario with `training.batch: N` trains by epochs instead: per epoch the loss, "
-                    "train and test accuracy, the saturated ratio of each sign layer, the loss of the "
-                    "train, validation and test sets and the dead and saturated units of each layer. "
-                    "`training.validation: 0.2` holds out a validation split; `training.patience: 5` "
-                    "stops early on its loss and keeps the best epoch's parameters."))
+@app.command(help=command_help("train"))
 def train(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", metavar="N", min=1, max=MAX_ITERATIONS,
@@ -185,8 +179,7 @@ def train(
                              for layer, (n, units) in sorted(dead.items()))))
 
 
-@app.command(help=_("Check scenario files without running them: every mistake of every file is reported "
-                    "(exit status 2 if any file has one)."))
+@app.command(help=command_help("validate"))
 def validate(
     files: list[str] = typer.Argument(..., help=_("Scenario .yaml files (or built-in names) to check.")),
 ) -> None:

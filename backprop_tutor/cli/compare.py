@@ -18,6 +18,7 @@ from ..scenario.limits import MAX_COMPARE_VALUES, MAX_ITERATIONS
 from ..textsafe import literal, visible
 from ..i18n import _
 from .app import app, console, fail, load, print_json
+from .words import command_help
 from .commands import DTYPE_HELP, dtype_setting
 
 VARY_HELP = _("FIELD=V1,V2,...: the field to change and its values, e.g. training.learning_rate=0.1,0.5 or "
@@ -84,11 +85,7 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
     return field.strip(), items
 
 
-@app.command(help=_("Train a scenario once per value of one field and show the results side by side, each "
-                    "panel titled with its value. A scenario trained by epochs (training.batch: N) shows "
-                    "accuracy and saturation per epoch; one trained by iterations (record or full batch) "
-                    "its loss curve. Any field --set takes can vary: the learning rate, an activation, "
-                    "widths and depth (when the parameters are drawn by parameters.init, not given)."))
+@app.command(help=command_help("compare"))
 def compare(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name or a .yaml file.")),
     vary: Optional[str] = typer.Option(None, "--vary", metavar="FIELD=V1,V2,...", help=VARY_HELP + " " + _(

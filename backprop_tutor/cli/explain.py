@@ -8,13 +8,13 @@ import typer
 
 from ..i18n import _
 from .app import app, console, fail, load, print_json
+from .words import command_help
 from .commands import SET_HELP
 
 DEFAULT_SCENARIO = "logistic-4x2"
 
 
-@app.command(help=_("Derive one gradient with the chain rule: path, local derivatives (by sympy), matrix "
-                    "form, numbers."))
+@app.command(help=command_help("explain"))
 def explain(
     target: str = typer.Argument(..., help=_("The gradient to explain, as you would write it: dL/dW1, "
                                              "dJ/dW^(1), "

@@ -8,12 +8,11 @@ import typer
 
 from ..i18n import _
 from .app import app, console, fail, load
+from .words import command_help
 from .commands import SET_HELP
 
 
-@app.command("export", help=_(
-    "Write the worked solution of one iteration (every step: formula, numbers put in, result, "
-    "warnings, and the chain-rule derivation of every gradient) to a .md, .tex or .html file."))
+@app.command("export", help=command_help("export"))
 def export_handout(
     scenario: str = typer.Argument(..., help=_("A built-in scenario name (see `tutor list`) or a .yaml "
                                                "file.")),

@@ -6,12 +6,10 @@ import typer
 
 from ..i18n import _
 from .app import app, console, print_json
+from .words import command_help
 
 
-@app.command(help=_("Plot an activation and its derivative over a range, marking where it saturates "
-                    "(|f′| below 1% of its largest value over the range) or dies (f′ = 0), with f and f′ at "
-                    "z = −10, 0, 10 and at the --at points. f and f′ come from the op's own forward and "
-                    "backward rules. Example: tutor plot swish --set beta=0 (z/2)."))
+@app.command(help=command_help("plot"))
 def plot(
     activation: str = typer.Argument(..., help=_("An element-wise activation: sigmoid, tanh, relu, relu6, "
                                                  "softplus, mish, gelu, swish, ...")),
