@@ -22,14 +22,16 @@ PROBE = """
 import json, os, sys
 import backprop_tutor.cli.light as light
 if os.environ.get("TYPER_ONLY"):
+    import backprop_tutor.cli.tophelp as tophelp
     light.simple = lambda argv: None
+    tophelp.drawing = lambda: None
 from backprop_tutor.cli import main
 sys.argv = ["tutor"] + json.loads(sys.argv[1])
 try:
     main()
 except SystemExit as done:
     code = done.code
-found = [m for m in ("typer", "typer.rich_utils", "numpy", "sympy", "yaml") if m in sys.modules]
+found = [m for m in ("typer", "typer.rich_utils", "rich.panel", "numpy", "sympy", "yaml") if m in sys.modules]
 sys.stderr.flush()
 os.write(2, b"\\x00PROBE" + json.dumps({"code": code, "modules": found}).encode())
 """
@@ -90,11 +92,11 @@ def test_any_other_command_line_goes_through_typer(tmp_path, args):
                          ids=["plain", "colour", "no colour"])
 def test_help_replayed_from_the_cache_is_typers_own(tmp_path, setting):
     env = {"TUTOR_CACHE_DIR": str(tmp_path / "cache"), **setting}
-    drawn = tutor(["--help"], TUTOR_CACHE="off", **setting)
+    drawn = tutor(["--help"], TUTOR_CACHE="off", TYPER_ONLY="1", **setting)
     assert "typer.rich_utils" in drawn["modules"] and drawn["status"] == 0
     assert b"Usage:" in drawn["out"] and b"validate" in drawn["out"]
-    first = tutor(["--help"], **env)  # drawn by typer, and kept
-    assert "typer.rich_utils" in first["modules"]
+    first = tutor(["--help"], **env)  # drawn without typer (cli/tophelp.py), and kept
+    assert not {"typer", "numpy", "sympy"} & set(first["modules"])
     warm = tutor(["--help"], **env)  # replayed
     assert not {"typer", "numpy", "sympy"} & set(warm["modules"])
     same(first, drawn)
@@ -111,14 +113,14 @@ def test_help_in_another_setting_or_from_a_damaged_entry_is_drawn_again(tmp_path
     tutor(["--help"], **env)
     (entry,) = folder.glob("help-*.json")
     narrow = tutor(["--help"], COLUMNS="40", **env)  # another width: another entry
-    assert "typer.rich_utils" in narrow["modules"]
+    assert "rich.panel" in narrow["modules"]  # drawn, not replayed
     same(narrow, tutor(["--help"], COLUMNS="40", TUTOR_CACHE="off"))
     assert len(list(folder.glob("help-*.json"))) == 2
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["data"]["text"] = "tampered\n"  # its seal no longer matches
     entry.write_text(json.dumps(data), encoding="utf-8")
     redrawn = tutor(["--help"], **env)
-    assert "typer.rich_utils" in redrawn["modules"]
+    assert "rich.panel" in redrawn["modules"]
     same(redrawn, tutor(["--help"], TUTOR_CACHE="off"))
     same(tutor(["--help"], **env), redrawn)
 
@@ -126,19 +128,19 @@ def test_help_in_another_setting_or_from_a_damaged_entry_is_drawn_again(tmp_path
 def test_help_is_replayed_in_another_folder_a_nested_shell_or_a_new_window(tmp_path):
     """The shell's bookkeeping (the folder, the last folder, the nesting level, the last
     command, a terminal window's or login's own ids) is not part of the help's key: a `cd` or a
-    new window does not make typer draw it again; any other variable does."""
+    new window does not make the tutor draw it again; any other variable does."""
     env = {"TUTOR_CACHE_DIR": str(tmp_path / "cache"), "PWD": "/", "OLDPWD": "/tmp", "SHLVL": "1", "_": "/bin/ls"}
     first = tutor(["--help"], **env)
-    assert "typer.rich_utils" in first["modules"]
+    assert "rich.panel" in first["modules"]
     moved = tutor(["--help"], **{**env, "PWD": str(tmp_path), "OLDPWD": "/", "SHLVL": "3", "_": "/usr/bin/tutor"})
-    assert "typer" not in moved["modules"]
+    assert "rich.panel" not in moved["modules"]  # replayed
     same(moved, first)
     window = tutor(["--help"], **env, WINDOWID="81788934", SSH_CONNECTION="10.0.0.2 52114 10.0.0.1 22",
                    TERM_SESSION_ID="w0t0p0:4F1C", TMUX_PANE="%3")  # another terminal window, another login
-    assert "typer" not in window["modules"]
+    assert "rich.panel" not in window["modules"]
     same(window, first)
     other = tutor(["--help"], **env, SOME_SETTING="1")
-    assert "typer.rich_utils" in other["modules"]
+    assert "rich.panel" in other["modules"]
     same(other, first)
 
 

@@ -163,6 +163,11 @@ def _run(argv: list[str]) -> int:
         help_key = helptext.entry_key()
         if help_key is not None and helptext.replay(help_key):
             return 0
+        from .tophelp import drawing
+
+        draw = drawing()  # the top-level help without typer (cli/tophelp.py), or None
+        if draw is not None:
+            return _kept(draw, help_key)
     app = _application()
     if "--help" in argv or not argv:  # help, printed through typer's rich helpers
         _help_drawing()
@@ -170,16 +175,24 @@ def _run(argv: list[str]) -> int:
         from .heap import reuse_freed_memory
 
         reuse_freed_memory()
+    return _kept(app, help_key)
+
+
+def _kept(draw, help_key) -> int:
+    """`draw()` (typer's application, or the top-level help), what it writes kept under
+    `help_key` when there is one."""
     if help_key is None:
-        app()
+        draw()
         return 0
+    from . import helptext
+
     recorder, ended = helptext.recording(), None
     try:
-        app()
+        draw()
     except SystemExit as done:
         ended = done.code
         raise
-    finally:  # kept only when typer drew the whole help and ended with status 0
+    finally:  # kept only when the whole help was drawn and ended with status 0
         helptext.stop(recorder, help_key if ended in (0, None) else None)
     return 0
 
