@@ -67,11 +67,12 @@ def _draw_list() -> None:
     from ..scenario import catalog
     from ..scenario.documents import heading
     from ..scenario.limits import MAX_LIST_ROWS
+    from ..scenario.listing import listed
 
     names = catalog.builtin_names()
     groups: dict[str, list] = {}
     for name in names[:MAX_LIST_ROWS]:
-        raw = catalog.summary(catalog.resolve(name))
+        raw = listed(catalog.resolve(name))
         groups.setdefault(_document(raw), []).append(_list_row(name, raw))
     out = console()
     out.print(Text(_("built-in scenarios (run one with: tutor run NAME)"), style="bold"))
