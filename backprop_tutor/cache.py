@@ -22,7 +22,6 @@ TUTOR_CACHE_DIR=PATH puts the entries in PATH; TUTOR_CACHE=off turns the cache o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -30,6 +29,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+
+try:  # BLAKE2 without loading OpenSSL (hashlib imports it first: 2 ms of a light command's start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 FORMAT = 2  # 2: explain keeps the derived value as data, no formula source
 
@@ -52,7 +56,7 @@ def directory() -> Path | None:
 def _code_fingerprint() -> str:
     """The tutor's modules (name, size, modification time) and sympy's version: printed text
     depends on both, so a changed module or another sympy gives other keys."""
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):  # the code and its catalogs
         st = path.stat()
@@ -73,7 +77,7 @@ def key(*parts) -> str:
     printed text holds headings and sentences), and the given parts (JSON-able)."""
     from .i18n import language
 
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     h.update(json.dumps([FORMAT, __version__, _code_fingerprint(), list(sys.version_info[:2]), language(), parts],
                         sort_keys=True, default=str).encode())
     return h.hexdigest()
@@ -82,7 +86,7 @@ def key(*parts) -> str:
 def file_digest(path) -> str:
     """A scenario file's bytes, as a digest (a file that cannot be read has none)."""
     try:
-        return hashlib.blake2b(Path(path).read_bytes(), digest_size=20).hexdigest()
+        return blake2b(Path(path).read_bytes(), digest_size=20).hexdigest()
     except OSError:
         return "unreadable"
 
@@ -95,7 +99,7 @@ def numbers(values) -> str:
     the next step's input), read in place (no copy), with XXH3-128 (xxhash: 8 times
     SHA-256's speed; SHA-256 where xxhash is missing): the slides' 4096-wide demo holds
     about 2 GB of numbers, 0.8 GB of them distinct."""
-    h = hashlib.blake2b(digest_size=20)
+    h = blake2b(digest_size=20)
     _feed(h, values, {})
     return h.hexdigest()
 
@@ -149,6 +153,8 @@ def _bulk_hash():
     try:
         import xxhash
     except ImportError:  # pragma: no cover - a dependency
+        import hashlib
+
         return hashlib.sha256(b"sha256:")
     return xxhash.xxh3_128()
 
@@ -181,7 +187,7 @@ def read(kind: str, entry_key: str) -> dict | None:
 def seal(data) -> str:
     """A digest of an entry's data, written beside it: a damaged entry does not match it."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def write(kind: str, entry_key: str, data: dict) -> None:
@@ -193,9 +199,9 @@ def write(kind: str, entry_key: str, data: dict) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        # a name of its own, created here or not at all (as tempfile.mkstemp, without importing it)
+        tmp = path.parent / f".tmp-{os.getpid()}-{os.urandom(8).hex()}.json"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump({"key": entry_key, "seal": seal(data), "data": data}, f, ensure_ascii=False)
         os.replace(tmp, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..i18n import _
@@ -10,8 +11,10 @@ from .errors import ScenarioError
 SUFFIXES = (".yaml", ".yml")
 
 
+@lru_cache(maxsize=1)
 def builtin_dir() -> Path:
-    """The built-in scenarios: inside the installed package, or the checkout's scenarios/."""
+    """The built-in scenarios: inside the installed package, or the checkout's scenarios/
+    (found once: `tutor list` asks for each of its files)."""
     package = Path(__file__).resolve().parents[1]
     installed = package / "scenarios"
     if installed.is_dir():
@@ -62,7 +65,6 @@ def resolve(name_or_path: str) -> Path:
 def summary(path: Path) -> dict:
     """The raw fields of a built-in file without validating it (for `tutor list`), read back
     from the cache when the file's bytes are the ones read before (YAML is not imported)."""
-    import hashlib
     import json
 
     from .. import cache
@@ -71,7 +73,7 @@ def summary(path: Path) -> dict:
         raw = path.read_bytes()
     except OSError:
         return {}
-    entry_key = cache.key("summary", hashlib.blake2b(raw, digest_size=20).hexdigest())
+    entry_key = cache.key("summary", cache.blake2b(raw, digest_size=20).hexdigest())
     kept = cache.read("summary", entry_key)
     if kept is not None and isinstance(kept.get("fields"), dict):
         return kept["fields"]

@@ -10,7 +10,6 @@ cache, and any other file (changed, added, unindexed) is read as before (catalog
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,9 @@ FORMAT = 1
 
 
 def digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+    from ..cache import blake2b
+
+    return blake2b(raw, digest_size=20).hexdigest()
 
 
 def list_fields(raw: dict) -> dict:
