@@ -68,6 +68,7 @@ def _draw_list() -> None:
     from ..scenario.documents import heading
     from ..scenario.limits import MAX_LIST_ROWS
     from ..scenario.listing import listed
+    from .listdraw import Drawn
 
     names = catalog.builtin_names()
     groups: dict[str, list] = {}
@@ -81,7 +82,7 @@ def _draw_list() -> None:
         table = _list_table(Text(heading(document), style="bold"), max(len(name) for name in names))
         for row in groups[document]:
             table.add_row(*row)
-        out.print(table)
+        out.print(Drawn(table))  # as rich draws the table, line by line (cli/listdraw.py)
     if len(names) > MAX_LIST_ROWS:
         out.print(_("... and {count} more").format(count=len(names) - MAX_LIST_ROWS))
 
@@ -192,13 +193,11 @@ def _verdict(path, raw: bytes | None) -> str | None:
     """The key of a file's verdict: its path and bytes, and the tutor (cache.key). None for
     a file whose verdict may depend on anything else: one that names a data set (a file or
     folder looked up on disk), or that cannot be read."""
-    import hashlib
-
     from .. import cache
 
     if raw is None or b"dataset" in raw or cache.directory() is None:
         return None
-    return cache.key("validate", str(path), hashlib.blake2b(raw, digest_size=20).hexdigest())
+    return cache.key("validate", str(path), cache.blake2b(raw, digest_size=20).hexdigest())
 
 
 def _sweep_errors(path) -> list:

@@ -1,0 +1,82 @@
+"""`tutor list`'s tables drawn line by line (cli/listdraw.py) are what rich's Table draws,
+byte for byte: the built-in list in both languages at many widths, in colour and plain, and
+random tables of the list's shape (wrapped, folded and cut words, wide characters, empty and
+multi-line cells, styles)."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+
+from backprop_tutor.cli import light
+from backprop_tutor.cli.listdraw import Drawn
+from backprop_tutor.i18n import set_language
+from backprop_tutor.scenario import catalog, listing
+from backprop_tutor.scenario.documents import heading
+
+
+def drawn(renderable, width: int, colour: bool) -> str:
+    console = Console(file=io.StringIO(), width=width, force_terminal=colour, color_system="truecolor" if colour else None,
+                      legacy_windows=False)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def same(table, width: int, colour: bool) -> None:
+    assert drawn(Drawn(table), width, colour) == drawn(table, width, colour), (width, colour)
+
+
+def builtin_tables() -> list:
+    names = catalog.builtin_names()
+    groups: dict = {}
+    for name in names:
+        raw = listing.listed(catalog.resolve(name))
+        groups.setdefault(light._document(raw), []).append(light._list_row(name, raw))
+    tables = []
+    for document in sorted(groups):
+        table = light._list_table(Text(heading(document), style="bold"), max(len(name) for name in names))
+        for row in groups[document]:
+            table.add_row(*row)
+        tables.append(table)
+    return tables
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_built_in_list_is_drawn_as_rich_draws_it(lang):
+    set_language(lang)
+    try:
+        tables = builtin_tables()
+        for width in [20, 33, 40, 47, 60, 72, 80, 100, 120, 150, 200]:
+            for colour in (False, True):
+                for table in tables:
+                    same(table, width, colour)
+    finally:
+        set_language("en")
+
+
+WORDS = ["a", "net", "sigmoid", "→", "relu", "3", "backpropagation", "x" * 40, "mạng", "nơ-ron", "誤差逆伝播",
+         "003_f52022dd7c009d47.txt", "", "  ", "tanh,relu"]
+
+
+def random_text(rng: random.Random) -> Text:
+    text = Text()
+    for line in range(rng.choice([1, 1, 2, 3])):
+        if line:
+            text.append("\n")
+        for k in range(rng.randint(0, 6)):
+            text.append((" " if k else "") + rng.choice(WORDS), style=rng.choice(["", "bold", "dim", "red on blue"]))
+    return text
+
+
+def test_random_tables_of_the_lists_shape_are_drawn_as_rich_draws_them():
+    rng = random.Random(7)
+    for case in range(300):
+        title = Text(rng.choice(["", "003 chapter 18", "a long title " * 5]), style="bold")
+        table = light._list_table(title if title.plain else None, rng.randint(1, 30))
+        for _ in range(rng.randint(0, 5)):
+            table.add_row(*(random_text(rng) for _ in range(4)))
+        same(table, rng.randint(10, 160), rng.random() < 0.5)
