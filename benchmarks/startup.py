@@ -10,7 +10,8 @@
        tutor run logistic-4x2 (warm cache)      <= 1.3 x  python -c "import typer, rich.console, numpy, sympy"
        tutor explain dL/dW1 -s logistic-4x2     <= 1.3 x  (the same)
 
-   The baselines run with one BLAS thread, as the tutor does.
+   The baselines run with one BLAS thread, as the tutor does. Each checkout's modules are
+   compiled to bytecode first, as pip compiles them on install.
 
    `--old PATH` runs an older checkout's tutor (e.g. a `git worktree` of main) beside this
    one, interleaved with it, for a before/after table. The cache lives in a temporary
@@ -24,6 +25,7 @@
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -82,6 +84,9 @@ def measure(runs: int, old: Path | None, cache_dir: str, cold: bool = False) -> 
     # otherwise starts a thread per core, whose start-up adds a third to the stack's CPU time
     alike = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     jobs = {f"base {key}": (cmd, None, alike) for key, (_, cmd) in BASELINES.items()}
+    for checkout in (HERE, old):  # bytecode, as pip writes it on install (PYTHONDONTWRITEBYTECODE may be set)
+        if checkout is not None:
+            compileall.compile_dir(str(checkout / "backprop_tutor"), quiet=1)
     for label, args, *_ in TARGETS:
         jobs[f"new {label}"] = tutor_command(args, HERE)
         if old is not None:
