@@ -3,7 +3,8 @@
 `main` chooses the language (--lang, TUTOR_LANG, the locale) first, so that every message
 and help is written in it; it answers `tutor --version` before importing typer, runs `tutor list` and
 `tutor validate FILE...` (without options) without building the typer application,
-and replays `tutor --help` as typer drew it before in the same setting; the commands
+and draws `tutor --help` without typer (cli/tophelp.py), or replays it as drawn before in
+the same setting; the commands
 import what they need when they run, so the light commands (--help, list, validate)
 never import numpy or sympy.
 """
@@ -149,8 +150,9 @@ def _out_of_memory(err: MemoryError) -> int:
 
 def _run(argv: list[str]) -> int:
     """The command `argv`, its exit status: `list` and `validate FILE...` without options run
-    directly (cli/light.py), `--help` is replayed when typer drew it before in this very
-    setting (cli/helptext.py), anything else goes through typer (which exits itself)."""
+    directly (cli/light.py), `--help` is replayed when it was drawn before in this very
+    setting (cli/helptext.py) or else drawn without typer (cli/tophelp.py), anything else
+    goes through typer (which exits itself)."""
     from .light import simple
 
     light = simple(argv)

@@ -1,8 +1,8 @@
-"""`tutor --help` as typer drew it, replayed when nothing it depends on has changed.
+"""`tutor --help` as it was drawn, replayed when nothing it depends on has changed.
 
-typer draws its help with rich's helpers (typer.rich_utils), which import rich's Markdown,
-Traceback and Syntax (pygments) whatever the help holds: more than the rest of the command.
-The text typer wrote for `tutor --help` is kept in the cache (backprop_tutor.cache: data,
+The help is drawn by cli/tophelp.py (typer's drawing, without typer) or by typer with rich's
+helpers (typer.rich_utils, which import rich's Markdown, Traceback and Syntax), either of
+which costs more than replaying it. The text written for `tutor --help` is kept in the cache (backprop_tutor.cache: data,
 sealed, written whole) under a key of everything the drawing reads: the tutor's code (each
 module's size and time) and version, typer's and rich's, Python's, the command line and
 program name, the whole environment (NO_COLOR, FORCE_COLOR, TERM, COLUMNS, ...) but for the
@@ -10,7 +10,7 @@ shell's own bookkeeping (`SHELL_BOOKKEEPING`: the folder, the last folder, the n
 the last command, and what is new in each terminal window or login: none is read in drawing
 help, and each changes with every `cd` or window), which of
 stdin, stdout and stderr are terminals and their sizes, and stdout's encoding. Any change
-gives another key, and typer draws the help again.
+gives another key, and the help is drawn again.
 """
 
 from __future__ import annotations
