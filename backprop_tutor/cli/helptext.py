@@ -2,8 +2,8 @@
 
 The help is drawn by cli/tophelp.py (typer's drawing, without typer) or by typer with rich's
 helpers (typer.rich_utils, which import rich's Markdown, Traceback and Syntax), either of
-which costs more than replaying it. The text written for `tutor --help` is kept in the cache (backprop_tutor.cache: data,
-sealed, written whole) under a key of everything the drawing reads: the tutor's code (each
+which costs more than replaying it. The text written for `tutor --help` is kept in the
+cache (backprop_tutor.cache: data, sealed, written whole) under a key of everything the drawing reads: the tutor's code (each
 module's size and time) and version, typer's and rich's, Python's, the command line and
 program name, the whole environment (NO_COLOR, FORCE_COLOR, TERM, COLUMNS, ...) but for the
 shell's own bookkeeping (`SHELL_BOOKKEEPING`: the folder, the last folder, the nesting level,
