@@ -82,7 +82,7 @@ def _draw_list() -> None:
         table = _list_table(Text(heading(document), style="bold"), max(len(name) for name in names))
         for row in groups[document]:
             table.add_row(*row)
-        out.print(Drawn(table))  # as rich draws the table, line by line (cli/listdraw.py)
+        out.print(Drawn(table), crop=False)  # as rich draws the table, line by line (cli/listdraw.py)
     if len(names) > MAX_LIST_ROWS:
         out.print(_("... and {count} more").format(count=len(names) - MAX_LIST_ROWS))
 
@@ -98,8 +98,8 @@ def _list_table(title, name_width: int):
 
     table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column(_("name and title"), ratio=3, min_width=name_width, overflow="fold")
-    table.add_column(_("network"), ratio=2)
-    table.add_column(_("loss"), ratio=2)
+    table.add_column(_("network"), ratio=2, overflow="fold")  # nothing cut with "…" in a narrow terminal
+    table.add_column(_("loss"), ratio=2, overflow="fold")
     table.add_column(_("source"), ratio=2, overflow="fold")
     return table
 

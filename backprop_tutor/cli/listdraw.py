@@ -3,11 +3,14 @@
 A table of the list (cli/light.py: a title, rich's heavy-headed box, a header, a line
 between rows, text cells wrapped in their columns) is a rich Table. rich measures and draws
 each cell through several layers of renderables (Padding, render_lines, alignment, shape):
-most of a first `tutor list`'s time. `Drawn` takes the column widths from rich's own Table
+most of a first `tutor list`'s time. `Drawn` takes the column widths rich's Table gives
 and writes each cell's lines directly with rich's own wrapping, so every character and its
-style are the ones the Table draws (tests/test_listdraw.py compares them, character by
-character, in colour and plain, at many widths). A table squeezed so far that a column has
-no room for its padding is handed to rich's Table as it is.
+style are the ones the Table draws (tests/test_listdraw.py compares them, byte for byte, in
+colour and plain, at many widths), but for one thing: where rich's table comes out wider
+than the line (printed, it was cut at the line's end), the columns are fitted to the line.
+A table that cannot fit (no room for a cell's padding) is handed to rich's Table and cut
+as console.print cuts it: the list prints with crop=False, which saves measuring every
+piece of every line again.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ class Drawn:
         table = self.table
         extra = table._extra_width
         widths = _widths(console, options, table, options.max_width - extra)
-        if widths is None or min(widths, default=0) < 3:  # no room for a cell's padding: rich's Table draws it
-            yield table
+        if widths is None or min(widths, default=0) < 3 or sum(widths) + extra > options.max_width:
+            # no room for a cell's padding, or wider than the line: rich's Table draws it, cut
+            # at the line's end as console.print cuts it (the list is printed with crop=False)
+            for cut in console.render_lines(table, options, pad=False):
+                yield from cut
+                yield Segment.line()
             return
         width = sum(widths) + extra
         render_options = options.update(width=width, highlight=table.highlight, height=None)
@@ -82,8 +89,9 @@ class Drawn:
 
 def _widths(console, options, table, max_width: int) -> list[int] | None:
     """The columns' widths as rich's Table computes them (Table._calculate_column_widths, not
-    expanded: each column as wide as its widest cell, collapsed to fit), from the cells' text;
-    None for a table laid out otherwise (fixed or limited widths, expanded, no box)."""
+    expanded: each column as wide as its widest cell, collapsed to fit), from the cells' text,
+    but never wider than the line (`_fitted`); None for a table laid out otherwise (fixed
+    or limited widths, expanded, no box)."""
     from rich.table import Table
 
     columns = table.columns
@@ -104,7 +112,33 @@ def _widths(console, options, table, max_width: int) -> list[int] | None:
             widths = ratio_reduce(sum(widths) - max_width, [1] * len(widths), widths, widths)
         widths = [_measure(cells, width, column.min_width)[1] or 0
                   for cells, width, column in zip(plains, widths, columns)]
+        if sum(widths) > max_width:
+            widths = _fitted(widths, [high for _, high in ranges], columns, max_width)
     return widths
+
+
+def _fitted(widths: list[int], natural: list[int], columns, max_width: int) -> list[int]:
+    """Widths that fit `max_width` where rich's do not. rich collapses the widest columns,
+    then widens a column with a minimum width back to it, and the table comes out wider
+    than the line: printed, its right side was cut off (at 80 columns the list lost two
+    characters of a file name and its right border). Here a column with a minimum keeps
+    it, and the others share what is left as rich shares it (the widths unchanged when even
+    that cannot fit: rich's Table draws it then)."""
+    from rich._ratio import ratio_reduce
+    from rich.table import Table
+
+    kept = [column.min_width is not None for column in columns]
+    budget = max_width - sum(w for w, keep in zip(widths, kept) if keep)
+    others = [n for n, keep in zip(natural, kept) if not keep]
+    if budget < 4 * len(others):
+        return widths
+    shared = Table._collapse_widths(others, [True] * len(others), budget)
+    if sum(shared) > budget:
+        shared = ratio_reduce(sum(shared) - budget, [1] * len(shared), shared, shared)
+    if min(shared, default=4) < 4:  # a cell of 1 cell's room cannot hold a wide (CJK) character
+        return widths
+    rest = iter(shared)
+    return [w if keep else next(rest) for w, keep in zip(widths, kept)]
 
 
 def _plain(console, options, cell) -> str | None:
@@ -161,7 +195,6 @@ def _cell(console, style: Style, cell, column, width: int) -> list[list[Segment]
                       no_wrap=text.no_wrap if text.no_wrap is not None else bool(column.no_wrap))
     pad = Segment(" ")
     out = []
-    for line in lines:
-        cropped = Segment.adjust_line_length(list(line.render(console)), inner, pad=True)
-        out.append([Segment(s.text, style + s.style) if style else s for s in (pad, *cropped, pad)])
+    for line in lines:  # each exactly `inner` cells: wrap pads a left-justified line to its width
+        out.append([Segment(s.text, style + s.style) if style else s for s in (pad, *line.render(console), pad)])
     return out
