@@ -255,3 +255,14 @@ def test_validate_accepts_built_in_names():
 def test_loss_step_shows_the_l2_term():
     out = tutor("run", "logistic-4x2", "--set", "loss.l2=0.1").stdout
     assert "λ = 0.1: data loss 1.55598 + L2 penalty" in out
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["run", "logistic-4x2"]], ids=" ".join)
+def test_an_output_that_takes_only_ascii_gets_one_line_not_a_traceback(args):
+    import os
+
+    done = subprocess.run([sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii", "TUTOR_CACHE": "off"})
+    assert done.returncode == 2, done.stderr[-1000:]
+    assert done.stderr.startswith("tutor: the output cannot hold the character ") and done.stderr.count("\n") == 1
+    assert "PYTHONIOENCODING=utf-8" in done.stderr and "Traceback" not in done.stderr

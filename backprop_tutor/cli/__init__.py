@@ -117,6 +117,12 @@ def main() -> None:
         status = 130
     except MemoryError as err:  # a network too big for the memory this process may use (ulimit -v)
         status = _out_of_memory(err)
+    except UnicodeEncodeError as err:  # an output that takes only ASCII (PYTHONIOENCODING=ascii)
+        quiet_stdout()
+        sys.stderr.write(_("tutor: the output cannot hold the character {char} in its encoding ({encoding}); "
+                           "set PYTHONIOENCODING=utf-8 or a UTF-8 locale").format(
+            char=ascii(err.object[err.start:err.end]), encoding=err.encoding) + "\n")
+        status = 2
     except BrokenPipeError:  # --help or --version into a closed pipe: quiet, as a command
         quiet_stdout()
     except OSError as exc:  # --help or --version that cannot be written (a command says so itself)
