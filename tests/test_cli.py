@@ -266,3 +266,12 @@ def test_an_output_that_takes_only_ascii_gets_one_line_not_a_traceback(args):
     assert done.returncode == 2, done.stderr[-1000:]
     assert done.stderr.startswith("tutor: the output cannot hold the character ") and done.stderr.count("\n") == 1
     assert "PYTHONIOENCODING=utf-8" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_terminal_width_that_is_not_a_number_is_not_read():
+    import os
+
+    done = subprocess.run([sys.executable, "-c", LAUNCH, "run", "--help"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TERMINAL_WIDTH": "wide", "COLUMNS": "90", "TUTOR_CACHE": "off"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-1000:]
+    assert "Usage: tutor run" in done.stdout and max(len(line) for line in done.stdout.splitlines()) == 90

@@ -24,6 +24,10 @@ for _name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 # fault (defrag=madvise) made the 4096-wide demo's `tutor run` spend 0.7-1.7 s in the kernel
 # against 0.4 s (benchmarks/wide.py). numpy reads this when it loads.
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+# typer reads TERMINAL_WIDTH as a number when it loads, and a word there (TERMINAL_WIDTH=wide)
+# ended every command with its traceback: such a value is not read (the terminal's width is)
+if not os.environ.get("TERMINAL_WIDTH", "0").isdigit():
+    del os.environ["TERMINAL_WIDTH"]
 
 
 class _Package(types.ModuleType):
