@@ -37,7 +37,7 @@ def tutor_help(**env):
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
-@pytest.mark.parametrize("columns", ["40", "80", "150"])
+@pytest.mark.parametrize("columns", ["40", "150"])
 @pytest.mark.parametrize("colour", ["NO_COLOR", "FORCE_COLOR"])
 def test_the_top_level_help_is_typers_drawing(lang, columns, colour):
     setting = {"TUTOR_LANG": lang, "COLUMNS": columns, colour: "1"}
